@@ -1,0 +1,3 @@
+from autarky.cli.app import main
+
+main()

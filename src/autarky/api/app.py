@@ -1,0 +1,138 @@
+"""The FastAPI app: the JSON API under ``/api``, the OpenAPI schema, and the dashboard, over one store.
+
+``create_app(path)`` opens the store read-only and serves it; with a ``token`` it also accepts imports
+(``POST /api/imports/{kind}``).  Routes are thin: each calls its domain's public functions and shapes the
+result; nothing is computed here.  Errors of every kind answer with one envelope (:mod:`autarky.api.errors`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRouter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import autarky
+from autarky.api.deps import Settings
+from autarky.api.errors import install_error_handlers
+from autarky.api.hub import StoreHub
+from autarky.api.routes import assess, chains, datasets, geo, imports, meta
+from autarky.store import resolve_store_path
+from autarky.web import install_dashboard, warm_dashboard
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "create_app"]
+
+DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+#: (capability, router): every area the API serves, in the order of the OpenAPI schema.
+ROUTERS: tuple[tuple[str, APIRouter], ...] = (
+    ("meta", meta.router),
+    ("datasets", datasets.router),
+    ("economies", geo.router),
+    ("assess", assess.router),
+    ("chains", chains.router),
+    ("imports", imports.router),
+)
+
+_DESCRIPTION = """\
+Read-only JSON over an autarky store: datasets and their provenance, economies and blocs, the assessment of
+an economy, supply-chain maps and shares. Every figure carries its source (dataset, vintage, rows).
+
+* Lists are paged: `limit` (at most 1000) and `offset`; the answer gives `total`.
+* Every error has one shape: `{"error": {"code": "...", "message": "...", "status": 404}}`.
+* Imports (`POST /api/imports/{kind}`) need the server's token (`Authorization: Bearer ...`) and respect
+  its upload limit.
+"""
+
+# Vega compiles its expressions with `new Function`, hence 'unsafe-eval'; nothing is loaded from elsewhere.
+_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class SecurityHeaders:
+    """Adds a strict content security policy and the usual hardening headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", _CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    store_path: str | os.PathLike[str] | None = None,
+    *,
+    token: str | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    pool_size: int = 4,
+) -> FastAPI:
+    """The app over the store at ``store_path`` (default ``$AUTARKY_STORE``, then ``./autarky.duckdb``).
+
+    ``token`` (usually ``$AUTARKY_TOKEN``) enables imports for requests that present it; without one the
+    server never writes.  ``max_upload_bytes`` caps an import's body; ``pool_size`` is the number of
+    read-only connections lent to concurrent requests.
+    """
+    if max_upload_bytes < 1:
+        raise ValueError("max_upload_bytes must be positive")
+    hub = StoreHub(resolve_store_path(store_path), size=pool_size)
+    capabilities: Sequence[str] = [name for name, _ in ROUTERS if name not in ("meta", "imports")]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=warm_dashboard, name="autarky-warm", daemon=True).start()
+        yield
+        hub.close()
+
+    app = FastAPI(
+        title="autarky",
+        version=autarky.__version__,
+        description=_DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: not here
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = Settings(hub=hub, token=token or None, max_upload_bytes=max_upload_bytes,
+                                  capabilities=list(capabilities))
+    install_error_handlers(app)
+    for _, router in ROUTERS:
+        app.include_router(router)
+    install_dashboard(app, pages=_pages(capabilities))
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _pages(capabilities: Sequence[str]) -> list[str]:
+    """Dashboard pages whose data the API serves."""
+    needs: dict[str, tuple[str, ...]] = {
+        "overview": ("assess",),
+        "chokepoints": ("chains",),
+        "scenario": ("scenarios",),
+        "trade": ("trade",),
+        "money": ("money",),
+        "datasets": ("datasets",),
+    }
+    return [page for page, required in needs.items() if all(c in capabilities for c in required)]
+

@@ -1,0 +1,1 @@
+"""One module per area; each holds a thin ``router`` over that area's library functions."""

@@ -1,0 +1,384 @@
+"""A supply-chain map in memory: :class:`ChainMap`, loaded from the store with :func:`load_map`.
+
+A map is what one loaded dataset holds: stages, nodes, edges (``goes_into``: an input feeds what it goes
+into; ``is_type_of``: a variant belongs to its class), providers (countries, and firms with their HQ
+country) and provision (who supplies what share of each node, per year and view), together with the
+dataset's provenance.  Everything is read once; the measures in :mod:`autarky.chains.shares` and the
+scenario engine work on this object, never on the store.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from autarky.errors import UnknownItemError, UsageError
+
+if TYPE_CHECKING:
+    from autarky.store import Store
+
+__all__ = [
+    "MAP_KINDS",
+    "PROVISION_SCHEMA",
+    "ChainMap",
+    "DatasetInfo",
+    "Edge",
+    "Node",
+    "Provider",
+    "Stage",
+    "load_map",
+]
+
+#: Dataset kinds that hold a supply-chain map.
+MAP_KINDS = ("eto", "chains")
+
+PROVISION_SCHEMA: dict[str, Any] = {
+    "provider_id": pl.Utf8,
+    "node_id": pl.Utf8,
+    "year": pl.Int32,
+    "share": pl.Float64,
+    "negligible": pl.Boolean,
+    "share_view": pl.Utf8,
+    "source": pl.Utf8,
+    "source_line": pl.Int32,
+    "provider_type": pl.Utf8,
+    "country": pl.Utf8,
+}
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Provenance of a map: the ``datasets`` row it was loaded from."""
+
+    dataset_id: int
+    name: str
+    kind: str
+    vintage: str
+    licence: str | None = None
+    publisher: str | None = None
+    attribution: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    stage_id: str
+    name: str
+    description: str | None = None
+    share_view: str = "hq"  # what the stage's own country shares measure: hq or site
+
+
+@dataclass(frozen=True)
+class Node:
+    node_id: str
+    name: str
+    type: str  # process, tool_resource, material_resource, design_resource, ultimate_output
+    stage_id: str | None = None
+    description: str | None = None
+    year: int | None = None
+    market_size: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str
+    dst: str
+    kind: str  # goes_into or is_type_of
+
+
+@dataclass(frozen=True)
+class Provider:
+    provider_id: str
+    name: str
+    provider_type: str  # country or organization
+    country: str | None  # ISO3 (the country itself or the firm's HQ); None = other / unattributed
+    alias: str | None = None
+
+    @property
+    def is_country(self) -> bool:
+        return self.provider_type == "country"
+
+
+class ChainMap:
+    """A supply-chain map: stages, nodes, edges, providers, provision and provenance.
+
+    ``provision`` is a Polars frame with :data:`PROVISION_SCHEMA` (one row per provider, node, year and
+    view; ``share`` in percent, null for a qualitative provider; ``provider_type`` and ``country``
+    joined from the providers).
+    """
+
+    def __init__(
+        self,
+        dataset: DatasetInfo,
+        stages: Iterable[Stage],
+        nodes: Iterable[Node],
+        edges: Iterable[Edge],
+        providers: Iterable[Provider],
+        provision: pl.DataFrame,
+    ) -> None:
+        self.dataset = dataset
+        self.stages: dict[str, Stage] = {s.stage_id: s for s in stages}
+        self.nodes: dict[str, Node] = {n.node_id: n for n in nodes}
+        self.edges: tuple[Edge, ...] = tuple(edges)
+        self.providers: dict[str, Provider] = {p.provider_id: p for p in providers}
+        missing = [c for c in PROVISION_SCHEMA if c not in provision.columns]
+        if missing:
+            raise UsageError(f"provision frame lacks column(s) {', '.join(missing)}")
+        self.provision: pl.DataFrame = provision.select([pl.col(c).cast(t) for c, t in PROVISION_SCHEMA.items()])
+        self._out: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
+        self._in: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
+        for e in self.edges:
+            self._out.setdefault(e.kind, {}).setdefault(e.src, []).append(e.dst)
+            self._in.setdefault(e.kind, {}).setdefault(e.dst, []).append(e.src)
+        self._stage_order = {sid: i for i, sid in enumerate(self.stages)}
+        #: Derived tables and compiled graphs, keyed by their parameters (filled by the chains modules).
+        self.cache: dict[tuple[object, ...], object] = {}
+
+    def __repr__(self) -> str:
+        d = self.dataset
+        return (
+            f"ChainMap({d.name!r} {d.vintage}, dataset {d.dataset_id}: {len(self.stages)} stages, "
+            f"{len(self.nodes)} nodes, {len(self.edges)} edges, {len(self.providers)} providers, "
+            f"{self.provision.height} provision rows)"
+        )
+
+    # -- lookup -----------------------------------------------------------------------------------------
+    def resolve(self, key: str) -> str:
+        """The id of a node or stage given its id or its name (case-insensitive); UnknownItemError if none."""
+        if key in self.nodes or key in self.stages:
+            return key
+        low = key.strip().lower()
+        for nid, n in self.nodes.items():
+            if nid.lower() == low or n.name.lower() == low:
+                return nid
+        for sid, s in self.stages.items():
+            if sid.lower() == low or s.name.lower() == low:
+                return sid
+        names = {n.name: nid for nid, n in self.nodes.items()} | {s.name: sid for sid, s in self.stages.items()}
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+        raise UnknownItemError(
+            f"no node or stage {key!r} in {self.dataset.name} {self.dataset.vintage}",
+            [f"{names[c]} ({c})" for c in close],
+        )
+
+    def node(self, key: str) -> Node:
+        """The node with this id or name."""
+        nid = self.resolve(key)
+        if nid not in self.nodes:
+            raise UnknownItemError(f"{key!r} is a stage, not a node")
+        return self.nodes[nid]
+
+    def name_of(self, node_id: str) -> str:
+        if node_id in self.nodes:
+            return self.nodes[node_id].name
+        if node_id in self.stages:
+            return self.stages[node_id].name
+        return node_id
+
+    def label(self, node_id: str) -> str:
+        """'N20 EUV lithography tools'."""
+        return f"{node_id} {self.name_of(node_id)}"
+
+    # -- structure --------------------------------------------------------------------------------------
+    def inputs_of(self, node_id: str) -> tuple[str, ...]:
+        """What goes into ``node_id``."""
+        return tuple(self._in["goes_into"].get(node_id, ()))
+
+    def outputs_of(self, node_id: str) -> tuple[str, ...]:
+        """What ``node_id`` goes into."""
+        return tuple(self._out["goes_into"].get(node_id, ()))
+
+    def variants_of(self, node_id: str) -> tuple[str, ...]:
+        """The variants (``is_type_of`` children) of a class node."""
+        return tuple(self._in["is_type_of"].get(node_id, ()))
+
+    def class_of(self, node_id: str) -> str | None:
+        """The class a variant is a type of (None for a node that is no variant)."""
+        parents = self._out["is_type_of"].get(node_id)
+        return parents[0] if parents else None
+
+    def _stage_contacts(self, node_id: str) -> list[tuple[int, str]]:
+        """(distance, stage) for the first staged node on every path out of ``node_id``."""
+        if node_id in self.stages:
+            return [(0, node_id)]
+        if node_id not in self.nodes:
+            self.resolve(node_id)  # raises with suggestions
+        out: list[tuple[int, str]] = []
+        seen = {node_id}
+        queue: deque[tuple[str, int]] = deque([(node_id, 0)])
+        while queue:
+            nid, dist = queue.popleft()
+            node = self.nodes.get(nid)
+            if node is not None and node.stage_id is not None:
+                out.append((dist, node.stage_id))
+                continue
+            for kind in ("is_type_of", "goes_into"):
+                for nxt in self._out[kind].get(nid, ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        queue.append((nxt, dist + 1))
+        return out
+
+    def stage_of(self, node_id: str) -> str | None:
+        """The stage a node belongs to: its own ``stage_id`` (process nodes), else that of the nearest
+        staged node reached through ``is_type_of`` (a variant's class) and ``goes_into`` edges; on a tie,
+        the earliest stage.  None for a node that reaches no staged node (e.g. the final output)."""
+        contacts = self._stage_contacts(node_id)
+        if not contacts:
+            return None
+        best = min(d for d, _ in contacts)
+        return min((s for d, s in contacts if d == best), key=lambda s: (self._stage_order.get(s, 1 << 30), s))
+
+    def stages_of(self, node_id: str) -> tuple[str, ...]:
+        """Every stage a node feeds directly (the first staged node on each path), in stage order."""
+        found = {s for _, s in self._stage_contacts(node_id)}
+        return tuple(sorted(found, key=lambda s: (self._stage_order.get(s, 1 << 30), s)))
+
+    # -- provision --------------------------------------------------------------------------------------
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        """Every year a share refers to, ascending."""
+        return tuple(sorted(int(y) for y in self.provision["year"].unique().drop_nulls().to_list()))
+
+    def nodes_of_type(self, *types: str) -> list[Node]:
+        return [n for n in self.nodes.values() if n.type in types]
+
+    @cached_property
+    def substitution_groups(self) -> tuple[frozenset[str], ...]:
+        """Groups of variants the map declares interchangeable (``substitute`` edges), sorted."""
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for e in self.edges:
+            if e.kind == "substitute":
+                a, b = find(e.src), find(e.dst)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        groups: dict[str, set[str]] = {}
+        for x in parent:
+            groups.setdefault(find(x), set()).add(x)
+        return tuple(sorted((frozenset(g) for g in groups.values() if len(g) > 1), key=lambda g: sorted(g)))
+
+    def process_ids(self, stage_id: str | None = None) -> list[str]:
+        """Process nodes (those with a stage), optionally of one stage, in map order."""
+        return [
+            n.node_id
+            for n in self.nodes.values()
+            if n.stage_id is not None and (stage_id is None or n.stage_id == stage_id)
+        ]
+
+    def outputs(self) -> list[str]:
+        """Final outputs (``ultimate_output`` nodes), in map order."""
+        return [n.node_id for n in self.nodes.values() if n.type == "ultimate_output"]
+
+
+def _rows(store: Store, sql: str, dataset_id: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = store.query(sql, [dataset_id]).to_pylist()
+    return rows
+
+
+def _pick_dataset(store: Store, dataset_id: int | None, name: str | None) -> dict[str, Any]:
+    if dataset_id is not None:
+        row = store.dataset(int(dataset_id))
+        if row["kind"] not in MAP_KINDS:
+            raise UsageError(f"dataset {dataset_id} ({row['name']}) is a {row['kind']} dataset, not a supply-chain map")
+        return row
+    for kind in MAP_KINDS:
+        found = store.latest_dataset(kind, name)
+        if found is not None:
+            return found
+    what = f"named {name!r} " if name else ""
+    raise UnknownItemError(
+        f"no supply-chain map {what}is loaded in {store.path}; run `autarky init` or `autarky import eto PATH`"
+    )
+
+
+def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = None) -> ChainMap:
+    """Load a supply-chain map from the store.
+
+    ``dataset_id`` picks a dataset; otherwise the latest vintage of the ETO map (kind ``eto``), and if
+    there is none the latest generic map (kind ``chains``); ``name`` narrows to one dataset name.
+    """
+    ds = _pick_dataset(store, dataset_id, name)
+    did = int(ds["dataset_id"])
+    info = DatasetInfo(
+        dataset_id=did,
+        name=str(ds["name"]),
+        kind=str(ds["kind"]),
+        vintage=str(ds["vintage"]),
+        licence=ds.get("licence"),
+        publisher=ds.get("publisher"),
+        attribution=ds.get("attribution"),
+        source=ds.get("source"),
+    )
+    stages = [
+        Stage(r["stage_id"], r["name"], r["description"], r["share_view"] or "hq")
+        for r in _rows(
+            store,
+            "SELECT * FROM chain_stages WHERE dataset_id = ? ORDER BY source_line NULLS LAST, stage_id",
+            did,
+        )
+    ]
+    nodes = [
+        Node(
+            r["node_id"],
+            r["name"],
+            r["type"],
+            r["stage_id"],
+            r["description"],
+            r["year"],
+            r["market_size"],
+            r["source"],
+        )
+        for r in _rows(
+            store,
+            "SELECT * FROM chain_nodes WHERE dataset_id = ? ORDER BY source_line NULLS LAST, node_id",
+            did,
+        )
+    ]
+    edges = [
+        Edge(r["src"], r["dst"], r["kind"])
+        for r in _rows(
+            store,
+            "SELECT * FROM chain_edges WHERE dataset_id = ? ORDER BY source_line NULLS LAST, src, dst",
+            did,
+        )
+    ]
+    providers = [
+        Provider(r["provider_id"], r["name"], r["provider_type"], r["country"], r["alias"])
+        for r in _rows(
+            store,
+            "SELECT * FROM chain_providers WHERE dataset_id = ? ORDER BY source_line NULLS LAST, provider_id",
+            did,
+        )
+    ]
+    prov = store.query(
+        "SELECT v.provider_id, v.node_id, v.year, v.share, v.negligible, v.share_view, v.source,"
+        " v.source_line,"
+        " p.provider_type, p.country FROM chain_provision v JOIN chain_providers p"
+        " ON p.dataset_id = v.dataset_id AND p.provider_id = v.provider_id"
+        " WHERE v.dataset_id = ? ORDER BY v.source_line NULLS LAST, v.node_id, v.provider_id, v.year",
+        [did],
+    )
+    frame = pl.from_arrow(prov)
+    assert isinstance(frame, pl.DataFrame)
+    if frame.height == 0:
+        frame = pl.DataFrame(schema=PROVISION_SCHEMA)
+    return ChainMap(info, stages, nodes, edges, providers, frame)
+
+
+def provision_frame(rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
+    """A provision frame from dict rows (for maps built in code: tests, benchmarks)."""
+    return pl.DataFrame([{c: r.get(c) for c in PROVISION_SCHEMA} for r in rows], schema=PROVISION_SCHEMA)

@@ -1,0 +1,147 @@
+"""Core commands: init, datasets, import, quarantine, sql, blocs, assess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import typer
+
+from autarky import bundled, loaders
+from autarky.cli.app import StoreOption, app, console, err_console, get_store, progress_bar
+from autarky.cli.render import Format, print_table
+from autarky.errors import UsageError
+from autarky.store import ImportResult, Store
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _results_table(results: list[ImportResult]) -> pa.Table:
+    return pa.Table.from_pylist([
+        {"dataset": r.name, "vintage": r.vintage, "status": r.status, "id": r.dataset_id,
+         "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined}
+        for r in results
+    ])
+
+
+def load_bundled_with_progress(store: Store) -> list[ImportResult]:
+    with progress_bar("loading bundled data") as progress:
+        def announce(ds: bundled.BundledDataset) -> None:
+            progress(0, None, f"loading {ds.path}")
+
+        return bundled.load_bundled(store, progress=progress, on_start=announce)
+
+
+@app.command()
+def init(store: StoreOption = None) -> None:
+    """Create the store (if needed) and load every bundled sample dataset."""
+    st = get_store(store)
+    results = load_bundled_with_progress(st)
+    print_table(console, _results_table(results), title=f"store {st.path}")
+
+
+@app.command()
+def datasets(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
+    """What is loaded: every dataset with vintage, licence, rows loaded and quarantined."""
+    st = get_store(store, read_only=True)
+    t = st.query(
+        "SELECT dataset_id AS id, name, kind, vintage, licence, rows_loaded AS rows,"
+        " rows_quarantined AS quarantined, publisher, source FROM datasets ORDER BY dataset_id"
+    )
+    print_table(console, t, fmt, title="datasets")
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[str, typer.Argument(help=f"What to import: {', '.join(sorted(loaders.LOADERS))}.")],
+    path: Annotated[Path, typer.Argument(help="File or folder to import.")],
+    store: StoreOption = None,
+    layout: Annotated[str | None, typer.Option(help="Layout, for kinds that have several (io).")] = None,
+    vintage: Annotated[str | None, typer.Option(help="Override the dataset's vintage.")] = None,
+    name: Annotated[str | None, typer.Option(help="Override the dataset's name.")] = None,
+) -> None:
+    """Import a dataset (one transaction; bad rows go to quarantine)."""
+    loader = loaders.get_loader(kind)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name)) if v is not None}
+    st = get_store(store)
+    with progress_bar(f"importing {path.name}") as progress:
+        result = loader(st, path, progress=progress, **options)
+    print_table(console, _results_table([result]), title=f"import {kind} {path}")
+    for w in result.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+    if result.rows_quarantined:
+        err_console.print(
+            f"{result.rows_quarantined} row(s) quarantined: `autarky quarantine --dataset {result.dataset_id}`"
+        )
+
+
+@app.command()
+def quarantine(
+    dataset: Annotated[int | None, typer.Option(help="Only this dataset id.")] = None,
+    store: StoreOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Rows set aside on import, with file, line, field and reason."""
+    st = get_store(store, read_only=True)
+    where, params = ("WHERE q.dataset_id = ?", [dataset]) if dataset is not None else ("", [])
+    t = st.query(
+        "SELECT q.dataset_id AS id, d.name AS dataset, q.file, q.line, q.field, q.value, q.reason "
+        f"FROM quarantine q JOIN datasets d USING (dataset_id) {where} ORDER BY q.dataset_id, q.file, q.line",
+        params,
+    )
+    print_table(console, t, fmt, title="quarantine")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query over the store.")],
+    store: StoreOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Run a read-only SQL query against the store (any statement that writes is refused)."""
+    st = get_store(store, read_only=True)
+    print_table(console, st.read_only_sql(query), fmt)
+
+
+blocs_app = typer.Typer(help="Economies and blocs (named groupings usable wherever an economy is).",
+                        no_args_is_help=True)
+app.add_typer(blocs_app, name="blocs")
+
+
+@blocs_app.command("list")
+def blocs_list(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
+    """Every bloc with its members and source."""
+    st = get_store(store)
+    t = st.query(
+        "SELECT b.bloc, b.origin, count(m.iso3) AS n, string_agg(m.iso3, ' ' ORDER BY m.iso3) AS members,"
+        " b.source FROM blocs b LEFT JOIN bloc_members m USING (bloc) GROUP BY ALL ORDER BY b.bloc"
+    )
+    print_table(console, t, fmt, title="blocs")
+
+
+@blocs_app.command("add")
+def blocs_add(
+    name: Annotated[str, typer.Argument(help="Bloc name, e.g. MY_SUPPLIERS.")],
+    members: Annotated[str, typer.Argument(help="Comma-separated economies or blocs, e.g. VNM,MEX,IND.")],
+    description: Annotated[str, typer.Option(help="What the bloc is.")] = "",
+    source: Annotated[str, typer.Option(help="Where its membership comes from.")] = "",
+    store: StoreOption = None,
+) -> None:
+    """Add (or replace) a user-defined bloc."""
+    st = get_store(store)
+    st.add_bloc(name, members.split(","), description, source)
+    console.print(f"bloc {name}: {' '.join(st.blocs()[name])}")
+
+
+@blocs_app.command("show")
+def blocs_show(
+    name: Annotated[str, typer.Argument(help="An economy, a bloc, or a comma-separated list.")],
+    store: StoreOption = None,
+) -> None:
+    """Resolve an economy or bloc name to its ISO3 members."""
+    st = get_store(store)
+    r = st.resolve(name)
+    console.print(f"{r.label}: {' '.join(sorted(r.members))}")

@@ -1,0 +1,56 @@
+"""``autarky serve``: the HTTP API and the dashboard on one address (uvicorn), over the store."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Annotated
+
+import typer
+
+from autarky.api import DEFAULT_MAX_UPLOAD_BYTES, create_app
+from autarky.cli.app import StoreOption, app, err_console, get_store
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free port; the address is printed).")]
+    = 8000,
+    store: StoreOption = None,
+    max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest import upload accepted, in MiB.")]
+    = DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024,
+    pool: Annotated[int, typer.Option(min=1, max=64, help="Read-only store connections for concurrent requests.")]
+    = 4,
+) -> None:
+    """Serve the JSON API (OpenAPI at /openapi.json) and the dashboard; read-only unless AUTARKY_TOKEN is set."""
+    import uvicorn
+
+    st = get_store(store, ensure_data=True)  # creates the store and loads the sample data on first use
+    path = st.path
+    st.close()
+    token = os.environ.get("AUTARKY_TOKEN") or None
+    api = create_app(path, token=token, max_upload_bytes=int(max_upload_mb * 1024 * 1024), pool_size=pool)
+    sock = _bind(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    mode = "imports accepted with the token" if token else "read-only"
+    typer.echo(f"autarky serving {path} at http://{shown}:{bound}/ ({mode}); Ctrl+C stops")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"[yellow]warning:[/yellow] listening on {host}: reachable from other machines")
+    config = uvicorn.Config(api, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])

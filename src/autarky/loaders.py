@@ -1,0 +1,75 @@
+"""Importer registry: ``autarky import KIND PATH`` and ``autarky init`` find loaders here.
+
+Each kind names a function ``load(store, path, *, progress=None, **options) -> ImportResult`` in its
+domain.  Loaders are imported lazily, so a domain that is missing or whose optional dependency is absent
+does not stop the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from autarky.errors import UsageError
+from autarky.store import ImportResult, Store
+
+__all__ = ["LOADERS", "Loader", "Progress", "get_loader", "run_loader"]
+
+
+class Progress(Protocol):
+    """Progress callback the library calls; faces draw it (the library never prints)."""
+
+    def __call__(self, done: int, total: int | None = None, description: str | None = None) -> None: ...
+
+
+Loader = Callable[..., ImportResult]
+
+
+@dataclass(frozen=True)
+class LoaderSpec:
+    target: str  # "module:function"
+    help: str
+
+
+LOADERS: dict[str, LoaderSpec] = {
+    "eto": LoaderSpec("autarky.chains.eto:load_eto", "ETO Advanced Semiconductor Supply Chain folder"),
+    "chains": LoaderSpec("autarky.chains.generic:load_generic", "generic supply-chain CSV folder"),
+    "hs": LoaderSpec("autarky.trade.hs:load_hs", "HS nomenclature and concordances folder"),
+    "sectors": LoaderSpec("autarky.trade.sectors:load_sectors", "strategic-sector concordance CSV"),
+    "baci": LoaderSpec("autarky.trade.baci:load_baci", "CEPII BACI CSV, folder or release zip"),
+    "comtrade": LoaderSpec("autarky.trade.comtrade:load_comtrade", "UN Comtrade bulk or API CSV"),
+    "io": LoaderSpec("autarky.io.store:load_io_table", "input-output table (--layout pymrio|icio|national|oecd)"),
+    "ledger": LoaderSpec("autarky.money.ledger:load_ledger", "investment ledger: CSV, XLSX or JSON"),
+}
+
+
+def get_loader(kind: str) -> Loader:
+    """The loader function for ``kind``; a clear error if the kind is unknown or not available."""
+    spec = LOADERS.get(kind)
+    if spec is None:
+        raise UsageError(f"unknown import kind {kind!r}; known: {', '.join(sorted(LOADERS))}")
+    module_name, func = spec.target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("autarky"):
+            raise UsageError(f"import kind {kind!r} is not available in this version") from exc
+        raise
+    fn: Loader = getattr(module, func)
+    return fn
+
+
+def available(kind: str) -> bool:
+    try:
+        get_loader(kind)
+    except (UsageError, AttributeError):
+        return False
+    return True
+
+
+def run_loader(store: Store, kind: str, path: Path, progress: Progress | None = None,
+               **options: Any) -> ImportResult:
+    return get_loader(kind)(store, Path(path), progress=progress, **options)

@@ -1,0 +1,15 @@
+"""The store: a DuckDB file reached through Ibis, its schema, migrations and transactional imports."""
+
+from autarky.store.importer import DatasetMeta, Importer, ImportResult, hash_paths
+from autarky.store.store import DEFAULT_STORE, Store, open_store, resolve_store_path
+
+__all__ = [
+    "DEFAULT_STORE",
+    "DatasetMeta",
+    "ImportResult",
+    "Importer",
+    "Store",
+    "hash_paths",
+    "open_store",
+    "resolve_store_path",
+]

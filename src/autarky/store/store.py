@@ -1,0 +1,247 @@
+"""The Store: one DuckDB file, reached through Ibis, holding every dataset autarky loads.
+
+A store is an ordinary DuckDB database: ``duckdb autarky.duckdb`` opens it and every table described in
+``autarky.store.schema`` is there to read.  Library code reads through Ibis expressions (``store.table``),
+so the same expressions can run on another Ibis backend; writes go through :meth:`Store.importer`, one
+transaction per import.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+
+from autarky.errors import ReadOnlyError, SchemaVersionError, StoreError, UnknownItemError
+from autarky.geo.blocs import validate_bloc
+from autarky.geo.resolve import Resolved, resolve
+from autarky.store import migrations
+from autarky.store.schema import SCHEMA_VERSION, all_tables
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as DuckDBBackend
+
+    from autarky.store.importer import DatasetMeta, Importer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_STORE", "Store", "open_store", "resolve_store_path"]
+
+DEFAULT_STORE = "autarky.duckdb"
+
+
+def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The store file to use: ``path`` if given, else ``$AUTARKY_STORE``, else ``./autarky.duckdb``."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get("AUTARKY_STORE")
+    return Path(env) if env else Path(DEFAULT_STORE)
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+    """Open (creating and migrating if needed) the store at ``path``.
+
+    ``path`` defaults to ``$AUTARKY_STORE`` and then ``./autarky.duckdb``.  A read-only store opens an
+    existing file without creating or migrating anything.
+    """
+    resolved = resolve_store_path(path)
+    if read_only and not resolved.exists():
+        raise StoreError(f"{resolved}: no store here; run `autarky init` first")
+    return Store(resolved, read_only=read_only)
+
+
+class Store:
+    """A DuckDB store file reached through Ibis."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.ibis: DuckDBBackend = ibis.duckdb.connect(database=str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+        if not read_only:
+            self._ensure_schema()
+        else:
+            self._check_version()
+
+    # -- connection -------------------------------------------------------------------------------------
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The underlying DuckDB connection (for transactions and bulk inserts)."""
+        con: duckdb.DuckDBPyConnection = self.ibis.con
+        return con
+
+    def close(self) -> None:
+        self.ibis.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        row = self.raw.execute(
+            "SELECT value FROM autarky_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _has_meta(self) -> bool:
+        row = self.raw.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'autarky_meta'"
+        ).fetchone()
+        return bool(row and row[0])
+
+    def _check_version(self) -> None:
+        if not self._has_meta():
+            raise StoreError(f"{self.path}: not an autarky store (no autarky_meta table)")
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path}: written by a newer autarky (schema {version}, this one knows {SCHEMA_VERSION})"
+            )
+
+    def _ensure_schema(self) -> None:
+        current = self.schema_version() if self._has_meta() else 0
+        if current > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path}: written by a newer autarky (schema {current}, this one knows {SCHEMA_VERSION})"
+            )
+        if current == SCHEMA_VERSION:
+            return
+        con = self.raw
+        con.begin()
+        try:
+            migrations.migrate(con, current)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        log.info("store %s at schema version %d", self.path, SCHEMA_VERSION)
+
+    # -- reading ----------------------------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis expression over a declared table."""
+        try:
+            return self.ibis.table(name)
+        except Exception as exc:  # ibis raises backend-specific errors
+            raise UnknownItemError(f"no table {name!r} in the store") from exc
+
+    def tables(self) -> list[str]:
+        return sorted(self.ibis.list_tables())
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
+        """Run a parameterised SQL query written by library code; returns Arrow."""
+        return self.raw.execute(sql, params or []).to_arrow_table()
+
+    def read_only_sql(self, sql: str) -> pa.Table:
+        """Run user-written SQL, refusing anything but queries (``autarky sql``)."""
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise StoreError(f"SQL does not parse: {exc}") from exc
+        if not statements:
+            raise StoreError("no SQL statement given")
+        for st in statements:
+            if st.type not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+                raise ReadOnlyError(
+                    f"only queries are allowed here (got a {st.type.name} statement); "
+                    "imports go through `autarky import`"
+                )
+        con = duckdb.connect(str(self.path), read_only=True) if self.path.exists() else None
+        if con is None:
+            raise StoreError(f"{self.path}: no store here")
+        try:
+            result = None
+            for st in statements:
+                result = con.execute(st.query).to_arrow_table()
+            assert result is not None
+            return result
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            con.close()
+
+    # -- datasets and provenance ------------------------------------------------------------------------
+    def datasets(self, kind: str | None = None) -> pa.Table:
+        """Every loaded dataset with vintage, licence and row counts, newest first."""
+        where = "WHERE kind = ?" if kind else ""
+        return self.query(
+            "SELECT dataset_id, name, kind, publisher, vintage, licence, attribution, source, content_hash,"
+            " loaded_at, rows_read, rows_loaded, rows_quarantined FROM datasets "
+            f"{where} ORDER BY name, vintage, dataset_id",
+            [kind] if kind else None,
+        )
+
+    def latest_dataset(self, kind: str, name: str | None = None) -> dict[str, Any] | None:
+        """The most recently loaded dataset of ``kind`` (and ``name``), as a dict, or None."""
+        sql = "SELECT * FROM datasets WHERE kind = ?"
+        params: list[Any] = [kind]
+        if name:
+            sql += " AND name = ?"
+            params.append(name)
+        sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
+        rows = self.query(sql, params).to_pylist()
+        return rows[0] if rows else None
+
+    def dataset(self, dataset_id: int) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist()
+        if not rows:
+            raise UnknownItemError(f"no dataset with id {dataset_id}")
+        row: dict[str, Any] = rows[0]
+        return row
+
+    @contextmanager
+    def importer(self, meta: DatasetMeta) -> Iterator[Importer]:
+        """One import, one transaction: see :class:`autarky.store.importer.Importer`."""
+        from autarky.store.importer import Importer
+
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path} is open read-only")
+        imp = Importer(self, meta)
+        with imp.transaction():
+            yield imp
+
+    def data_tables(self) -> list[str]:
+        """Declared tables whose rows belong to a dataset (deleted with it when a vintage is replaced)."""
+        return [t.name for t in all_tables() if t.provenance and t.view_sql is None]
+
+    # -- economies and blocs ----------------------------------------------------------------------------
+    def blocs(self) -> dict[str, tuple[str, ...]]:
+        """Every bloc (bundled and user-defined) with its ISO3 members."""
+        rows = self.raw.execute(
+            "SELECT bloc, list(iso3 ORDER BY iso3) FROM bloc_members GROUP BY bloc ORDER BY bloc"
+        ).fetchall()
+        return {str(b): tuple(m) for b, m in rows}
+
+    def resolve(self, text: str | Sequence[str]) -> Resolved:
+        """Resolve an economy, a bloc or a comma-separated list of them to ISO3 members."""
+        return resolve(text, self.blocs())
+
+    def add_bloc(self, name: str, members: Sequence[str], description: str = "", source: str = "") -> None:
+        """Add or replace a user bloc (one transaction)."""
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path} is open read-only")
+        clean = validate_bloc(name, [self.resolve(m).label for m in members])
+        con = self.raw
+        con.begin()
+        try:
+            con.execute("DELETE FROM bloc_members WHERE bloc = ?", [name])
+            con.execute("DELETE FROM blocs WHERE bloc = ?", [name])
+            con.execute("INSERT INTO blocs VALUES (?, ?, ?, 'user')", [name, description, source])
+            con.executemany("INSERT INTO bloc_members VALUES (?, ?)", [[name, m] for m in clean])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise

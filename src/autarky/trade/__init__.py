@@ -1,0 +1,1 @@
+"""Trade: BACI and Comtrade readers, HS revisions, strategic sectors, dependence indicators."""

@@ -1,0 +1,402 @@
+"""Trade questions asked of a store: choose the flows, run the indicators, return Arrow tables.
+
+These are the functions every face calls (CLI, HTTP API, report, assessment).  Each one
+
+1. picks the flows (:func:`select_flows`): one source (BACI unless only Comtrade is loaded), for each year
+   the newest release, all in one HS revision (converted with the loaded concordance when they differ);
+2. builds the Ibis expressions of :mod:`autarky.trade.indicators` (and screen, shift, decoupling);
+3. runs them on the engine (the store's DuckDB by default, Spark if given) and returns a
+   :class:`pyarrow.Table` whose schema metadata ``autarky.sources`` lists the datasets used (JSON).
+
+Economies and blocs are resolved through the store (``CHN``, ``US_ALLIES``, ``NLD,JPN``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from autarky.errors import UsageError
+from autarky.store import Store
+from autarky.trade import indicators as ind
+from autarky.trade.codes import REVISIONS, revision
+from autarky.trade.decoupling import bilateral_shares
+from autarky.trade.engine import DuckDBEngine, Engine
+from autarky.trade.hs import convert_flows
+from autarky.trade.screen import ScreenThresholds, dependency_screen, screen_summary
+from autarky.trade.sectors import sector_concordance, select_sectors
+from autarky.trade.shift import supplier_shift
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FlowSelection",
+    "coverage",
+    "decoupling",
+    "dependence",
+    "dependence_summary",
+    "parse_years",
+    "read_production",
+    "screen",
+    "select_flows",
+    "shift",
+    "sources_of",
+]
+
+
+def parse_years(years: str | Sequence[int] | range | None) -> list[int] | None:
+    """``"2015-2023"``, ``"2019,2022"``, ``2020``, a range or a list → sorted years (None: all)."""
+    if years is None:
+        return None
+    if isinstance(years, int):
+        return [years]
+    if isinstance(years, str):
+        out: set[int] = set()
+        for part in years.replace(" ", "").split(","):
+            if not part:
+                continue
+            lo, sep, hi = part.partition("-")
+            try:
+                if sep:
+                    a, b = int(lo), int(hi)
+                    if b < a:
+                        raise UsageError(f"years {part!r}: the range runs backwards")
+                    out.update(range(a, b + 1))
+                else:
+                    out.add(int(lo))
+            except ValueError as exc:
+                raise UsageError(f"years {years!r}: use 2015-2023 or 2019,2022") from exc
+        return sorted(out)
+    return sorted({int(y) for y in years})
+
+
+@dataclass
+class FlowSelection:
+    """The flows an analysis reads, and where they come from."""
+
+    flows: ir.Table
+    revision: str | None
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.datasets
+
+    def sources(self) -> list[dict[str, Any]]:
+        return [{k: d[k] for k in ("dataset_id", "name", "vintage", "publisher", "licence")}
+                for d in self.datasets]
+
+
+def coverage(store: Store) -> pa.Table:
+    """Which flows are loaded: one row per dataset and year."""
+    return store.query(
+        "SELECT d.kind AS source, d.name, d.vintage, p.year, p.hs_revision, p.reported_by, p.rows, "
+        "p.value_usd, d.dataset_id FROM trade_flow_parts p JOIN datasets d USING (dataset_id) "
+        "ORDER BY p.year, d.kind, d.name")
+
+
+def select_flows(store: Store, *, years: str | Sequence[int] | None = None, source: str | None = None,
+                 target_revision: str | None = None, reported_by: str | None = None,
+                 engine: Engine | None = None) -> FlowSelection:
+    """The flows to analyse: one source, the newest release per year, one HS revision.
+
+    ``source`` is ``"baci"`` or ``"comtrade"`` (default: BACI if loaded); ``target_revision`` the HS
+    revision to express everything in (default: that of the latest year); ``reported_by`` keeps only
+    Comtrade rows reported by the ``"importer"`` or the ``"exporter"``.
+    """
+    eng = engine or DuckDBEngine(store)
+    wanted = parse_years(years)
+    parts = store.query(
+        "SELECT p.dataset_id, p.year, p.hs_revision, d.kind, d.name, d.vintage, d.publisher, d.licence, "
+        "d.loaded_at FROM trade_flow_parts p JOIN datasets d USING (dataset_id) WHERE p.rows > 0"
+    ).to_pylist()
+    kinds = {p["kind"] for p in parts}
+    if source is None:
+        source = "baci" if "baci" in kinds else "comtrade" if "comtrade" in kinds else "baci"
+    if source not in ("baci", "comtrade"):
+        raise UsageError(f"unknown trade source {source!r}; use baci or comtrade")
+    target = revision(target_revision) if target_revision else None
+    chosen: list[dict[str, Any]] = []
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for p in parts:
+        if p["kind"] == source and (wanted is None or int(p["year"]) in wanted):
+            by_year.setdefault(int(p["year"]), []).append(p)
+    notes: list[str] = []
+    for year, cands in sorted(by_year.items()):
+        def rank(p: dict[str, Any]) -> tuple[int, str, int]:
+            revs = [r for r in str(p["hs_revision"]).split("+") if r in REVISIONS]
+            rev_pos = max((REVISIONS.index(r) for r in revs), default=-1)
+            return (1 if target and target in revs else 0, str(p["vintage"]), rev_pos)
+        best = max(rank(p) for p in cands)
+        keep = [p for p in cands if rank(p) == best]
+        if len(keep) < len(cands):
+            notes.append(f"{year}: used {', '.join(sorted(p['name'] for p in keep))} "
+                         f"(newer or preferred over {len(cands) - len(keep)} other dataset(s))")
+        chosen.extend(keep)
+    ids = sorted({int(p["dataset_id"]) for p in chosen})
+    flows = eng.flows(ids)
+    if reported_by is not None:
+        flows = flows.filter(flows.reported_by == reported_by)
+    if wanted is not None:
+        flows = flows.filter(flows.year.isin(wanted))
+    revs = sorted({r for p in chosen for r in str(p["hs_revision"]).split("+") if r in REVISIONS},
+                  key=REVISIONS.index)
+    if target is None and revs:
+        latest = max(chosen, key=lambda p: int(p["year"]))
+        target = max((r for r in str(latest["hs_revision"]).split("+") if r in REVISIONS),
+                     key=REVISIONS.index, default=revs[-1])
+    if target is not None and any(r != target for r in revs):
+        links = store.query("SELECT from_revision, from_code, to_revision, to_code, weight "
+                            "FROM hs_concordance")
+        if links.num_rows == 0:
+            raise UsageError(f"the flows are in {', '.join(revs)}: load the HS concordances "
+                             "(`autarky import hs …`) to compare them")
+        flows = convert_flows(flows, eng.memtable(links), target)
+        notes.append(f"converted {', '.join(r for r in revs if r != target)} to {target} "
+                     "with the UN concordance (equal split of 1:n links)")
+    meta = {int(p["dataset_id"]): p for p in chosen}
+    datasets = [dict(meta[i]) for i in ids]
+    return FlowSelection(flows, target, datasets, sorted(by_year), notes)
+
+
+def read_production(path: Any) -> pa.Table:
+    """A production CSV for the FAO ratios: ``year``, ``group`` (or ``sector``/``segment``/``product``),
+    ``production`` (USD, the same unit as trade values)."""
+    import polars as pl
+
+    from autarky.errors import FormatError
+
+    try:
+        df = pl.read_csv(path, infer_schema=False)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise FormatError(f"cannot read production CSV: {exc}", path=str(path)) from exc
+    group = next((c for c in ("group", "sector", "segment", "product") if c in df.columns), None)
+    if group is None or "year" not in df.columns or "production" not in df.columns:
+        raise FormatError("expected columns year, group (or sector/segment/product), production",
+                          path=str(path), line=1)
+    try:
+        out = df.select(year=pl.col("year").cast(pl.Int16), group=pl.col(group),
+                        production=pl.col("production").cast(pl.Float64))
+    except pl.exceptions.PolarsError as exc:
+        raise FormatError(f"year and production must be numbers ({exc})", path=str(path)) from exc
+    return out.to_arrow()
+
+
+def sources_of(table: pa.Table) -> list[dict[str, Any]]:
+    """The datasets a result was computed from (its ``autarky.sources`` metadata)."""
+    raw = (table.schema.metadata or {}).get(b"autarky.sources")
+    return list(json.loads(raw)) if raw else []
+
+
+def _finish(table: pa.Table, sel: FlowSelection, **extra: Any) -> pa.Table:
+    meta = dict(table.schema.metadata or {})
+    meta[b"autarky.sources"] = json.dumps(sel.sources(), default=str).encode()
+    if sel.notes or extra:
+        meta[b"autarky.notes"] = json.dumps(sel.notes + [f"{k}: {v}" for k, v in extra.items()]).encode()
+    return table.replace_schema_metadata(meta)
+
+
+def _members(store: Store, text: str | Collection[str]) -> tuple[str, frozenset[str]]:
+    r = store.resolve(text if isinstance(text, str) else list(text))
+    return r.label, r.members
+
+
+def _sectors(store: Store, sectors: str | Sequence[str] | None) -> pa.Table:
+    return select_sectors(sector_concordance(store), sectors)
+
+
+def _grouped(sel: FlowSelection, store: Store, by: str, sectors: str | Sequence[str] | None,
+             engine: Engine) -> ir.Table:
+    if by == "product":
+        flows = sel.flows
+        if sectors is not None:
+            flows = ind.in_groups(flows, engine.memtable(_sectors(store, sectors)))
+        return ind.with_groups(flows, "product")
+    return ind.with_groups(sel.flows, by, engine.memtable(_sectors(store, sectors)))
+
+
+def _empty(columns: dict[str, pa.DataType], sel: FlowSelection) -> pa.Table:
+    return _finish(pa.table({c: pa.array([], t) for c, t in columns.items()}), sel)
+
+
+def _top_strings(shares: pa.Table, top: int) -> dict[tuple[Any, Any], str]:
+    out: dict[tuple[Any, Any], list[str]] = {}
+    rows = shares.filter(pc.less_equal(shares["rank"], top)).sort_by(
+        [("year", "ascending"), ("group", "ascending"), ("rank", "ascending")]).to_pylist()
+    for r in rows:
+        share = r["share"]
+        out.setdefault((r["year"], r["group"]), []).append(
+            f"{r['supplier']} {share * 100:.1f}%" if share is not None else str(r["supplier"]))
+    return {k: ", ".join(v) for k, v in out.items()}
+
+
+def dependence(store: Store, economy: str | Collection[str], *, sectors: str | Sequence[str] | None = None,
+               by: str = "sector", years: str | Sequence[int] | None = None, bloc: str | None = None,
+               top: int = 3, production: pa.Table | None = None, source: str | None = None,
+               engine: Engine | None = None) -> pa.Table:
+    """Import dependence of ``economy`` per (year, sector | segment | product).
+
+    Columns: year, group, imports, exports, net, net_import_ratio, supplier_hhi, n_suppliers,
+    top_supplier, top_share, top_suppliers (``"TWN 41.0%, KOR 22.1%, …"``), and with ``bloc`` the
+    ``bloc_share`` of imports from it; with ``production`` (columns year, group, production in USD) the
+    FAO ``self_sufficiency`` and ``import_dependency`` ratios; growth of imports year on year.
+    """
+    eng = engine or DuckDBEngine(store)
+    label, members = _members(store, economy)
+    sel = select_flows(store, years=years, source=source, engine=eng)
+    columns: dict[str, pa.DataType] = {
+        "year": pa.int16(), "group": pa.string(), "imports": pa.float64(), "exports": pa.float64(),
+        "net": pa.float64(), "net_import_ratio": pa.float64(), "imports_growth": pa.float64(),
+        "supplier_hhi": pa.float64(), "n_suppliers": pa.int32(), "top_supplier": pa.string(),
+        "top_share": pa.float64(), "top_suppliers": pa.string()}
+    if sel.empty:
+        return _empty(columns, sel)
+    flows = _grouped(sel, store, by, sectors, eng)
+    totals = ind.growth(ind.trade_totals(flows, members), "imports")
+    shares = ind.supplier_shares(flows, members)
+    conc = ind.concentration(shares).rename(supplier_hhi="hhi")
+    conc = conc.select(_c_year="year", _c_group="group", supplier_hhi="supplier_hhi",
+                       n_suppliers="n_suppliers", top_supplier="top_supplier", top_share="top_share")
+    j = totals.left_join(conc, [totals.year == conc._c_year, totals.group == conc._c_group])
+    j = j.drop("_c_year", "_c_group")
+    if bloc is not None:
+        _, bmembers = _members(store, bloc)
+        bs = ind.bloc_share(flows, members, bmembers).select(_b_year="year", _b_group="group",
+                                                             bloc_share="bloc_share")
+        j = j.left_join(bs, [j.year == bs._b_year, j.group == bs._b_group]).drop("_b_year", "_b_group")
+    if production is not None:
+        j = ind.self_sufficiency(j, eng.memtable(production))
+    result = eng.execute(j.order_by(["group", "year"]))
+    tops = _top_strings(eng.execute(shares.filter(shares["rank"] <= top)), top)
+    result = result.append_column("top_suppliers", pa.array(
+        [tops.get((y, g), "") for y, g in zip(result["year"].to_pylist(), result["group"].to_pylist(),
+                                               strict=True)], pa.string()))
+    return _finish(result, sel, economy=label)
+
+
+def dependence_summary(store: Store, economy: str | Collection[str], sectors: str | Sequence[str] | None = None,
+                       years: str | Sequence[int] | None = None, *, engine: Engine | None = None) -> pa.Table:
+    """Import-dependence trend of ``economy`` by strategic sector, for the assessment.
+
+    One row per (sector, year) with trade data for the economy: imports, exports, net_import_ratio,
+    supplier_hhi, top_suppliers, share of imports from US_ALLIES (if the bloc exists) and growth.
+    Empty (same columns) when no trade flows are loaded or none involve the economy.
+    """
+    bloc = "US_ALLIES" if "US_ALLIES" in store.blocs() else None
+    _, members = _members(store, economy)
+    if bloc is not None and members & set(store.blocs()[bloc]):
+        bloc = None
+    t = dependence(store, economy, sectors=sectors, by="sector", years=years, bloc=bloc, engine=engine)
+    keep = ["group", "year", "imports", "exports", "net_import_ratio", "imports_growth", "supplier_hhi",
+            "top_supplier", "top_share", "top_suppliers"] + (["bloc_share"] if "bloc_share" in t.column_names
+                                                             else [])
+    out = t.select(keep).rename_columns(["sector", *keep[1:]])
+    if "bloc_share" in out.column_names:
+        out = out.rename_columns([c if c != "bloc_share" else "share_from_us_allies" for c in out.column_names])
+    return out.replace_schema_metadata(t.schema.metadata)
+
+
+def screen(store: Store, economy: str | Collection[str], *, sectors: str | Sequence[str] | None = None,
+           years: str | Sequence[int] | None = None, thresholds: ScreenThresholds | None = None,
+           detail: bool = False, flagged_only: bool = True, source: str | None = None,
+           engine: Engine | None = None) -> pa.Table:
+    """The GeoDep-style dependency screen of ``economy``, product by product.
+
+    By default one row per product flagged in at least one year (``flagged_only``), with the latest
+    year's figures; ``detail=True`` gives every (product, year) with the three criteria.
+    """
+    eng = engine or DuckDBEngine(store)
+    label, members = _members(store, economy)
+    sel = select_flows(store, years=years, source=source, engine=eng)
+    if sel.empty:
+        return _empty({"product": pa.string(), "latest_year": pa.int16(), "flagged_latest": pa.bool_(),
+                       "years_flagged": pa.int32()}, sel)
+    flows = _grouped(sel, store, "product", sectors, eng)
+    sc = dependency_screen(flows, members, key="group", thresholds=thresholds)
+    if detail:
+        expr = sc.order_by(["group", "year"])
+    else:
+        expr = screen_summary(sc, key="group")
+        if flagged_only:
+            expr = expr.filter(expr.years_flagged > 0)
+        expr = expr.order_by([ibis.desc(expr.flagged_latest), ibis.desc(expr.years_flagged), expr.group])
+    out = eng.execute(expr).rename_columns(
+        ["product" if c == "group" else c for c in eng.execute(expr.limit(0)).column_names])
+    th = thresholds or ScreenThresholds()
+    return _finish(out, sel, economy=label, thresholds=th.__dict__)
+
+
+def shift(store: Store, importer: str | Collection[str], loser: str | Collection[str], *,
+          sectors: str | Sequence[str] | None = None, products: Sequence[str] | None = None,
+          base: str | Sequence[int] | None = None, compare: str | Sequence[int] | None = None,
+          source: str | None = None, engine: Engine | None = None) -> pa.Table:
+    """China+1: which suppliers of ``importer`` gained the share ``loser`` lost between two periods.
+
+    Periods default to the first and the last year of the data.  Restrict to ``sectors`` or
+    ``products`` (HS codes, prefixes allowed).
+    """
+    eng = engine or DuckDBEngine(store)
+    ilabel, imembers = _members(store, importer)
+    llabel, lmembers = _members(store, loser)
+    sel = select_flows(store, source=source, engine=eng)
+    cols = {"supplier": pa.string(), "is_loser": pa.bool_(), "base_value": pa.float64(),
+            "compare_value": pa.float64(), "base_share": pa.float64(), "compare_share": pa.float64(),
+            "share_change": pa.float64(), "loser_share_change": pa.float64(), "captured": pa.float64()}
+    if sel.empty:
+        return _empty(cols, sel)
+    b, c = parse_years(base), parse_years(compare)
+    if b is None or c is None:
+        yrs = sel.years
+        if len(yrs) < 2:
+            raise UsageError("a shift needs two periods; the data cover "
+                             + (f"only {yrs[0]}" if yrs else "no year"))
+        b = b or [yrs[0]]
+        c = c or [yrs[-1]]
+    flows = sel.flows
+    if sectors is not None:
+        flows = ind.in_groups(flows, eng.memtable(_sectors(store, sectors)))
+    if products:
+        cond = None
+        for p in products:
+            e = flows.product.startswith(str(p))
+            cond = e if cond is None else cond | e
+        assert cond is not None
+        flows = flows.filter(cond)
+    out = eng.execute(supplier_shift(flows, imembers, lmembers, base=b, compare=c))
+    return _finish(out, sel, importer=ilabel, loser=llabel, base=b, compare=c)
+
+
+def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collection[str], *,
+               sectors: str | Sequence[str] | None = None, years: str | Sequence[int] | None = None,
+               source: str | None = None, engine: Engine | None = None) -> pa.Table:
+    """Bilateral strategic-goods trade between two blocs and its shares, year by year."""
+    eng = engine or DuckDBEngine(store)
+    alabel, a = _members(store, bloc_a)
+    blabel, b = _members(store, bloc_b)
+    overlap = a & b
+    if overlap:
+        a = a - overlap
+        if not a:
+            raise UsageError(f"{alabel} lies inside {blabel}")
+    sel = select_flows(store, years=years, source=source, engine=eng)
+    cols = {"year": pa.int16(), "a_to_b": pa.float64(), "b_to_a": pa.float64(), "a_imports": pa.float64(),
+            "b_imports": pa.float64(), "world": pa.float64(), "share_of_a_imports_from_b": pa.float64(),
+            "share_of_b_imports_from_a": pa.float64(), "bilateral_share_of_world": pa.float64()}
+    if sel.empty:
+        return _empty(cols, sel)
+    flows = ind.in_groups(sel.flows, eng.memtable(_sectors(store, sectors)))
+    out = eng.execute(bilateral_shares(flows, a, b))
+    extra: dict[str, Any] = {"a": alabel, "b": blabel}
+    if overlap:
+        extra["note"] = f"{', '.join(sorted(overlap))} in both: counted in {blabel} only"
+    return _finish(out, sel, **extra)

@@ -1,0 +1,150 @@
+"""Where trade queries run: the store's DuckDB (default) or Spark, through the same Ibis expressions.
+
+The flows are Parquet folders listed in the store (``trade_flow_parts``); DuckDB reads them through the
+``trade_flows`` view, Spark reads the same folders (``basePath`` partition discovery: ``dataset_id``,
+``year``).  Everything else an indicator needs (sector concordance, bloc members, HS links) is small and
+travels as an Ibis memtable, which both backends accept.
+
+Spark is optional (``pip install 'autarky[spark]'``): ``local[2]`` by default, or any master URL.  On a
+cluster the executors must see the Parquet: copy ``<store>.parquet`` to shared storage (HDFS, S3, a
+network mount) and pass its URI as ``parquet_uri``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from autarky.errors import EngineError
+from autarky.store import Store
+from autarky.trade.flowstore import FLOW_TABLE, flow_dirs, parquet_root, sync_flows_view, view_is_current
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DuckDBEngine", "Engine", "SparkEngine", "spark_engine", "spark_session"]
+
+
+@dataclass
+class Engine:
+    """A backend that can read the store's flows and run Ibis expressions."""
+
+    store: Store
+    name: str = "duckdb"
+
+    @property
+    def backend(self) -> Any:
+        return self.store.ibis
+
+    def flows(self, dataset_ids: list[int]) -> ir.Table:
+        """All flow rows of ``dataset_ids`` (columns as the ``trade_flows`` view)."""
+        raise NotImplementedError
+
+    def execute(self, expr: ir.Table) -> pa.Table:
+        table: pa.Table = self.backend.to_pyarrow(expr)
+        return table
+
+    def memtable(self, data: pa.Table) -> ir.Table:
+        return ibis.memtable(data)
+
+
+@dataclass
+class DuckDBEngine(Engine):
+    """The store's own DuckDB connection (the default)."""
+
+    def flows(self, dataset_ids: list[int]) -> ir.Table:
+        if not view_is_current(self.store):
+            if self.store.read_only:
+                log.warning("the trade_flows view does not match %s (store moved?); reading Parquet directly",
+                            parquet_root(self.store))
+                dirs = flow_dirs(self.store.raw, parquet_root(self.store), dataset_ids)
+                return _direct_duckdb(self.store, dirs)
+            self.store.raw.begin()
+            try:
+                sync_flows_view(self.store)
+                self.store.raw.commit()
+            except BaseException:
+                self.store.raw.rollback()
+                raise
+        t = self.store.table(FLOW_TABLE)
+        return t.filter(t.dataset_id.isin(dataset_ids)) if dataset_ids else t.limit(0)
+
+
+def _direct_duckdb(store: Store, dirs: list[Any]) -> ir.Table:
+    if not dirs:
+        return store.table(FLOW_TABLE).limit(0)
+    t = store.ibis.read_parquet([str(d / "*.parquet") for d in dirs], hive_partitioning=True)
+    return t.mutate(dataset_id=t.dataset_id.cast("int64"), year=t.year.cast("int16"))
+
+
+@dataclass
+class SparkEngine(Engine):
+    """A Spark session (local or a cluster) reading the store's Parquet."""
+
+    name: str = "spark"
+    session: Any = None
+    parquet_uri: str | None = None
+    _backend: Any = field(default=None, repr=False)
+
+    @property
+    def backend(self) -> Any:
+        if self._backend is None:
+            self._backend = ibis.pyspark.connect(self.session)
+        return self._backend
+
+    def flows(self, dataset_ids: list[int]) -> ir.Table:
+        local_root = parquet_root(self.store)
+        root = (self.parquet_uri or str(local_root)).rstrip("/")
+        dirs = [str(d).replace(str(local_root), root, 1)
+                for d in flow_dirs(self.store.raw, local_root, dataset_ids or [-1])]
+        base = f"{root}/{FLOW_TABLE}"
+        if not dirs:
+            empty = self.store.table(FLOW_TABLE).limit(0).to_pyarrow()
+            return self.memtable(empty)
+        df = self.session.read.option("basePath", base).parquet(*dirs)
+        name = f"autarky_trade_flows_{abs(hash(tuple(dirs))) % 10**12}"
+        df.createOrReplaceTempView(name)
+        t = self.backend.table(name)
+        return t.mutate(dataset_id=t.dataset_id.cast("int64"), year=t.year.cast("int16"))
+
+
+def spark_session(master: str | None = None, *, app_name: str = "autarky", shuffle_partitions: int = 8,
+                  conf: dict[str, str] | None = None) -> Any:
+    """A Spark session with the settings autarky needs (see docs/trade.md).
+
+    ``master`` is ``local[2]`` by default, or a cluster URL (``spark://host:7077``, ``yarn``, ``k8s://…``).
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineError("Spark is not installed: pip install 'autarky[spark]'") from exc
+    master = master or os.environ.get("AUTARKY_SPARK_MASTER") or "local[2]"
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    warehouse = tempfile.mkdtemp(prefix="autarky-spark-warehouse-")
+    builder = (SparkSession.builder.master(master).appName(app_name)
+               .config("spark.sql.warehouse.dir", warehouse)
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+               .config("spark.sql.session.timeZone", "UTC"))
+    for k, v in (conf or {}).items():
+        builder = builder.config(k, v)
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # Spark raises many kinds (Java missing, port in use)
+        raise EngineError(f"cannot start Spark ({master}): {exc}") from exc
+
+
+def spark_engine(store: Store, *, session: Any = None, master: str | None = None,
+                 parquet_uri: str | None = None) -> SparkEngine:
+    """A :class:`SparkEngine` over ``store``'s flows (starting a session unless one is given)."""
+    return SparkEngine(store=store, session=session or spark_session(master), parquet_uri=parquet_uri)

@@ -1,0 +1,134 @@
+"""Helpers of the HTTP API tests: the sample store, its fingerprint, the error envelope, a live `autarky serve`."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from autarky.bundled import bundled_path
+from autarky.chains.eto import load_eto
+from autarky.store import open_store
+
+ETO = bundled_path("eto-chip-explorer-2026")
+TOKEN = "test-token-6f1c"
+
+
+def corrupt_eto(dst: Path) -> Path:
+    """A copy of the bundled ETO release with two malformed provision rows (they go to quarantine)."""
+    shutil.copytree(ETO, dst)
+    for p in dst.iterdir():
+        p.chmod(0o644)
+    path = dst / "provision.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[1][4] = "not-a-number"
+    rows[2][4] = "140"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return dst
+
+
+def build_sample_store(path: Path, scratch: Path) -> Path:
+    """The bundled ETO map (the default map) and, as an older vintage, a copy with quarantined rows."""
+    store = open_store(path)
+    try:
+        load_eto(store, ETO)
+        load_eto(store, corrupt_eto(scratch / "eto-corrupt"), name="eto-quarantine-test", vintage="2000-01")
+    finally:
+        store.close()
+    return path
+
+
+def fingerprint(path: Path) -> str:
+    """A digest of every row of every table: equal before and after means the store is unchanged."""
+    store = open_store(path, read_only=True)
+    try:
+        digest = hashlib.sha256()
+        for table in store.tables():
+            rows = store.query(
+                f'SELECT count(*) AS n, md5(coalesce(string_agg(CAST(t AS VARCHAR), \'|\' '
+                f'ORDER BY CAST(t AS VARCHAR)), \'\')) AS h FROM "{table}" t'
+            ).to_pylist()[0]
+            digest.update(f"{table}:{rows['n']}:{rows['h']};".encode())
+        return digest.hexdigest()
+    finally:
+        store.close()
+
+
+class LiveServer:
+    def __init__(self, proc: subprocess.Popen[str], url: str, banner: str) -> None:
+        self.proc = proc
+        self.url = url
+        self.banner = banner
+
+
+def start_server(store: Path, extra_env: dict[str, str] | None = None, *args: str) -> LiveServer:
+    """``autarky serve --port 0`` in a subprocess; returns once the printed address answers."""
+    env = {k: v for k, v in os.environ.items() if k != "AUTARKY_TOKEN"}
+    env.update(extra_env or {})
+    cmd = [sys.executable, "-c", "import autarky.cli.serve; from autarky.cli import main; main()",
+           "serve", "--port", "0", "--store", str(store), *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(proc.stdout.readline() if proc.stdout else ""),
+                              daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    banner = lines[0] if lines else ""
+    if "http://" not in banner:
+        proc.kill()
+        _, err = proc.communicate(timeout=10)
+        raise RuntimeError(f"autarky serve did not print its address: {banner!r}; stderr: {err[-2000:]}")
+    url = banner.split("http://", 1)[1].split("/", 1)[0]
+    base = f"http://{url}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.1)
+    return LiveServer(proc, base, banner)
+
+
+def stop_server(server: LiveServer) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait(timeout=5)
+
+
+ENVELOPE_KEYS = {"error"}
+BODY_KEYS = {"code", "message", "status"}
+
+
+def assert_envelope(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The response is the one error envelope, with this status (and code)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == ENVELOPE_KEYS
+    err = body["error"]
+    assert set(err) == BODY_KEYS
+    assert err["status"] == status
+    assert isinstance(err["message"], str) and err["message"]
+    assert isinstance(err["code"], str) and err["code"].replace("_", "").isalnum()
+    if code is not None:
+        assert err["code"] == code
+    return dict(err)

@@ -1,0 +1,144 @@
+"""`autarky serve` for real: uvicorn on 127.0.0.1, concurrent clients, the envelope over the wire, shutdown."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import shutil
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from apitools import TOKEN, LiveServer, fingerprint, start_server, stop_server
+
+
+def fetch(server: LiveServer, path: str, method: str = "GET", body: bytes | None = None,
+          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    u = urlsplit(server.url)
+    conn = http.client.HTTPConnection(u.hostname or "127.0.0.1", u.port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def fetch_json(server: LiveServer, path: str) -> tuple[int, Any]:
+    status, _, body = fetch(server, path)
+    return status, json.loads(body)
+
+
+def test_banner_prints_the_address(live_server: LiveServer) -> None:
+    assert live_server.url.startswith("http://127.0.0.1:")
+    assert "read-only" in live_server.banner
+
+
+def test_api_and_dashboard_over_http(live_server: LiveServer) -> None:
+    status, index = fetch_json(live_server, "/api")
+    assert status == 200 and index["read_only"] is True
+    status, a = fetch_json(live_server, "/api/assess/CHN")
+    assert status == 200 and a["economy"] == "CHN"
+    status, headers, page = fetch(live_server, "/?economy=CHN")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert b'src="/static/vega.js"' in page and b"https://" not in page.replace(b"https://vega.github.io", b"")
+    assert "default-src 'self'" in headers["content-security-policy"]
+    status, schema = fetch_json(live_server, "/openapi.json")
+    assert status == 200 and "/api/assess/{economy}" in schema["paths"]
+
+
+def test_static_files_and_gzipped_vega(live_server: LiveServer) -> None:
+    status, headers, body = fetch(live_server, "/static/vega.js", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    script = gzip.decompress(body)
+    assert b"autarkyRender" in script and len(script) > 500_000
+    status, _, _ = fetch(live_server, "/static/vega.js", headers={"If-None-Match": headers["etag"]})
+    assert status == 304
+    status, headers, css = fetch(live_server, "/static/app.css")
+    assert status == 200 and headers["content-type"].startswith("text/css") and b"@media" in css
+    status, _, _ = fetch(live_server, "/static/../../pyproject.toml")
+    assert status == 404
+
+
+def test_errors_over_the_wire(live_server: LiveServer) -> None:
+    status, body = fetch_json(live_server, "/api/assess/Atlantis")
+    assert status == 404 and body["error"]["code"] == "unknown_economy"
+    status, body = fetch_json(live_server, "/api/datasets?limit=100000")
+    assert status == 422 and body["error"]["code"] == "invalid_request"
+    status, _, raw = fetch(live_server, "/api/imports/eto?filename=x.zip", method="POST", body=b"PK",
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 403 and json.loads(raw)["error"]["code"] == "read_only"
+
+
+def test_concurrent_clients_get_consistent_answers(live_server: LiveServer) -> None:
+    paths = ["/api/assess/CHN", "/api/chains/graph?economy=CHN", "/api/datasets", "/api/chains/nodes/N20?economy=CHN",
+             "/api/economies?q=korea", "/api/blocs", "/api/assess/Atlantis"] * 12
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda p: (p, *fetch_json(live_server, p)), paths))
+    by_path: dict[str, set[str]] = {}
+    for path, status, body in results:
+        assert status == (404 if "Atlantis" in path else 200), (path, body)
+        by_path.setdefault(path, set()).add(json.dumps(body, sort_keys=True))
+    assert all(len(v) == 1 for v in by_path.values())
+
+
+def test_import_through_a_live_server_with_token(sample_store: Path, tmp_path: Path) -> None:
+    from test_imports import eto_zip
+
+    path = tmp_path / "live-import.duckdb"
+    shutil.copyfile(sample_store, path)
+    server = start_server(path, {"AUTARKY_TOKEN": TOKEN}, "--max-upload-mb", "4")
+    try:
+        assert "imports accepted" in server.banner
+        status, _, raw = fetch(server, "/api/imports/eto?filename=e.zip&name=eto-live", method="POST",
+                               body=b"x" * (4 * 1024 * 1024 + 1), headers={"Authorization": f"Bearer {TOKEN}"})
+        assert status == 413 and json.loads(raw)["error"]["code"] == "payload_too_large"
+        status, _, raw = fetch(server, "/api/imports/eto?filename=e.zip&name=eto-live", method="POST",
+                               body=eto_zip(), headers={"Authorization": f"Bearer {TOKEN}"})
+        assert status == 201, raw
+        status, datasets = fetch_json(server, "/api/datasets")
+        assert "eto-live" in [d["name"] for d in datasets["items"]]
+    finally:
+        stop_server(server)
+    assert "eto-live" in fingerprint_names(path)
+
+
+def fingerprint_names(path: Path) -> list[str]:
+    from autarky.store import open_store
+
+    store = open_store(path, read_only=True)
+    try:
+        return [r["name"] for r in store.datasets().to_pylist()]
+    finally:
+        store.close()
+
+
+def test_serve_refuses_a_busy_port(live_server: LiveServer, sample_store: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    port = str(urlsplit(live_server.url).port)
+    path = tmp_path / "busy.duckdb"
+    shutil.copyfile(sample_store, path)
+    proc = subprocess.run([sys.executable, "-c", "import autarky.cli.serve; from autarky.cli import main; main()",
+                           "serve", "--port", port, "--store", str(path)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "cannot listen" in proc.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stops_cleanly_and_leaves_the_store_intact(sample_store: Path, tmp_path: Path, sig: signal.Signals) -> None:
+    path = tmp_path / "stop.duckdb"
+    shutil.copyfile(sample_store, path)
+    before = fingerprint(path)
+    server = start_server(path)
+    assert fetch_json(server, "/api/datasets")[0] == 200
+    server.proc.send_signal(sig)
+    _, err = server.proc.communicate(timeout=20)
+    # uvicorn shuts down gracefully, then re-raises the signal: the conventional exit status for it
+    assert server.proc.returncode in (0, -sig, 128 + sig)
+    assert "Traceback" not in err
+    assert fingerprint(path) == before

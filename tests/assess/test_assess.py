@@ -1,0 +1,140 @@
+"""The main job: the scorecard from the bundled ETO data, its provenance, and the self-contained report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autarky.assess import Assessment, assess
+from autarky.bundled import bundled_path
+from autarky.chains.eto import load_eto
+from autarky.report import render_html
+from autarky.store import Store, open_store
+
+ETO = bundled_path("eto-chip-explorer-2026")
+
+
+@pytest.fixture(scope="module")
+def eto_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    st = open_store(tmp_path_factory.mktemp("assess") / "s.duckdb")
+    load_eto(st, ETO)
+    return st
+
+
+@pytest.fixture(scope="module")
+def chn(eto_store: Store) -> Assessment:
+    return assess(eto_store, "CHN")
+
+
+def _row(a: Assessment, stage: str, node_id: str) -> dict[str, object]:
+    sec = a.section(f"stage:{stage}")
+    assert sec is not None
+    return next(r for r in sec.rows if r["node_id"] == node_id)
+
+
+def test_three_stages_with_figures(chn: Assessment) -> None:
+    stages = [s.key for s in chn.sections if s.key.startswith("stage:")]
+    assert stages == ["stage:Design", "stage:Fabrication", "stage:Assembly, testing, and packaging (ATP)"]
+    for key in stages:
+        sec = chn.section(key)
+        assert sec is not None and len(sec.rows) >= 5
+        assert any(r["own_share_pct"] is not None for r in sec.rows)
+
+
+def test_figures_pinned_to_the_eto_data(chn: Assessment) -> None:
+    euv = _row(chn, "Fabrication", "N20")
+    assert euv["own_share_pct"] == 0.0
+    assert euv["largest foreign"] == "NLD 100.0%"
+    assert euv["countries to 75%"] == 1
+    litho = _row(chn, "Fabrication", "N19")
+    assert litho["own_share_pct"] == pytest.approx(0.2)
+    assert litho["largest foreign"] == "NLD 81.5%"
+    eda = _row(chn, "Design", "N84")
+    assert eda["own_share_pct"] == pytest.approx(1.0) and eda["largest foreign"] == "USA 96.0%"
+    fab = _row(chn, "Fabrication", "S2")  # fab capacity by site, kept apart from the HQ view
+    assert fab["view"] == "site" and fab["own_share_pct"] == pytest.approx(24.0)
+
+
+def test_gaps_are_inputs_china_does_not_supply_ranked_by_concentration(chn: Assessment) -> None:
+    gaps = chn.section("gaps")
+    assert gaps is not None and len(gaps.rows) == 10
+    hhis = [r["HHI"] for r in gaps.rows]
+    assert hhis == sorted(hhis, reverse=True)
+    assert "N20" in {r["node_id"] for r in gaps.rows}
+    fab = chn.section("stage:Fabrication")
+    assert fab is not None
+    own = {r["node_id"]: r["own_share_pct"] for r in fab.rows}
+    for r in gaps.rows:
+        assert own.get(str(r["node_id"]), 0.0) == 0.0
+
+
+def test_every_figure_traces_to_its_source_rows(chn: Assessment) -> None:
+    with (ETO / "provision.csv").open(encoding="utf-8", newline="") as fh:
+        lines = fh.read().splitlines()
+    for sec in chn.sections:
+        for r in sec.rows:
+            src = str(r["source"])
+            assert "eto-chip-explorer 2026-08" in src and "CC BY-NC 4.0" in src
+        for p in sec.sources:
+            assert (p.dataset, p.vintage, p.licence) == ("eto-chip-explorer", "2026-08", "CC BY-NC 4.0")
+            if sec.key == "scenario":  # a scenario draws on the whole map: dataset and vintage, no rows
+                continue
+            assert p.file == "provision.csv" and p.lines
+            for n in p.lines:  # each cited line of provision.csv is a row of that node
+                row = next(csv.reader([lines[n - 1]]))
+                assert row[3] in {r["node_id"] for r in sec.rows}
+
+
+def test_chokepoints_and_default_scenario(chn: Assessment) -> None:
+    cps = chn.section("chokepoints")
+    assert cps is not None and len(cps.rows) == 10
+    assert "N20" in {r["node_id"] for r in cps.rows}
+    euv = next(r for r in cps.rows if r["node_id"] == "N20")
+    assert "100% NLD (ASML)" in str(euv["explanation"])
+    sc = chn.section("scenario")
+    assert sc is not None and "CHIP_TOOLMAKERS" in sc.title
+    stages = {r["stage or output"]: r for r in sc.rows}
+    assert stages["Fabrication"]["status"] == "lost"
+    assert "EUV lithography tools" in str(stages["Finished logic chip"]["explanation"])
+    assert "–" in str(stages["Design"]["available"])  # domestic substitution 0-30% gives a range
+
+
+def test_bloc_assessment_sums_member_shares(eto_store: Store) -> None:
+    a = assess(eto_store, "CHIP_TOOLMAKERS")
+    assert a.members == ("JPN", "NLD", "USA")
+    assert _row(a, "Fabrication", "N20")["own_share_pct"] == pytest.approx(100.0)
+
+
+def test_report_is_self_contained(eto_store: Store, chn: Assessment) -> None:
+    html = render_html(eto_store, chn)
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?:", html)
+    assert "vegaEmbed" in html
+    specs = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
+    assert len(specs) == 4  # one chart per stage, and the chokepoints
+    for _, body in specs:
+        assert json.loads(body)["data"]["values"]
+    assert "CC BY-NC 4.0" in html and "non-commercial" in html
+
+
+def test_main_job_on_a_fresh_store(tmp_path: Path) -> None:
+    env = {**os.environ, "AUTARKY_STORE": str(tmp_path / "fresh.duckdb"), "COLUMNS": "120"}
+    r = subprocess.run([sys.executable, "-m", "autarky", "assess", "CHN"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    for stage in ("Design", "Fabrication", "Assembly, testing, and packaging"):
+        assert stage in r.stdout
+    assert "EUV lithography tools" in r.stdout and "NLD 100.0%" in r.stdout
+    assert "eto-chip-explorer release 2026-08" in r.stdout
+    assert (tmp_path / "report.html").stat().st_size > 100_000
+    d = subprocess.run([sys.executable, "-m", "autarky", "datasets", "--format", "json"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    names = {x["name"]: x for x in json.loads(d.stdout)}
+    assert names["eto-chip-explorer"]["licence"] == "CC BY-NC 4.0"
+    assert names["eto-chip-explorer"]["vintage"] == "2026-08"

@@ -1,0 +1,233 @@
+"""The ETO reader on the real bundled release, and on corrupted copies of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autarky.chains import (
+    ChainMap,
+    bloc_share,
+    countries_to_reach,
+    country_shares,
+    firm_shares,
+    hhi,
+    load_map,
+)
+from autarky.chains.eto import load_eto
+from autarky.errors import FormatError, MissingFileError, UnknownItemError
+from autarky.loaders import get_loader
+from autarky.store import ImportResult, Store
+
+
+def shares_dict(cmap: ChainMap, node: str, **kw: object) -> dict[str | None, float | None]:
+    return {s.iso3: s.share_pct for s in country_shares(cmap, node, **kw)}  # type: ignore[arg-type]
+
+
+# -- the load itself ---------------------------------------------------------------------------------------
+
+
+def test_loader_is_registered() -> None:
+    assert get_loader("eto") is load_eto
+
+
+def test_bundled_release_loads_completely(eto_loaded: tuple[Store, ImportResult]) -> None:
+    store, result = eto_loaded
+    assert result.status == "loaded"
+    assert result.name == "eto-chip-explorer"
+    assert result.vintage == "2026-08"
+    assert result.rows_quarantined == 0
+    # 3 stages, 126 nodes, 139 edges, 396 distinct providers (403 rows: 7 repeat a firm with another alias),
+    # 1300 provision rows.
+    assert result.loaded_by_table == {
+        "chain_stages": 3,
+        "chain_nodes": 126,
+        "chain_edges": 139,
+        "chain_providers": 396,
+        "chain_provision": 1300,
+    }
+    ds = store.dataset(result.dataset_id)
+    assert ds["licence"] == "CC BY-NC 4.0"
+    assert ds["publisher"] == "Georgetown CSET Emerging Technology Observatory"
+    assert ds["kind"] == "eto"
+
+
+def test_reload_is_unchanged(eto_store: Store, eto_dir: Path) -> None:
+    again = load_eto(eto_store, eto_dir)
+    assert again.status == "unchanged"
+    n = eto_store.query("SELECT count(*) AS n FROM chain_provision").to_pylist()[0]["n"]
+    assert n == 1300
+
+
+def test_sums_over_tolerance_are_warnings_not_rescaled(
+    eto_loaded: tuple[Store, ImportResult], eto_map: ChainMap
+) -> None:
+    _, result = eto_loaded
+    # EDA software (N84), 2019: USA 74 + ... = 102%: reported, kept as published.
+    assert any(w.startswith("N84 ") and "102.0%" in w for w in result.warnings)
+    assert sum(v or 0 for v in shares_dict(eto_map, "N84").values()) == pytest.approx(102.0)
+    # 100.1% is rounding: no warning.
+    assert not any(w.startswith("N39 ") for w in result.warnings)
+
+
+def test_provenance_on_the_map(eto_map: ChainMap) -> None:
+    d = eto_map.dataset
+    assert (d.name, d.vintage, d.licence, d.kind) == ("eto-chip-explorer", "2026-08", "CC BY-NC 4.0", "eto")
+    assert d.source is not None and d.source.endswith("eto-chip-explorer-2026")
+
+
+# -- facts pinned to the published data --------------------------------------------------------------------
+
+
+def test_euv_is_all_dutch(eto_map: ChainMap) -> None:
+    shares = country_shares(eto_map, "N20")
+    assert [tuple(s) for s in shares] == [("NLD", 100.0, None)]
+    assert countries_to_reach(shares, 0.75) == 1
+    assert hhi(shares) == pytest.approx(1.0)
+    assert [(f.name, f.iso3, f.share_pct) for f in firm_shares(eto_map, "N20")] == [("ASML", "NLD", 100.0)]
+
+
+def test_china_share_of_lithography_tools(eto_map: ChainMap) -> None:
+    shares = country_shares(eto_map, "Lithography tools")  # by name as well as id
+    assert bloc_share(shares, {"CHN"}) == pytest.approx(0.2)
+    d = {s.iso3: s.share_pct for s in shares}
+    assert d["NLD"] == pytest.approx(81.5)
+    assert d["JPN"] == pytest.approx(15.0)
+    assert d[None] == pytest.approx(0.0)  # "Various countries": other / unattributed
+    assert countries_to_reach(shares) == 1
+
+
+def test_more_published_facts(eto_map: ChainMap) -> None:
+    # ArF dry (DUV) scanners, 2025: ASML 94.4%, Nikon 5.6%.
+    assert shares_dict(eto_map, "N21") == {"NLD": 94.4, "JPN": 5.6}
+    # Wafers (2019 values): JPN 56, TWN 16, DEU 14, KOR 10, CHN 4 -> 3 countries reach 75%.
+    wafer = country_shares(eto_map, "N26")
+    assert {s.iso3: s.share_pct for s in wafer} == {
+        "JPN": 56.0,
+        "TWN": 16.0,
+        "DEU": 14.0,
+        "KOR": 10.0,
+        "CHN": 4.0,
+    }
+    assert countries_to_reach(wafer) == 3
+    assert hhi(wafer) == pytest.approx(0.56**2 + 0.16**2 + 0.14**2 + 0.10**2 + 0.04**2)
+    # Logic chip design (2022): USA 65%; EUR 9 + Various countries 4 are other / unattributed.
+    logic = shares_dict(eto_map, "N6")
+    assert logic["USA"] == 65.0 and logic[None] == 13.0 and logic["CHN"] == 5.0
+
+
+def test_stage_views_are_kept_apart(eto_map: ChainMap) -> None:
+    assert eto_map.stages["S2"].share_view == "site"
+    assert eto_map.stages["S3"].share_view == "site"
+    assert eto_map.stages["S1"].share_view == "hq"
+    fab_site = shares_dict(eto_map, "S2", view="site")
+    assert fab_site["CHN"] == 24.0 and fab_site["TWN"] == 18.0 and fab_site[None] == 15.0
+    assert country_shares(eto_map, "S2", view="hq") == []  # no HQ-view data for fab capacity
+    assert shares_dict(eto_map, "S1")["USA"] == 51.0  # design: by HQ
+
+
+def test_qualitative_providers_follow_etos_rule(eto_map: ChainMap) -> None:
+    # Advanced CPUs: USA and CHN listed, no shares ("major") -> ETO counts 2 majors as 1 country.
+    cpus = country_shares(eto_map, "N1")
+    assert {(s.iso3, s.share_pct, s.qualitative) for s in cpus} == {
+        ("USA", None, "major"),
+        ("CHN", None, "major"),
+    }
+    assert countries_to_reach(cpus) == 1
+    assert hhi(cpus) is None
+    # Photomasks: three quantified and two qualitative countries -> ETO's "not concentrated" (4).
+    assert countries_to_reach(country_shares(eto_map, "N33")) == 4
+
+
+def test_providers_are_economies_or_unattributed(eto_map: ChainMap) -> None:
+    p = eto_map.providers
+    assert (p["P88"].name, p["P88"].country, p["P88"].provider_type) == ("ASML", "NLD", "organization")
+    assert p["P45"].country == "NLD" and p["P45"].is_country
+    assert p["P5"].country is None  # Various countries
+    assert p["P312"].country is None  # EUR (Europe) is not one economy
+    assert p["P370"].country is None  # Various companies
+    assert p["P159"].alias is not None and "Canon ANELVA" in p["P159"].alias  # aliases merged
+
+
+def test_stage_of_follows_variants_and_inputs(eto_map: ChainMap) -> None:
+    assert eto_map.stage_of("N20") == "S2"  # EUV -> lithography tools -> photolithography (S2)
+    assert eto_map.stage_of("N84") == "S1"  # EDA software -> EDA and core IP (S1)
+    assert eto_map.stage_of("N80") == "S3"  # SoC test tools -> test tools -> testing (S3)
+    assert eto_map.stages_of("N91") == ("S2", "S3")  # electronic gases feed fabs and ATP
+    assert eto_map.stage_of("N99") is None  # the final output feeds nothing
+    assert set(eto_map.variants_of("N19")) >= {"N20", "N21", "N22", "N105", "N106"}
+
+
+def test_unknown_node_is_a_clear_error(eto_map: ChainMap) -> None:
+    with pytest.raises(UnknownItemError, match="EUV lithography tools"):
+        country_shares(eto_map, "EUV lithograpy tool")
+
+
+# -- bad input ---------------------------------------------------------------------------------------------
+
+CHN_N19_LINE = 170  # provision.csv: CHN,P2,Lithography tools,N19,0.2,2025,...
+
+
+def corrupt_line(folder: Path, line: int, old: str, new: str) -> None:
+    path = folder / "provision.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "reason"),
+    [
+        (",N19,", ",N999,", "provided_id", "unknown node id N999"),
+        ("CHN,P2,", "CHN,P9999,", "provider_id", "unknown provider P9999"),
+        (",0.2,", ",about a fifth,", "share_provided", "text 'about a fifth' in a number field"),
+        (",0.2,", ",140,", "share_provided", "share '140' outside 0-100"),
+    ],
+)
+def test_bad_rows_are_quarantined_rest_loaded(
+    store: Store, eto_copy: Path, old: str, new: str, field: str, reason: str
+) -> None:
+    corrupt_line(eto_copy, CHN_N19_LINE, old, new)
+    result = load_eto(store, eto_copy)
+    assert result.rows_quarantined == 1
+    assert result.loaded_by_table["chain_provision"] == 1299
+    (q,) = store.query("SELECT file, line, field, reason, raw FROM quarantine").to_pylist()
+    assert (q["file"], q["line"], q["field"]) == ("provision.csv", CHN_N19_LINE, field)
+    assert reason in q["reason"]
+    assert q["raw"].startswith("CHN,")
+    cmap = load_map(store)
+    assert "CHN" not in shares_dict(cmap, "N19")
+    assert shares_dict(cmap, "N20") == {"NLD": 100.0}
+
+
+def test_missing_provision_file(store: Store, eto_copy: Path) -> None:
+    (eto_copy / "provision.csv").unlink()
+    with pytest.raises(MissingFileError) as err:
+        load_eto(store, eto_copy)
+    assert "provision.csv" in str(err.value) and str(eto_copy) in str(err.value)
+    assert store.datasets().num_rows == 0
+
+
+def test_not_a_csv_file(store: Store, eto_copy: Path) -> None:
+    (eto_copy / "sequence.csv").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)))
+    with pytest.raises(FormatError, match=r"sequence\.csv.*not a CSV"):
+        load_eto(store, eto_copy)
+    assert store.datasets().num_rows == 0
+
+
+def test_missing_required_column(store: Store, eto_copy: Path) -> None:
+    path = eto_copy / "providers.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("provider_type", "kind_of_provider", 1), encoding="utf-8")
+    with pytest.raises(FormatError, match=r"providers\.csv.*provider_type"):
+        load_eto(store, eto_copy)
+
+
+def test_vintage_option_and_folder_name(store: Store, eto_copy: Path) -> None:
+    assert load_eto(store, eto_copy, vintage="2026-09").vintage == "2026-09"
+    (eto_copy / "ATTRIBUTION.md").unlink()
+    (eto_copy / "README.md").unlink()
+    renamed = eto_copy.rename(eto_copy.parent / "eto-release-2025")
+    assert load_eto(store, renamed).vintage == "2025"

@@ -1,0 +1,206 @@
+"""Export-control scenarios: hand-computed small maps, and the bundled ETO map."""
+
+from __future__ import annotations
+
+import pytest
+
+from autarky.chains import ChainMap
+from autarky.chains.scenario import ExportControl, as_range, export_control, export_control_timeline, resolve_against
+from autarky.errors import UnknownEconomyError, UsageError
+from autarky.store import Store
+from conftest import make_map
+
+CHN = frozenset({"CHN"})
+
+
+def tiny() -> ChainMap:
+    """tool T (USA 60, CHN 20, DEU 20) and material M (JPN 100) go into process P (S1), which goes into
+    process Q (S2), which makes output O.  Class C has variants V1 (NLD 100) and V2 (CHN 50, KOR 50); C
+    goes into Q."""
+    return make_map(
+        [
+            ("T", "tool_resource", None),
+            ("M", "material_resource", None),
+            ("P", "process", "S1"),
+            ("Q", "process", "S2"),
+            ("O", "ultimate_output", None),
+            ("C", "tool_resource", None),
+            ("V1", "tool_resource", None),
+            ("V2", "tool_resource", None),
+        ],
+        [
+            ("T", "P", "goes_into"),
+            ("M", "P", "goes_into"),
+            ("P", "Q", "goes_into"),
+            ("Q", "O", "goes_into"),
+            ("C", "Q", "goes_into"),
+            ("V1", "C", "is_type_of"),
+            ("V2", "C", "is_type_of"),
+        ],
+        [
+            ("USA", "T", 60.0),
+            ("CHN", "T", 20.0),
+            ("DEU", "T", 20.0),
+            ("JPN", "M", 100.0),
+            ("NLD", "V1", 100.0),
+            ("CHN", "V2", 50.0),
+            ("KOR", "V2", 50.0),
+        ],
+        stages=("S1", "S2"),
+    )
+
+
+def test_own_availability_formula() -> None:
+    r = export_control(tiny(), ExportControl(against=frozenset({"USA"}), target=CHN))
+    # T: lose USA 60% -> 40% left
+    assert r.node("T").available == pytest.approx((0.4, 0.4))
+    assert r.node("T").status == ("degraded", "degraded")
+    # P needs T and M: bounded by T
+    assert r.node("P").available == pytest.approx((0.4, 0.4))
+    assert r.node("P").path == ("T", "P")
+    assert r.node("M").status == ("ok", "ok")
+
+
+def test_domestic_substitution_needs_a_base_and_gives_ranges() -> None:
+    sc = ExportControl(against=frozenset({"USA", "JPN"}), target=CHN, domestic_substitution=(0.0, 0.5))
+    r = export_control(tiny(), sc)
+    # T: lost 0.6, CHN has a base: own = 0.4 + 0.5 * 0.6 = 0.7 at the high end
+    assert r.node("T").available == pytest.approx((0.4, 0.7))
+    # M: JPN 100%, CHN has no base -> no domestic substitution
+    assert r.node("M").available == pytest.approx((0.0, 0.0))
+    assert r.node("M").status == ("lost", "lost")
+    assert "no domestic base" in r.node("M").explanation
+    # without the base requirement, M gets half back at the high end
+    r2 = export_control(
+        tiny(),
+        ExportControl(
+            against=frozenset({"USA", "JPN"}), target=CHN, domestic_substitution=(0.0, 0.5), require_domestic_base=False
+        ),
+    )
+    assert r2.node("M").available == pytest.approx((0.0, 0.5))
+    assert r2.node("P").status == ("lost", "degraded")
+
+
+def test_third_country_substitution_is_capped_by_their_share() -> None:
+    sc = ExportControl(against=frozenset({"USA"}), target=CHN, third_country_substitution=(1.0, 1.0))
+    r = export_control(tiny(), sc)
+    # DEU holds 20%: it can make up at most 20 of the 60 points lost
+    assert r.node("T").available == pytest.approx((0.6, 0.6))
+
+
+def test_ramp_over_years() -> None:
+    sc = ExportControl(against=frozenset({"USA"}), target=CHN, domestic_substitution=(0.5, 0.5))
+    years = export_control_timeline(tiny(), sc, 4)
+    assert [round(y.node("T").available[0], 3) for y in years] == [0.4, 0.475, 0.55, 0.625, 0.7]
+
+
+def test_variants_are_tiers_not_free_substitutes() -> None:
+    cmap = tiny()
+    r = export_control(cmap, ExportControl(against=frozenset({"NLD"}), target=CHN))
+    # the class needs every variant: V1 lost -> C lost -> Q and O lost
+    assert r.node("C").status == ("lost", "lost")
+    assert r.node("O").status[0] == "lost"
+    assert r.node("O").path == ("V1", "C", "Q", "O")
+    tiers = {t.variant_id: t for t in r.tiers}
+    assert tiers["V1"].status == ("lost", "lost") and tiers["V2"].status == ("ok", "ok")
+    stages = {s.id: s for s in r.stages}
+    assert stages["S1"].status == ("ok", "ok") and stages["S2"].status == ("lost", "lost")
+    # a declared substitution group: the class takes its best member
+    r2 = export_control(
+        cmap, ExportControl(against=frozenset({"NLD"}), target=CHN, substitution_groups=(frozenset({"V1", "V2"}),))
+    )
+    assert r2.node("C").status == ("ok", "ok")
+    # a profile that does without V1 (e.g. mature nodes without EUV)
+    r3 = export_control(
+        cmap, ExportControl(against=frozenset({"NLD"}), target=CHN, profiles=(("without V1", frozenset({"V1"})),))
+    )
+    (p,) = r3.profiles
+    assert {s.id: s.status for s in p.stages}["S2"] == ("ok", "ok")
+
+
+def test_stage_own_inputs_vs_upstream() -> None:
+    r = export_control(tiny(), ExportControl(against=frozenset({"JPN"}), target=CHN))
+    s2 = {s.id: s for s in r.stages}["S2"]
+    assert s2.status == ("lost", "lost")  # via M -> P -> Q
+    assert s2.own_available == pytest.approx((1.0, 1.0))  # its own inputs are fine
+    assert "own inputs alone: ok" in s2.explanation
+
+
+def test_firm_restriction() -> None:
+    cmap = make_map(
+        [("T", "tool_resource", None)],
+        [],
+        [("ASML", "T", 80.0), ("Nikon", "T", 20.0)],
+        firms={"ASML": "NLD", "Nikon": "JPN"},
+    )
+    r = export_control(cmap, ExportControl(against=frozenset(), firms=frozenset({"ASML"}), target=CHN))
+    assert r.node("T").available == pytest.approx((0.2, 0.2))
+
+
+def test_parameters_are_checked() -> None:
+    assert as_range("0-0.3", "x") == (0.0, 0.3)
+    assert as_range("0.2", "x") == (0.2, 0.2)
+    assert as_range((0.1, 0.2), "x") == (0.1, 0.2)
+    with pytest.raises(UsageError):
+        as_range("0.5-0.1", "x")
+    with pytest.raises(UsageError):
+        as_range("1.5", "x")
+    with pytest.raises(UsageError):
+        ExportControl(against=frozenset({"CHN"}), target=CHN)
+    with pytest.raises(UsageError):
+        ExportControl(against=frozenset({"USA"}), target=CHN, lost_below=(0.9, 0.9), ok_from=(0.5, 0.5))
+
+
+# -- the ETO map -------------------------------------------------------------------------------------------
+
+
+def eto_scenario(**kw: object) -> ExportControl:
+    return ExportControl(against=frozenset({"NLD", "JPN", "USA"}), target=CHN, **kw)  # type: ignore[arg-type]
+
+
+def test_eto_export_control_loses_euv_and_names_downstream_stages(eto_map: ChainMap) -> None:
+    r = export_control(eto_map, eto_scenario())
+    euv = r.node("N20")
+    assert euv.status == ("lost", "lost") and euv.available == (0.0, 0.0)
+    assert "100% NLD (ASML) restricted" in euv.explanation
+    down = dict(euv.downstream)
+    assert down["S2"] == ("N20", "N19", "N25")  # EUV -> lithography tools -> photolithography
+    assert down["S3"][-1] == "N69" and down["N99"][-1] == "N99"
+    stages = {s.id: s for s in r.stages}
+    assert stages["S2"].status[0] == "lost" and stages["S3"].status[0] == "lost"
+    assert {o.id: o.status for o in r.outputs}["N99"][0] == "lost"
+    assert "N20" in {o.id for o in r.origins()}
+    tiers = {t.variant_id: t for t in r.tiers if t.consumer_id == "N25"}
+    assert tiers["N20"].status == ("lost", "lost")
+
+
+def test_eto_domestic_substitution_range_gives_ranges(eto_map: ChainMap) -> None:
+    r = export_control(eto_map, eto_scenario(domestic_substitution="0-0.3"))
+    # lithography tools: NLD 81.5 + JPN 15 + USA 0.6 of 100.1 restricted; CHN 0.2 (a base):
+    lost = 97.1 / 100.1
+    lo, hi = r.node("N19").own_available or (0, 0)
+    assert lo == pytest.approx(1 - lost) and hi == pytest.approx(1 - lost + 0.3 * lost)
+    assert r.node("N19").status == ("lost", "lost")  # still bounded by its EUV variant
+    assert r.node("N19").path[0] == "N20"
+    assert r.node("N20").available == (0.0, 0.0)  # no Chinese EUV supplier: nothing to ramp up
+    assert any(s.available[0] < s.available[1] for s in r.stages)
+
+
+def test_eto_results_are_deterministic(eto_map: ChainMap) -> None:
+    a = export_control(eto_map, eto_scenario(domestic_substitution="0-0.3"))
+    b = export_control(eto_map, eto_scenario(domestic_substitution="0-0.3"))
+    assert a.to_dict() == b.to_dict()
+
+
+def test_eto_more_substitution_never_lowers_availability(eto_map: ChainMap) -> None:
+    base = export_control(eto_map, eto_scenario())
+    more = export_control(eto_map, eto_scenario(domestic_substitution=0.3, third_country_substitution=0.5))
+    for x, y in zip(base.nodes, more.nodes, strict=True):
+        assert y.available[0] >= x.available[0] - 1e-12
+
+
+def test_resolve_against_economies_blocs_and_firms(eto_map: ChainMap, eto_store: Store) -> None:
+    econ, firms, label = resolve_against(eto_map, "CHIP_TOOLMAKERS,ASML", eto_store.resolve)
+    assert econ == {"USA", "JPN", "NLD"} and firms == {"P88"} and "ASML" in label
+    with pytest.raises(UnknownEconomyError):
+        resolve_against(eto_map, "Atlantis", eto_store.resolve)
