@@ -9,7 +9,8 @@ import pytest
 import autarky
 import autarky.errors as errors
 
-PACKAGES = ["autarky", "autarky.errors", "autarky.store", "autarky.geo", "autarky.money"]
+PACKAGES = ["autarky", "autarky.errors", "autarky.store", "autarky.geo", "autarky.money", "autarky.complexity",
+            "autarky.chains"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

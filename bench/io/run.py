@@ -67,6 +67,7 @@ def main() -> None:
     A = lm.technical_coefficients(table.Z, table.x)
     _, t_inv = timed(lm.leontief_inverse, A)
     _, t_np = timed(np.linalg.inv, np.eye(n) - A)
+    t_solve = min(t_inv, t_np)  # the faster of the two: the conservative baseline
     print(f"one full Leontief solve: autarky {t_inv:.2f} s (LU + getri), numpy.linalg.inv {t_np:.2f} s")
 
     t_pymrio = float("nan")
@@ -103,13 +104,13 @@ def main() -> None:
           f"batched result: {worst:.1e} of the largest output")
 
     print("\nratio = (one recomputation x scenarios) / autarky batched")
-    print(f"  vs one full Leontief solve per scenario: {t_inv * n / t_batched:10.0f} x")
+    print(f"  vs one full Leontief solve per scenario: {t_solve * n / t_batched:10.0f} x  (the faster solve above)")
     if not np.isnan(t_pymrio):
         print(f"  vs pymrio calc_system per scenario:       {t_pymrio * n / t_batched:10.0f} x")
     print(f"  vs an LU solve per scenario (no inverse): {t_brute * n / t_batched:10.0f} x")
     print(f"target: all {n} in under 10 s -> {'met' if t_batched < 10 else 'NOT met'} ({t_batched:.2f} s); "
           f">= 1,000x against recomputing the inverse -> "
-          f"{'met' if t_inv * n / t_batched >= 1000 else 'NOT met'}")
+          f"{'met' if t_solve * n / t_batched >= 1000 else 'NOT met'}")
     print(f"total output loss, largest scenario: {result.total_loss.max():.4g}")  # type: ignore[attr-defined]
 
 

@@ -138,3 +138,27 @@ def test_main_job_on_a_fresh_store(tmp_path: Path) -> None:
     names = {x["name"]: x for x in json.loads(d.stdout)}
     assert names["eto-chip-explorer"]["licence"] == "CC BY-NC 4.0"
     assert names["eto-chip-explorer"]["vintage"] == "2026-08"
+
+
+def test_money_sections_from_the_bundled_ledger(tmp_path: Path) -> None:
+    from autarky.money import load_ledger
+
+    st = open_store(tmp_path / "m.duckdb")
+    load_eto(st, ETO)
+    load_ledger(st, bundled_path("ledger"))
+    a = assess(st, "CHN")
+    flows = a.section("money:flows")
+    assert flows is not None and {r["phase"] for r in flows.rows} >= {"I", "II"}
+    alignment = a.section("money:alignment")
+    assert alignment is not None and alignment.rows
+    deals = a.section("money:deals")
+    assert deals is not None and len(deals.rows) >= 10
+    for r in deals.rows:  # every deal shown names its source document and ledger row
+        assert "ledger deal" in str(r["source"]) and len(str(r["source"])) > 30
+    hsmc = [r for r in deals.rows if "Hongxin Semiconductor" in str(r["investee"])]
+    assert hsmc and hsmc[0]["status"] == "failed" and hsmc[0]["amount"] == "128,000,000,000 CNY"
+
+
+def test_without_a_ledger_the_money_section_says_why(eto_store: Store, chn: Assessment) -> None:
+    assert chn.section("money:flows") is None
+    assert any(m.startswith("investment:") for m in chn.missing)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autarky.io import IOTable
-
-IO_DATA = Path(__file__).parent.parent / "data" / "io"
-MRIO_TEST = IO_DATA / "mrio-test"
-OECD_DIR = IO_DATA / "oecd-iot-chn"
-ICIO_SMALL = IO_DATA / "ICIO2023_2018_small.csv"
-NATIONAL = IO_DATA / "national_example.csv"
 
 
 def make_table(n_regions: int, n_sectors: int, seed: int = 0, density: float = 0.6) -> IOTable:

@@ -18,3 +18,14 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     load_baci(st, BACI_SAMPLE)
     yield st
     st.close()
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One local Spark session for the whole run (ENVIRONMENT.md settings; starting it takes 10-30 s)."""
+    from autarky.trade.engine import spark_session
+
+    session = spark_session("local[2]", shuffle_partitions=2)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from trade_helpers import BACI_SAMPLE, DATA, write_baci
 
@@ -95,6 +96,11 @@ def test_chunks_do_not_change_results(tmp_path: Path, store: Store) -> None:
                     "ORDER BY source_line")
     assert a.num_rows == 72097
     assert a.column("source_line").to_pylist() == list(range(2, 72099))
+    # many part files, each with its own dictionaries: Polars (and Spark, DuckDB) read them as one table
+    files = sorted((flowstore.parquet_root(store) / "trade_flows").glob("*/*/*.parquet"))
+    assert len(files) > 10
+    lf = pl.scan_parquet(files).select(pl.col("product").cast(pl.String), "value_usd")
+    assert lf.select(pl.len(), pl.col("product").str.len_chars().min()).collect().row(0) == (72097, 6)
 
 
 def test_progress_reports_bytes(tmp_path: Path, store: Store) -> None:

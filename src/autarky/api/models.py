@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from autarky.assess.model import Provenance
 
@@ -81,12 +81,18 @@ class DatasetOut(BaseModel):
     attribution: str | None = None
     source: str | None = None
     content_hash: str
-    loaded_at: datetime
+    loaded_at: datetime = Field(description="When it was loaded (UTC).")
     rows_read: int | None = None
     rows_loaded: int | None = None
     rows_quarantined: int | None = None
     params: str | None = None
     derived_from: str | None = None
+
+    @field_validator("loaded_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        # The store keeps UTC timestamps without a zone; say so, as RFC 3339 requires.
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class QuarantineRow(BaseModel):

@@ -10,7 +10,9 @@ import logging
 
 from autarky.assess.chains_sections import DEFAULT_AGAINST, chokepoint_section, scenario_section
 from autarky.assess.charts import stage_self_supply_chart
+from autarky.assess.io_sections import io_sections
 from autarky.assess.model import Assessment, Chart, Provenance, Section
+from autarky.assess.money_sections import money_sections
 from autarky.assess.scorecard import scorecard_sections
 from autarky.store import Store
 
@@ -48,4 +50,11 @@ def assess(store: Store, economy: str, *, top: int = 10) -> Assessment:
     resolved = store.resolve(economy)
     result = Assessment(economy=resolved.label, members=tuple(sorted(resolved.members)))
     _chains(store, result, top)
+    sections, missing = money_sections(store, economy)
+    result.sections.extend(sections)
+    if missing:
+        result.missing.append(f"investment: {missing}")
+    io, io_missing = io_sections(store, frozenset(result.members), result.economy, top=top)
+    result.sections.extend(io)
+    result.missing.extend(io_missing)
     return result

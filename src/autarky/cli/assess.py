@@ -14,7 +14,7 @@ from autarky.cli.app import StoreOption, app, console, err_console, get_store
 from autarky.cli.render import Format
 from autarky.report import write_pngs, write_report
 
-_WIDE = ("input", "explanation", "stage or output")
+_WIDE = ("input", "explanation", "stage or output", "investee", "fund", "industry", "product")
 
 
 def _print_section(sec: Section) -> None:
@@ -25,7 +25,7 @@ def _print_section(sec: Section) -> None:
         if c in _WIDE:
             t.add_column(c, overflow="fold", ratio=3 if c == "explanation" else 2)
         else:
-            t.add_column(c, no_wrap=True, min_width=min(len(c), 10))
+            t.add_column(c, no_wrap=True, min_width=min(max(len(c), 4), 10))
     for r in sec.rows:
         t.add_row(*("—" if r.get(c) is None else str(r.get(c)) for c in cols))
     console.print(t)

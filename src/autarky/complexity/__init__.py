@@ -11,7 +11,6 @@ from __future__ import annotations
 from autarky.complexity.diagnostics import ComplexityDiagnostics, ComplexityWarning, YearDiagnostics
 from autarky.complexity.inputs import Columns
 from autarky.complexity.pipeline import (
-    OUTPUT_COLUMNS,
     ComplexityParams,
     ComplexityResult,
     PresenceTest,
@@ -23,7 +22,6 @@ from autarky.complexity.pipeline import (
 from autarky.complexity.synthetic import synthetic_population, synthetic_trade
 
 __all__ = [
-    "OUTPUT_COLUMNS",
     "Columns",
     "ComplexityDiagnostics",
     "ComplexityParams",

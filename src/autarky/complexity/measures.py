@@ -386,11 +386,7 @@ class ProductSpace:
         m = self.basis
         k = self._ubiquity
         if self.kind == "asymmetric":
-            if transpose:
-                out = ((w / k[np.newaxis, :]) @ m.T) @ m
-            else:
-                out = ((w @ m.T) @ m) / k[np.newaxis, :]
-            return out
+            return ((w / k[np.newaxis, :]) @ m.T) @ m if transpose else ((w @ m.T) @ m) / k[np.newaxis, :]
         return self._apply_discrete(w)
 
     @cached_property

@@ -75,15 +75,14 @@ def alignment(deals: pl.DataFrame, node_classes: Mapping[str, str], *, by: Seque
 
 
 def chain_node_classes(store: Store, economy: Collection[str], *, self_supplied_at: float = 50.0,
-                       chokepoint_below: float = 10.0, chokepoint_countries: int = 3,
                        dataset_id: int | None = None) -> dict[str, str]:
     """Class every node of the store's supply-chain map for ``economy`` (ISO3 codes, one or a bloc).
 
-    Domestic share is the economy's percent of the node's market by supplier headquarters
-    (:func:`autarky.chains.bloc_share`).  Until the chains domain ships its chokepoint ranking, a node is a
-    chokepoint here when the economy supplies under ``chokepoint_below`` percent of it and at most
-    ``chokepoint_countries`` countries hold 75% of its market (ETO's concentration rule,
-    :func:`autarky.chains.countries_to_reach`); a node whose shares are unknown is ``other``.
+    A node is a ``chokepoint`` when the chains domain's ranking flags it for the economy
+    (:func:`autarky.chains.chokepoints`, default thresholds: foreign dependence x concentration of the
+    foreign supply x downstream criticality x absence of a substitute, see docs/chains.md); it is
+    ``self-supplied`` when the economy's firms hold at least ``self_supplied_at`` percent of its market
+    (HQ view, :func:`autarky.chains.bloc_share`); a node whose shares are unknown is ``other``.
     Raises :class:`~autarky.errors.UsageError` when no map is loaded.
     """
     from autarky import chains
@@ -91,14 +90,9 @@ def chain_node_classes(store: Store, economy: Collection[str], *, self_supplied_
     cmap = chains.load_map(store, dataset_id)
     members = set(economy)
     domestic: dict[str, float | None] = {}
-    choke: list[str] = []
     for node_id in cmap.nodes:
         shares = chains.country_shares(cmap, node_id)
-        if not shares:
-            continue
-        own = chains.bloc_share(shares, members)
-        domestic[node_id] = own
-        reach = chains.countries_to_reach(shares, 0.75)
-        if own is not None and own < chokepoint_below and reach is not None and reach <= chokepoint_countries:
-            choke.append(node_id)
+        if shares:
+            domestic[node_id] = chains.bloc_share(shares, members)
+    choke = [c.node_id for c in chains.chokepoints(cmap, members) if c.is_chokepoint]
     return classify_nodes(choke, domestic, self_supplied_at=self_supplied_at)

@@ -35,7 +35,7 @@ class ContentHash:
         self._h.update(name.encode())
         self._h.update(b"\0")
 
-    def update(self, data: bytes) -> None:
+    def update(self, data: bytes | memoryview) -> None:
         self._h.update(data)
 
     def hexdigest(self) -> str:
@@ -46,13 +46,23 @@ class ContentHash:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Whole lines of the file: ``data`` starts at line ``first_line`` and ends with a line break."""
+    """``lines`` whole lines of the file, starting at line ``first_line``: ``data[:size]``.
+
+    ``data`` may run past ``size`` with the start of the next line (read but not part of this chunk): a
+    parser must stop after ``lines`` rows (``n_rows``), or use :attr:`text`.
+    """
 
     index: int
     data: bytes
+    size: int
     first_line: int
     lines: int
     offset: int  # bytes of the file read once this chunk is out
+
+    @property
+    def text(self) -> bytes:
+        """Exactly the chunk's lines (a copy when ``data`` has a tail)."""
+        return self.data if self.size == len(self.data) else self.data[: self.size]
 
 
 def read_header(stream: IO[bytes], label: str, hasher: ContentHash | None = None) -> tuple[str, int]:
@@ -87,7 +97,11 @@ def _count_lines(data: bytes) -> int:
 
 def iter_chunks(stream: IO[bytes], label: str, *, start_offset: int, hasher: ContentHash | None = None,
                 size: int = CHUNK_BYTES) -> Iterator[Chunk]:
-    """Line-aligned chunks after the header; a file that ends inside a line is a :class:`FormatError`."""
+    """Line-aligned chunks after the header; a file that ends inside a line is a :class:`FormatError`.
+
+    From a seekable file each block is handed over as read: the partial line at its end (which holds no
+    line break) is given back with a seek and read again with the next block, so nothing is copied.
+    """
     rest = b""
     line = 2
     offset = start_offset
@@ -104,25 +118,27 @@ def iter_chunks(stream: IO[bytes], label: str, *, start_offset: int, hasher: Con
             return
         buf = rest + block if rest else block
         cut = buf.rfind(b"\n") + 1
-        if cut == 0:
+        if cut == 0:  # no line end yet: keep reading
             rest = buf
             offset += len(block)
             if hasher is not None:
                 hasher.update(block)
             continue
-        if cut == len(buf):
+        tail = len(buf) - cut  # the partial last line: no line break in it, so it lies inside ``block``
+        if seekable and tail:
+            stream.seek(-tail, 1)
+            used = len(block) - tail
+            if hasher is not None:
+                hasher.update(memoryview(block)[:used])
+            offset += used
             piece, rest = buf, b""
-        elif seekable and not rest:
-            stream.seek(cut - len(buf), 1)  # re-read the partial line with the next block
-            piece, rest = buf[:cut], b""
-            block = piece
         else:
-            piece, rest = buf[:cut], buf[cut:]
-        offset += len(block)
-        if hasher is not None:
-            hasher.update(block)
+            if hasher is not None:
+                hasher.update(block)
+            offset += len(block)
+            piece, rest = (buf, b"") if not tail else (buf[:cut], buf[cut:])
         n = _count_lines(piece)
-        yield Chunk(index, piece, line, n, offset)
+        yield Chunk(index, piece, cut, line, n, offset)
         index += 1
         line += n
 

@@ -50,7 +50,7 @@ from autarky.trade._csv import (
     read_header,
     run_chunks,
 )
-from autarky.trade.codes import COMTRADE_REVISIONS, REVISIONS, revision
+from autarky.trade.codes import COMTRADE_REVISIONS, revision
 from autarky.trade.flowstore import Staging, staging
 from autarky.trade.importing import BadRow, combine_results, existing_hash, finish_flow_import
 
@@ -80,8 +80,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("year", "reporter", "partner", "flow", "product", "value")
 _FLOWS = {"M": "importer", "X": "exporter", "1": "importer", "2": "exporter"}
-_ALL_REVISIONS = pl.Enum(list(REVISIONS))
-_BASIS = pl.Enum(["importer", "exporter"])
 
 
 def _norm(name: str) -> str:
@@ -140,7 +138,7 @@ class _Worker:
     def __call__(self, chunk: Chunk) -> _Out:
         lay = self.layout
         try:
-            df = pl.read_csv(chunk.data, has_header=False, new_columns=lay.names, separator=lay.separator,
+            df = pl.read_csv(chunk.text, has_header=False, new_columns=lay.names, separator=lay.separator,
                              infer_schema=False, truncate_ragged_lines=False)
         except pl.exceptions.PolarsError as exc:
             raise FormatError(f"cannot parse as CSV: {str(exc).splitlines()[0]}", path=self.label,
@@ -210,7 +208,7 @@ class _Worker:
             reason = first_match([(cond, pl.lit(r)) for cond, _, r, _ in checks]).cast(pl.String)
             val = first_match([(cond, v) for cond, _, _, v in checks]).cast(pl.String)
             why = bad.select("_line", f=fld, r=reason, v=val)
-            lines = chunk.data.split(b"\n")
+            lines = chunk.text.split(b"\n")
             for line, f, r, v in why.iter_rows():
                 raw = lines[int(line) - chunk.first_line].decode("utf-8", errors="replace").rstrip("\r")
                 bad_rows.append((int(line), f, v, str(r), raw))
@@ -220,11 +218,11 @@ class _Worker:
             year=pl.col("_year"),
             exporter=pl.when(is_imp).then(pl.col("_par")).otherwise(pl.col("_rep")),
             importer=pl.when(is_imp).then(pl.col("_rep")).otherwise(pl.col("_par")),
-            hs_revision=pl.col("_rev").cast(_ALL_REVISIONS),
+            hs_revision=pl.col("_rev").cast(pl.Categorical),
             product=pl.col("_product"),
             value_usd=pl.col("_value"),
             quantity=pl.col("_weight") / 1000.0,
-            reported_by=pl.col("_basis").cast(_BASIS),
+            reported_by=pl.col("_basis").cast(pl.Categorical),
             source_line=pl.col("_line").cast(pl.Int32),
         )
         codes = set(df.select(pl.concat_list(

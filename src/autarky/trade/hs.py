@@ -93,6 +93,10 @@ def _load_nomenclature(store: Store, path: Path, sections: Path | None) -> Impor
         if imp.unchanged:
             return imp.result
         imp.rows_read = df.height
+        root = df.filter(pl.col("hscode") == "TOTAL")
+        if root.height:
+            imp.warn(path.name, "the root row 'TOTAL' (all commodities) is not a product code; not loaded")
+            df = df.filter(pl.col("hscode") != "TOTAL")
         code_ok = pl.col("hscode").str.contains(r"^\d{2}(\d{2}){0,2}$")
         level_ok = pl.col("level").cast(pl.Int32, strict=False) == pl.col("hscode").str.len_chars()
         good = df.filter(code_ok & level_ok.fill_null(False))

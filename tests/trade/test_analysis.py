@@ -1,0 +1,136 @@
+"""Store-level trade questions: flow selection, dependence summary, screen, shift, decoupling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from trade_helpers import write_baci
+
+from autarky.bundled import bundled_path
+from autarky.errors import UnknownEconomyError, UsageError
+from autarky.store import Store
+from autarky.trade import analysis as A
+from autarky.trade.baci import load_baci
+from autarky.trade.comtrade import load_comtrade
+from autarky.trade.hs import load_hs
+from autarky.trade.screen import ScreenThresholds
+
+
+def test_parse_years() -> None:
+    assert A.parse_years("2015-2017,2020") == [2015, 2016, 2017, 2020]
+    assert A.parse_years(2020) == [2020] and A.parse_years(None) is None
+    with pytest.raises(UsageError):
+        A.parse_years("2020-2015")
+    with pytest.raises(UsageError):
+        A.parse_years("last year")
+
+
+def test_dependence_summary_on_the_bundled_sample(sample_store: Store) -> None:
+    t = A.dependence_summary(sample_store, "CHN", years="2015-2023")
+    assert t.column_names == ["sector", "year", "imports", "exports", "net_import_ratio", "imports_growth",
+                              "supplier_hhi", "top_supplier", "top_share", "top_suppliers", "share_from_us_allies"]
+    rows = {r["sector"]: r for r in t.to_pylist()}
+    # the sample only has AFG and ZAF as exporters: CHN's imports of pharmaceuticals come from them
+    expected = sample_store.query(
+        "SELECT sum(value_usd) AS m FROM trade_flows WHERE importer = 'CHN' AND "
+        "(product LIKE '3002%' OR product LIKE '3003%' OR product LIKE '3004%' OR product LIKE '2941%' "
+        "OR product LIKE '2937%')").column(0)[0].as_py()
+    if expected:
+        assert rows["pharmaceuticals"]["imports"] == pytest.approx(expected)
+    semis = rows["semiconductors"]
+    assert semis["year"] == 2020 and semis["exports"] == 0.0 and semis["net_import_ratio"] == 1.0
+    assert semis["top_supplier"] in ("ZAF", "AFG") and semis["share_from_us_allies"] == 0.0
+    src = A.sources_of(t)
+    assert [s["name"] for s in src] == ["baci-HS17-2020-exporters_4_710"]
+
+
+def test_dependence_summary_without_trade_data(store: Store) -> None:
+    t = A.dependence_summary(store, "CHN", sectors="semiconductors", years="2015-2023")
+    assert t.num_rows == 0 and "supplier_hhi" in t.column_names and A.sources_of(t) == []
+    assert A.dependence(store, "CHN").num_rows == 0
+    assert A.screen(store, "CHN").num_rows == 0
+    assert A.decoupling(store, "US_ALLIES", "CHN").num_rows == 0
+    assert A.shift(store, "USA", "CHN").num_rows == 0
+
+
+def test_unknown_economy_and_sector(sample_store: Store) -> None:
+    with pytest.raises(UnknownEconomyError):
+        A.dependence(sample_store, "XYZ")
+    with pytest.raises(UsageError, match="unknown sector"):
+        A.dependence(sample_store, "CHN", sectors="chips")
+
+
+def test_dependence_by_product_with_bloc_and_production(sample_store: Store) -> None:
+    t = A.dependence(sample_store, "USA", sectors="semiconductors", by="product", bloc="BRICS", top=2)
+    assert t.num_rows > 0
+    assert all(r["bloc_share"] == pytest.approx(1.0) for r in t.to_pylist() if r["imports"])  # ZAF is BRICS
+    prod = pa.table({"year": pa.array([2020], pa.int16()), "group": ["semiconductors"],
+                     "production": [1e9]})
+    s = A.dependence(sample_store, "USA", sectors="semiconductors", production=prod).to_pylist()[0]
+    assert s["self_sufficiency"] == pytest.approx(1e9 / (1e9 + s["imports"] - s["exports"]))
+
+
+def test_screen_on_the_sample(sample_store: Store) -> None:
+    assert A.screen(sample_store, "USA").num_rows == 0  # one year of data: never 2 of 3 years
+    t = A.screen(sample_store, "USA", sectors="semiconductors",
+                 thresholds=ScreenThresholds(window=1, min_years=1))
+    assert t.num_rows > 0 and all(r["flagged_latest"] for r in t.to_pylist())
+    assert set(t.column("product").to_pylist()) <= {
+        p for p in sample_store.query("SELECT DISTINCT product FROM trade_flows").column(0).to_pylist()}
+
+
+def test_shift_needs_two_periods(sample_store: Store) -> None:
+    with pytest.raises(UsageError, match="two periods"):
+        A.shift(sample_store, "USA", "ZAF")
+
+
+def test_selection_prefers_the_newest_release(tmp_path: Path, store: Store) -> None:
+    load_baci(store, write_baci(tmp_path / "old", 2020, [("CHN", "USA", "854231", 1.0)], version="V202301"))
+    load_baci(store, write_baci(tmp_path / "new", 2020, [("CHN", "USA", "854231", 5.0)], version="V202401"))
+    sel = A.select_flows(store)
+    assert [d["vintage"] for d in sel.datasets] == ["V202401"] and sel.notes
+    assert sel.flows.value_usd.sum().to_pyarrow().as_py() == 5000.0
+    t = A.dependence(store, "USA", sectors="semiconductors")
+    assert t.column("imports").to_pylist() == [5000.0]
+
+
+def test_mixed_revisions_are_converted(tmp_path: Path, store: Store) -> None:
+    load_baci(store, write_baci(tmp_path, 2016, [("CHN", "USA", "854140", 4.0)], revision="HS12",
+                                version="V202401"))
+    load_baci(store, write_baci(tmp_path, 2022, [("CHN", "USA", "854231", 1.0)], revision="HS22",
+                                version="V202401"))
+    with pytest.raises(UsageError, match="concordance"):
+        A.select_flows(store)
+    load_hs(store, bundled_path("hs") / "HS_consolidated_comtrade_concordances.csv")
+    sel = A.select_flows(store)
+    assert sel.revision == "HS22" and any("converted HS12" in n for n in sel.notes)
+    got = sel.flows.group_by("year").agg(v=sel.flows.value_usd.sum()).to_pyarrow().sort_by("year").to_pylist()
+    assert got == [{"year": 2016, "v": pytest.approx(4000.0)}, {"year": 2022, "v": 1000.0}]
+    codes = sel.flows.filter(sel.flows.year == 2016).product.to_pyarrow().to_pylist()
+    assert all(c.startswith("8541") or c.startswith("85") for c in codes) and len(codes) > 1
+
+
+def test_source_choice(tmp_path: Path, store: Store) -> None:
+    load_comtrade(store, bundled_path("comtrade-samples") / "example_3.csv")
+    assert A.select_flows(store).datasets[0]["kind"] == "comtrade"
+    only_imports = A.select_flows(store, reported_by="importer").flows
+    assert set(only_imports.reported_by.to_pyarrow().to_pylist()) == {"importer"}
+    load_baci(store, write_baci(tmp_path, 2020, [("CHN", "USA", "854231", 1.0)]))
+    assert A.select_flows(store).datasets[0]["kind"] == "baci"
+    assert A.select_flows(store, source="comtrade").datasets[0]["kind"] == "comtrade"
+    with pytest.raises(UsageError):
+        A.select_flows(store, source="wits")
+    cov = A.coverage(store)
+    assert set(cov.column("source").to_pylist()) == {"baci", "comtrade"}
+
+
+def test_read_production(tmp_path: Path) -> None:
+    p = tmp_path / "prod.csv"
+    p.write_text("year,sector,production\n2020,semiconductors,1e9\n")
+    t = A.read_production(p)
+    assert t.to_pylist() == [{"year": 2020, "group": "semiconductors", "production": 1e9}]
+    p.write_text("a,b\n1,2\n")
+    with pytest.raises(Exception, match="expected columns"):
+        A.read_production(p)
