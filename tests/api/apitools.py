@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from autarky.bundled import bundled_path
+from autarky.bundled import bundled_path, load_bundled
 from autarky.chains.eto import load_eto
 from autarky.store import open_store
 
@@ -39,10 +39,11 @@ def corrupt_eto(dst: Path) -> Path:
 
 
 def build_sample_store(path: Path, scratch: Path) -> Path:
-    """The bundled ETO map (the default map) and, as an older vintage, a copy with quarantined rows."""
+    """Every bundled dataset (what `autarky init` loads) and, as an older vintage of the ETO map, a copy with
+    two malformed rows (quarantined)."""
     store = open_store(path)
     try:
-        load_eto(store, ETO)
+        load_bundled(store)
         load_eto(store, corrupt_eto(scratch / "eto-corrupt"), name="eto-quarantine-test", vintage="2000-01")
     finally:
         store.close()
@@ -50,19 +51,30 @@ def build_sample_store(path: Path, scratch: Path) -> Path:
 
 
 def fingerprint(path: Path) -> str:
-    """A digest of every row of every table: equal before and after means the store is unchanged."""
+    """A digest of every row of every table (and the Parquet flows behind the store): equal before and after
+    means the store is unchanged."""
     store = open_store(path, read_only=True)
     try:
         digest = hashlib.sha256()
         for table in store.tables():
-            rows = store.query(
-                f'SELECT count(*) AS n, md5(coalesce(string_agg(CAST(t AS VARCHAR), \'|\' '
-                f'ORDER BY CAST(t AS VARCHAR)), \'\')) AS h FROM "{table}" t'
-            ).to_pylist()[0]
-            digest.update(f"{table}:{rows['n']}:{rows['h']};".encode())
+            row = store.query(
+                f'SELECT count(*) AS n, sum(hash(t)::HUGEINT)::VARCHAR AS h FROM "{table}" t').to_pylist()[0]
+            digest.update(f"{table}:{row['n']}:{row['h']};".encode())
         return digest.hexdigest()
     finally:
         store.close()
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """Copy a store file with what lives beside it (the Parquet folder of trade flows)."""
+    shutil.copyfile(src, dst)
+    for side in src.parent.glob(src.name + ".*"):
+        target = dst.parent / (dst.name + side.name[len(src.name):])
+        if side.is_dir():
+            shutil.copytree(side, target)
+        elif not side.name.endswith(".wal"):
+            shutil.copyfile(side, target)
+    return dst
 
 
 class LiveServer:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apitools import LiveServer, build_sample_store, start_server, stop_server
+from apitools import LiveServer, build_sample_store, copy_store, start_server, stop_server
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -37,7 +36,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def writable_store(tmp_path: Path, sample_store: Path) -> Path:
     """A private copy of the sample store, for tests that import or must see it unchanged."""
     path = tmp_path / "writable.duckdb"
-    shutil.copyfile(sample_store, path)
+    copy_store(sample_store, path)
     return path
 
 
@@ -45,7 +44,7 @@ def writable_store(tmp_path: Path, sample_store: Path) -> Path:
 def live_server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # Its own copy: `serve` opens the file read-write once at start, which another process's reader would block.
     path = tmp_path_factory.mktemp("live") / "live.duckdb"
-    shutil.copyfile(sample_store, path)
+    copy_store(sample_store, path)
     server = start_server(path)
     yield server
     stop_server(server)

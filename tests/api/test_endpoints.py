@@ -23,22 +23,27 @@ def test_index_lists_capabilities(client: TestClient) -> None:
 
 def test_datasets_with_provenance(client: TestClient) -> None:
     page = get(client, "/api/datasets")
-    assert page["total"] == 2 and page["limit"] == 100 and page["offset"] == 0
+    assert page["total"] == len(page["items"]) >= 10 and page["limit"] == 100 and page["offset"] == 0
+    names = {d["name"] for d in page["items"]}
+    assert {"eto-chip-explorer", "li-ion-batteries", "autarky-seed-ledger", "pymrio-testmrio", "oecd-iot-chn",
+            "eto-quarantine-test"} <= names
     eto = next(d for d in page["items"] if d["name"] == "eto-chip-explorer")
     assert eto["vintage"] == "2026-08" and eto["licence"] == "CC BY-NC 4.0" and eto["kind"] == "eto"
     assert eto["rows_loaded"] > 1000 and eto["rows_quarantined"] == 0 and len(eto["content_hash"]) == 64
     one = get(client, f"/api/datasets/{eto['dataset_id']}")
     assert one == eto
-    assert get(client, "/api/datasets", kind="baci")["total"] == 0
+    baci = get(client, "/api/datasets", kind="baci")
+    assert baci["total"] == 1 and baci["items"][0]["publisher"] == "CEPII"
+    assert get(client, "/api/datasets", kind="no-such-kind")["total"] == 0
 
 
 def test_paging_walks_every_row_once(client: TestClient) -> None:
-    first = get(client, "/api/datasets", limit=1)
-    second = get(client, "/api/datasets", limit=1, offset=1)
-    beyond = get(client, "/api/datasets", limit=1, offset=2)
-    assert first["total"] == second["total"] == 2 and len(first["items"]) == len(second["items"]) == 1
-    assert first["items"][0]["dataset_id"] != second["items"][0]["dataset_id"]
-    assert beyond["items"] == [] and beyond["total"] == 2
+    total = get(client, "/api/datasets")["total"]
+    ids = [d["dataset_id"] for off in range(0, total, 3)
+           for d in get(client, "/api/datasets", limit=3, offset=off)["items"]]
+    assert len(ids) == len(set(ids)) == total
+    beyond = get(client, "/api/datasets", limit=1, offset=total)
+    assert beyond["items"] == [] and beyond["total"] == total
     nodes = [n["node_id"] for off in range(0, 200, 50)
              for n in get(client, "/api/chains/nodes", limit=50, offset=off)["items"]]
     assert len(nodes) == len(set(nodes)) == get(client, "/api/chains/nodes")["total"] == 126
@@ -57,7 +62,9 @@ def test_quarantine_rows_with_file_line_and_reason(client: TestClient) -> None:
     assert [(r["file"], r["line"], r["field"], r["value"]) for r in rows] == [
         ("provision.csv", 2, "share_provided", "not-a-number"), ("provision.csv", 3, "share_provided", "140")]
     assert all(r["reason"] for r in rows)
-    assert get(client, "/api/quarantine")["total"] == 2
+    everything = get(client, "/api/quarantine", limit=1000)
+    assert everything["total"] >= 2 and {(r["dataset_id"], r["line"]) for r in rows} <= {
+        (r["dataset_id"], r["line"]) for r in everything["items"]}
     warnings = get(client, f"/api/datasets/{bad['dataset_id']}/warnings")
     assert warnings["total"] >= 1 and all(w["dataset_id"] == bad["dataset_id"] for w in warnings["items"])
 
@@ -90,8 +97,9 @@ def _row(assessment: dict[str, Any], stage: str, node_id: str) -> dict[str, Any]
 def test_assessment_of_china_pinned_to_eto(client: TestClient) -> None:
     a = get(client, "/api/assess/CHN")
     assert a["economy"] == "CHN" and a["members"] == ["CHN"]
-    assert [s["key"] for s in a["sections"]] == [
-        "stage:Design", "stage:Fabrication", "stage:Assembly, testing, and packaging (ATP)", "gaps"]
+    keys = [s["key"] for s in a["sections"]]
+    stages = ["stage:Design", "stage:Fabrication", "stage:Assembly, testing, and packaging (ATP)"]
+    assert [k for k in keys if k.startswith("stage:")] == stages and "gaps" in keys
     euv = _row(a, "Fabrication", "N20")
     assert euv["own_share_pct"] == 0.0 and euv["largest foreign"] == "NLD 100.0%"
     assert _row(a, "Fabrication", "N19")["own_share_pct"] == pytest.approx(0.2)
@@ -105,7 +113,8 @@ def test_every_figure_links_to_a_loaded_dataset(client: TestClient) -> None:
     a = get(client, "/api/assess/CHN")
     ids = {d["dataset_id"]: d for d in get(client, "/api/datasets")["items"]}
     for s in a["sections"]:
-        assert len(s["sources"]) == len(s["rows"])  # one source per row
+        if s["key"].startswith("stage:") or s["key"] == "gaps":
+            assert len(s["sources"]) == len(s["rows"])  # one source per row
         for src in s["sources"] + [c for ch in s["charts"] for c in ch["sources"]]:
             d = ids[src["dataset_id"]]
             assert src["vintage"] == d["vintage"] and src["dataset"] == d["name"]
@@ -124,7 +133,10 @@ def test_chain_map_and_nodes(client: TestClient) -> None:
     m = get(client, "/api/chains/map")
     assert m["dataset"]["name"] == "eto-chip-explorer" and [s["stage_id"] for s in m["stages"]] == ["S1", "S2", "S3"]
     assert sum(m["node_types"].values()) == 126 and m["edges"] == 139
-    assert len(get(client, "/api/chains/maps")) == 2
+    maps = {m["name"]: m for m in get(client, "/api/chains/maps")}
+    assert {"eto-chip-explorer", "li-ion-batteries", "eto-quarantine-test"} <= set(maps)
+    batteries = get(client, "/api/chains/map", dataset_id=maps["li-ion-batteries"]["dataset_id"])
+    assert batteries["dataset"]["kind"] == "chains" and batteries["countries"]
     processes = get(client, "/api/chains/nodes", type="process")
     assert processes["total"] == 11 and all(n["type"] == "process" for n in processes["items"])
     litho = get(client, "/api/chains/nodes", q="lithography")["items"]

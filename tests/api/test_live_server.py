@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import shutil
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from apitools import TOKEN, LiveServer, fingerprint, start_server, stop_server
+from apitools import TOKEN, LiveServer, copy_store, fingerprint, start_server, stop_server
 
 
 def fetch(server: LiveServer, path: str, method: str = "GET", body: bytes | None = None,
@@ -90,7 +89,7 @@ def test_import_through_a_live_server_with_token(sample_store: Path, tmp_path: P
     from test_imports import eto_zip
 
     path = tmp_path / "live-import.duckdb"
-    shutil.copyfile(sample_store, path)
+    copy_store(sample_store, path)
     server = start_server(path, {"AUTARKY_TOKEN": TOKEN}, "--max-upload-mb", "4")
     try:
         assert "imports accepted" in server.banner
@@ -123,7 +122,7 @@ def test_serve_refuses_a_busy_port(live_server: LiveServer, sample_store: Path, 
 
     port = str(urlsplit(live_server.url).port)
     path = tmp_path / "busy.duckdb"
-    shutil.copyfile(sample_store, path)
+    copy_store(sample_store, path)
     proc = subprocess.run([sys.executable, "-c", "import autarky.cli.serve; from autarky.cli import main; main()",
                            "serve", "--port", port, "--store", str(path)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "cannot listen" in proc.stderr
@@ -132,7 +131,7 @@ def test_serve_refuses_a_busy_port(live_server: LiveServer, sample_store: Path, 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_stops_cleanly_and_leaves_the_store_intact(sample_store: Path, tmp_path: Path, sig: signal.Signals) -> None:
     path = tmp_path / "stop.duckdb"
-    shutil.copyfile(sample_store, path)
+    copy_store(sample_store, path)
     before = fingerprint(path)
     server = start_server(path)
     assert fetch_json(server, "/api/datasets")[0] == 200

@@ -7,14 +7,13 @@ every response as the schema documents it (status, content type, body), and malf
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from apitools import TOKEN, fingerprint
+from apitools import TOKEN, copy_store, fingerprint
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -23,7 +22,7 @@ from autarky.api import create_app
 from autarky.api.app import ROUTERS
 
 #: Examples per operation and mode: bounded, so the suite stays fast; derandomised, so runs are repeatable.
-EXAMPLES = 25
+EXAMPLES = 40
 
 
 def _operations() -> list[tuple[str, str, GenerationMode]]:
@@ -46,7 +45,7 @@ def _operations() -> list[tuple[str, str, GenerationMode]]:
 @pytest.fixture(scope="module")
 def fuzz_store(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
-    shutil.copyfile(sample_store, path)
+    copy_store(sample_store, path)
     before = fingerprint(path)
     yield path
     assert fingerprint(path) == before  # nothing schemathesis sent changed the store

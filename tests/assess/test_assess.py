@@ -162,3 +162,58 @@ def test_money_sections_from_the_bundled_ledger(tmp_path: Path) -> None:
 def test_without_a_ledger_the_money_section_says_why(eto_store: Store, chn: Assessment) -> None:
     assert chn.section("money:flows") is None
     assert any(m.startswith("investment:") for m in chn.missing)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from autarky.bundled import load_bundled
+
+    st = open_store(tmp_path_factory.mktemp("full") / "s.duckdb")
+    load_bundled(st)
+    return st
+
+
+def test_io_trajectory_pinned_to_the_oecd_table(full: Store) -> None:
+    a = assess(full, "CHN")
+    traj = a.section("io:trajectory")
+    assert traj is not None and "1995–2018" in traj.title
+    electronics = next(r for r in traj.rows if r["sector"] == "17")
+    # independent: OECD21ed_CHN_1995.csv, Q = OUTPUT row, X = EXPO and M = -IMPO of product row 17
+    with (bundled_path("oecd-iot-chn") / "OECD21ed_CHN_1995.csv").open(encoding="utf-8") as fh:
+        rows = {r["Code"]: r for r in csv.DictReader(fh)}
+    q, x, m = float(rows["OUTPUT"]["17"]), float(rows["17"]["EXPO"]), -float(rows["17"]["IMPO"])
+    assert electronics["SSR 1995"] == pytest.approx(round(q / (q + m - x), 3))
+    assert any("hide product-level chokepoints" in n for n in traj.notes)
+    assert traj.charts and traj.charts[0].spec["mark"]["type"] == "line"
+    shock = a.section("io:shock")
+    assert shock is not None and len(shock.rows) == 10
+
+
+def test_trade_section_says_its_coverage(full: Store) -> None:
+    a = assess(full, "CHN")
+    sec = a.section("trade:dependence")
+    assert sec is not None and sec.rows
+    assert sec.notes[0].startswith("Partial coverage") and "AFG" in sec.notes[0] and "ZAF" in sec.notes[0]
+    assert {r["sector"] for r in sec.rows} >= {"semiconductors"}
+    assert any("complexity: CHN has no exports" in m for m in a.missing)
+
+
+def test_complexity_section_for_an_exporter(full: Store) -> None:
+    a = assess(full, "ZAF")
+    sec = a.section("complexity")
+    assert sec is not None and "rank 1 of 2" in sec.title
+    semis = next(r for r in sec.rows if r["sector"] == "semiconductors")
+    assert 0 < int(semis["with RCA ≥ 1"]) <= int(semis["products"])
+
+
+def test_overview_collects_the_headlines(full: Store) -> None:
+    a = assess(full, "CHN")
+    ov = a.sections[0]
+    assert ov.key == "overview"
+    measures = " | ".join(str(r["measure"]) for r in ov.rows)
+    for expected in ("Design", "Fabrication", "chokepoints", "Export control", "state investment",
+                     "semiconductor imports", "electronics industry self-sufficiency"):
+        assert expected in measures
+    fab = next(r for r in ov.rows if str(r["measure"]).startswith("Fabrication"))
+    assert fab["value"] == "24.0%" and "capacity by site" in str(fab["measure"])
+    assert "eto-chip-explorer 2026-08" in ov.notes[-1] and "oecd-iot-chn" in ov.notes[-1]

@@ -134,3 +134,22 @@ def test_read_production(tmp_path: Path) -> None:
     p.write_text("a,b\n1,2\n")
     with pytest.raises(Exception, match="expected columns"):
         A.read_production(p)
+
+
+def test_a_moved_store_still_reads_its_flows(tmp_path: Path) -> None:
+    import shutil
+
+    from autarky.store import open_store
+
+    st = open_store(tmp_path / "a" / "s.duckdb")
+    load_baci(st, write_baci(tmp_path / "src", 2020, [("CHN", "USA", "854231", 2.0)]))
+    st.close()
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    ro = open_store(tmp_path / "b" / "s.duckdb", read_only=True)
+    assert A.dependence(ro, "USA", sectors="semiconductors").column("imports").to_pylist() == [2000.0]
+    ro.close()
+    rw = open_store(tmp_path / "b" / "s.duckdb")
+    assert A.dependence(rw, "USA", sectors="semiconductors").column("imports").to_pylist() == [2000.0]
+    assert str(tmp_path / "b") in (rw.query("SELECT sql FROM duckdb_views() WHERE view_name = 'trade_flows'")
+                                   .column(0)[0].as_py())
+    rw.close()

@@ -111,3 +111,16 @@ def test_truncated_comtrade(tmp_path: Path, store: Store) -> None:
     with pytest.raises(FormatError, match="truncated"):
         load_comtrade(store, path)
     assert store.datasets().num_rows == 0
+
+
+def test_a_ragged_row_is_quarantined(tmp_path: Path, store: Store) -> None:
+    src = (SAMPLES / "example_2.csv").read_text().splitlines()
+    src[3] = src[3] + ",extra"
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(src) + "\n")
+    r = load_comtrade(store, path)
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (33, 32, 1)
+    q = store.query("SELECT line, reason FROM quarantine").to_pylist()
+    assert q == [{"line": 4, "reason": "expected 48 fields, as in the header"}]
+    lines = store.query("SELECT source_line FROM trade_flows ORDER BY source_line").column(0).to_pylist()
+    assert lines == [n for n in range(2, 35) if n != 4]

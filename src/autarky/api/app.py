@@ -21,7 +21,7 @@ import autarky
 from autarky.api.deps import Settings
 from autarky.api.errors import install_error_handlers
 from autarky.api.hub import StoreHub
-from autarky.api.routes import assess, chains, datasets, geo, imports, meta
+from autarky.api.routes import assess, chains, complexity, datasets, geo, imports, io, meta, money, scenarios, trade
 from autarky.store import resolve_store_path
 from autarky.web import install_dashboard, warm_dashboard
 
@@ -38,12 +38,19 @@ ROUTERS: tuple[tuple[str, APIRouter], ...] = (
     ("economies", geo.router),
     ("assess", assess.router),
     ("chains", chains.router),
+    ("scenarios", scenarios.router),
+    ("trade", trade.router),
+    ("complexity", complexity.router),
+    ("money", money.router),
+    ("io", io.router),
     ("imports", imports.router),
 )
 
 _DESCRIPTION = """\
 Read-only JSON over an autarky store: datasets and their provenance, economies and blocs, the assessment of
-an economy, supply-chain maps and shares. Every figure carries its source (dataset, vintage, rows).
+an economy, supply-chain maps, chokepoints and export-control scenarios, trade dependence, economic
+complexity, state investment flows and their alignment, input-output shocks. Every figure carries its
+source (dataset, vintage, rows).
 
 * Lists are paged: `limit` (at most 1000) and `offset`; the answer gives `total`.
 * Every error has one shape: `{"error": {"code": "...", "message": "...", "status": 404}}`.

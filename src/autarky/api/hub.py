@@ -5,7 +5,8 @@ process at once.  The hub therefore keeps ``size`` read-only :class:`~autarky.st
 share one DuckDB instance) and lends each to one request at a time.  An import takes the hub
 exclusively: it waits for the readers in flight, closes the pool, opens the store read-write for the
 import alone, closes it and reopens the pool.  Every completed write bumps :attr:`StoreHub.generation`,
-which keys the cache of computed results (maps, assessments, responses), so nothing stale is served.
+which keys the cache of computed results (maps, assessments), so nothing stale is served.  ``close()``
+releases the connections (an ASGI lifespan's end); the next reader opens them again.
 """
 
 from __future__ import annotations
@@ -84,23 +85,35 @@ class StoreHub:
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(32))
-        self._open_pool()
+        self._open_lock = threading.Lock()
+        self._opened = False
+        self._open_pool()  # fail now, not at the first request, if the store cannot be opened
 
     # -- pool ---------------------------------------------------------------------------------------------
     def _open_pool(self) -> None:
-        for _ in range(self.size):
-            self._pool.put(open_store(self.path, read_only=True))
+        with self._open_lock:
+            if self._opened:
+                return
+            stores = []
+            try:
+                for _ in range(self.size):
+                    stores.append(open_store(self.path, read_only=True))
+            except BaseException:
+                for st in stores:
+                    st.close()
+                raise
+            for st in stores:
+                self._pool.put(st)
+            self._opened = True
 
     def _close_pool(self) -> None:
-        while True:
-            try:
-                store = self._pool.get_nowait()
-            except queue.Empty:
-                return
-            store.close()
+        with self._open_lock:
+            for _ in range(self.size if self._opened else 0):
+                self._pool.get_nowait().close()  # every store is home: the caller holds the write lock
+            self._opened = False
 
     def close(self) -> None:
-        """Close every connection (the app's shutdown)."""
+        """Close every connection (a server's shutdown); the next reader opens them again."""
         with self._lock.write():
             self._close_pool()
 
@@ -108,6 +121,8 @@ class StoreHub:
     def reader(self) -> Iterator[Store]:
         """A read-only store for the duration of one request."""
         with self._lock.read():
+            if not self._opened:
+                self._open_pool()
             store = self._pool.get()
             try:
                 yield store

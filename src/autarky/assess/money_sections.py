@@ -19,11 +19,11 @@ def _pct(v: Any) -> str:
     return "—" if v is None else f"{v:.0%}"
 
 
-def money_sections(store: Store, economy: str) -> tuple[list[Section], str | None]:
-    """The money sections for ``economy``, or ([], reason) when no ledger is loaded."""
+def money_sections(store: Store, economy: str) -> tuple[list[Section], list[str]]:
+    """The money sections for ``economy``, or ([], [reason]) when no ledger is loaded."""
     summary = money_summary(store, economy)
     if not summary.get("loaded"):
-        return [], str(summary.get("message", "no investment ledger loaded"))
+        return [], [f"investment: {summary.get('message', 'no investment ledger loaded')}"]
     provs = []
     for dataset_id in summary["datasets"]:
         d = store.dataset(int(dataset_id))
@@ -70,7 +70,7 @@ def money_sections(store: Store, economy: str) -> tuple[list[Section], str | Non
         }))
         sections.append(al)
 
-    frames = load_frames(store, economy=set(summary.get("members", [])) or store.resolve(economy).members)
+    frames = load_frames(store, economy=store.resolve(economy).members)
     deals = Section(key="money:deals", title=f"Deals in the ledger ({label})",
                     columns=["date", "fund", "investee", "amount", "status", "confidence", "source"],
                     terminal_columns=["date", "investee", "amount", "status"], notes=notes[:1], sources=provs)
@@ -81,4 +81,4 @@ def money_sections(store: Store, economy: str) -> tuple[list[Section], str | Non
                            "source": f"{d['source_document']} {d['source_locator'] or ''} "
                                      f"(ledger deal {d['deal_id']})".strip()})
     sections.append(deals)
-    return sections, None
+    return sections, []

@@ -14,7 +14,7 @@ from autarky.cli.app import StoreOption, app, console, err_console, get_store
 from autarky.cli.render import Format
 from autarky.report import write_pngs, write_report
 
-_WIDE = ("input", "explanation", "stage or output", "investee", "fund", "industry", "product")
+_WIDE = ("input", "explanation", "stage or output", "investee", "fund", "industry", "product", "measure", "value")
 
 
 def _print_section(sec: Section) -> None:

@@ -47,9 +47,12 @@ def datasets(store: StoreOption = None, fmt: FormatOption = Format.table) -> Non
     st = get_store(store, read_only=True)
     t = st.query(
         "SELECT dataset_id AS id, name, kind, vintage, licence, rows_loaded AS rows,"
-        " rows_quarantined AS quarantined, publisher, source FROM datasets ORDER BY dataset_id"
+        " rows_quarantined AS quarantined, publisher, source, content_hash, loaded_at FROM datasets"
+        " ORDER BY dataset_id"
     )
-    print_table(console, t, fmt, title="datasets")
+    if fmt is Format.table:  # the terminal gets the essentials; csv and json carry every column
+        t = t.select(["id", "name", "kind", "vintage", "licence", "rows", "quarantined"])
+    print_table(console, t, fmt, title="datasets", caption=f"store {st.path}")
 
 
 @app.command("import")

@@ -57,8 +57,8 @@ def _caption(table: pa.Table) -> str:
     names = "; ".join(f"{s['name']} {s['vintage']} ({s['publisher']}, {s['licence']})" for s in srcs[:4])
     more = f" and {len(srcs) - 4} more" if len(srcs) > 4 else ""
     notes = json.loads((table.schema.metadata or {}).get(b"autarky.notes", b"[]"))
-    return f"Source: {names}{more}." + (" " + " ".join(str(n) for n in notes) if notes else "") + \
-        " Values in current USD."
+    text = f"Source: {names}{more}. Values in current USD."
+    return text + (" Notes: " + "; ".join(str(n) for n in notes) + "." if notes else "")
 
 
 def _show(table: pa.Table, fmt: Format, title: str) -> None:

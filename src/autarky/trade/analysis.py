@@ -330,8 +330,8 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
         if flagged_only:
             expr = expr.filter(expr.years_flagged > 0)
         expr = expr.order_by([ibis.desc(expr.flagged_latest), ibis.desc(expr.years_flagged), expr.group])
-    out = eng.execute(expr).rename_columns(
-        ["product" if c == "group" else c for c in eng.execute(expr.limit(0)).column_names])
+    out = eng.execute(expr)
+    out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
     th = thresholds or ScreenThresholds()
     return _finish(out, sel, economy=label, thresholds=th.__dict__)
 

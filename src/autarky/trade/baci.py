@@ -117,12 +117,14 @@ def _parse_name(name: str, year: int | None, revision: str | None, version: str 
 
 def _by_version(tables: list[tuple[str, list[tuple[int, str, str | None]]]],
                 version: str) -> list[tuple[str, list[tuple[int, str, str | None]]]]:
-    """The release's own table first, then the others newest first."""
-    def key(t: tuple[str, Any]) -> tuple[int, str]:
-        m = re.search(r"V(\d{6})", t[0])
-        v = m.group(1) if m else ""
-        return (0 if v and version.upper().startswith("V" + v) else 1, "".join(chr(255 - ord(c)) for c in v))
-    return sorted(tables, key=key)
+    """The release's own country table first, then the other tables of the folder, newest first."""
+    def release(name: str) -> str:
+        m = re.search(r"V\d{6}", name, re.IGNORECASE)
+        return m.group(0).upper() if m else ""
+
+    own = [t for t in tables if release(t[0]) and version.upper().startswith(release(t[0]))]
+    others = sorted((t for t in tables if t not in own), key=lambda t: release(t[0]), reverse=True)
+    return own + others
 
 
 def _zip_opener(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:

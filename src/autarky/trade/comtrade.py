@@ -27,6 +27,7 @@ One file is one dataset (``comtrade-<file stem>``, vintage = the years it covers
 
 from __future__ import annotations
 
+import csv
 import gzip
 import logging
 import re
@@ -131,19 +132,28 @@ class _Worker:
         self.stage = stage
         self.fixed_revision = fixed_revision
 
+    def _lenient(self, chunk: Chunk) -> tuple[pl.DataFrame, list[tuple[int, str | None, str | None, str, str]]]:
+        """A chunk Polars refused (a row with too many fields): row by row, the misfits quarantined."""
+        names = self.layout.names
+        cols, lines, bad = _lenient_rows(chunk.text.decode("utf-8", errors="replace"), self.layout.separator,
+                                         len(names), chunk.first_line)
+        data = {name: pl.Series(cols.get(str(i), []), dtype=pl.String) for i, name in enumerate(names)}
+        df = pl.DataFrame(data).with_columns(_line=pl.Series(lines, dtype=pl.UInt32))
+        return df, bad
+
     def col(self, role: str) -> pl.Expr:
         name = self.layout.role.get(role)
         return pl.col(name).str.strip_chars() if name else pl.lit(None, pl.String)
 
     def __call__(self, chunk: Chunk) -> _Out:
         lay = self.layout
+        ragged: list[tuple[int, str | None, str | None, str, str]] = []
         try:
             df = pl.read_csv(chunk.text, has_header=False, new_columns=lay.names, separator=lay.separator,
                              infer_schema=False, truncate_ragged_lines=False)
-        except pl.exceptions.PolarsError as exc:
-            raise FormatError(f"cannot parse as CSV: {str(exc).splitlines()[0]}", path=self.label,
-                              line=chunk.first_line) from exc
-        df = df.with_row_index("_line", offset=chunk.first_line)
+            df = df.with_row_index("_line", offset=chunk.first_line)
+        except pl.exceptions.PolarsError:
+            df, ragged = self._lenient(chunk)
         c = self.col
         flow = c("flow").str.to_uppercase()
         basis = flow.replace_strict(_FLOWS, default=None)
@@ -236,8 +246,29 @@ class _Worker:
             parts.append((int(yr), part.height, float(part["value_usd"].sum()),
                           {str(x) for x in part["hs_revision"].unique()},
                           {str(x) for x in part["reported_by"].unique()}))
-        return _Out(df.height + len(bad_rows), bad_rows, parts,
+        return _Out(df.height + len(bad_rows) + len(ragged), ragged + bad_rows, parts,
                     {_pair(s) for s in codes})
+
+
+def _lenient_rows(text: str, separator: str, width: int, first_line: int
+                  ) -> tuple[dict[str, list[str]], list[int], list[tuple[int, str | None, str | None, str, str]]]:
+    """Rows of the right width (by column), their lines, and the others as quarantine entries."""
+    cols: dict[str, list[str]] = {}
+    lines: list[int] = []
+    bad: list[tuple[int, str | None, str | None, str, str]] = []
+    for n, raw in enumerate(text.split("\n")[:-1]):
+        raw = raw.rstrip("\r")
+        line = first_line + n
+        if not raw.strip():
+            continue
+        fields = next(csv.reader([raw], delimiter=separator))
+        if len(fields) != width:
+            bad.append((line, None, f"{len(fields)} fields", f"expected {width} fields, as in the header", raw))
+            continue
+        for i, value in enumerate(fields):
+            cols.setdefault(str(i), []).append(value)
+        lines.append(line)
+    return cols, lines, bad
 
 
 def _pair(text: str) -> tuple[str, str]:

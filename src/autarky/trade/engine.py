@@ -12,8 +12,10 @@ network mount) and pass its URI as ``parquet_uri``.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -130,6 +132,7 @@ def spark_session(master: str | None = None, *, app_name: str = "autarky", shuff
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     warehouse = tempfile.mkdtemp(prefix="autarky-spark-warehouse-")
+    atexit.register(shutil.rmtree, warehouse, ignore_errors=True)
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.sql.warehouse.dir", warehouse)
                .config("spark.ui.enabled", "false")

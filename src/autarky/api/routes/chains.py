@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from autarky.api.deps import MAX_TEXT, DatasetIdQuery, HubDep, PagingDep, paginate, resolve_economy
 from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.hub import StoreHub
-from autarky.api.models import Page, SourceOut, source_of
+from autarky.api.models import EconomyRef, Page, SourceOut, source_of
 from autarky.assess.model import Provenance
 from autarky.chains import (
     ChainMap,
     bloc_share,
+    chokepoints,
     countries_to_reach,
     country_shares,
     firm_shares,
@@ -56,6 +57,8 @@ class MapOut(BaseModel):
     edges: int
     providers: int
     years: list[int]
+    countries: list[EconomyRef] = Field(description="Every economy that provides something in the map (or is a "
+                                                    "provider's HQ), largest number of nodes first.")
 
 
 class NodeOut(BaseModel):
@@ -137,7 +140,7 @@ def chain_map(hub: StoreHub, store: Store, dataset_id: int | None) -> ChainMap:
     return hub.cached(("chain-map", dataset_id), lambda: load_map(store, dataset_id))
 
 
-def _info(cmap: ChainMap) -> MapInfo:
+def map_info(cmap: ChainMap) -> MapInfo:
     d = cmap.dataset
     return MapInfo(dataset_id=d.dataset_id, name=d.name, kind=d.kind, vintage=d.vintage, licence=d.licence,
                    publisher=d.publisher)
@@ -158,7 +161,7 @@ def _node(cmap: ChainMap, node_id: str) -> NodeOut:
                    stages=list(cmap.stages_of(n.node_id)), description=n.description)
 
 
-def _map_source(cmap: ChainMap, year: int | None = None, lines: tuple[int, ...] = (),
+def map_source(cmap: ChainMap, year: int | None = None, lines: tuple[int, ...] = (),
                 source: str | None = None) -> SourceOut:
     d = cmap.dataset
     return source_of(Provenance(dataset=d.name, dataset_id=d.dataset_id, vintage=d.vintage, licence=d.licence,
@@ -179,8 +182,12 @@ def chain_map_summary(hub: HubDep, dataset_id: DatasetIdQuery = None) -> MapOut:
     types: dict[str, int] = {}
     for n in cmap.nodes.values():
         types[n.type] = types.get(n.type, 0) + 1
-    return MapOut(dataset=_info(cmap), stages=_stages(cmap), node_types=types, edges=len(cmap.edges),
-                  providers=len(cmap.providers), years=list(cmap.years))
+    counts: dict[str, int] = {}
+    for iso3 in cmap.provision["country"].drop_nulls().to_list():
+        counts[iso3] = counts.get(iso3, 0) + 1
+    countries = [EconomyRef(iso3=c, name=name_of(c)) for c in sorted(counts, key=lambda c: (-counts[c], c))]
+    return MapOut(dataset=map_info(cmap), stages=_stages(cmap), node_types=types, edges=len(cmap.edges),
+                  providers=len(cmap.providers), years=list(cmap.years), countries=countries)
 
 
 @router.get("/nodes", response_model=Page[NodeOut], summary="Nodes of a map, filtered by type, stage or name")
@@ -237,7 +244,7 @@ def node(
         hhi=hhi(shares), countries_to_75=countries_to_reach(shares, 0.75),
         economy=EconomyShare(economy=resolved.label, members=sorted(resolved.members),
                              share_pct=bloc_share(shares, resolved.members)) if resolved else None,
-        source=_map_source(cmap, used_year, lines, notes[0] if notes else None),
+        source=map_source(cmap, used_year, lines, notes[0] if notes else None),
     )
 
 
@@ -253,9 +260,9 @@ def _graph(cmap: ChainMap, label: str, members: frozenset[str]) -> GraphOut:
             countries_to_75=countries_to_reach(shares, 0.75),
             top_supplier=top.iso3 if top else None, top_supplier_share_pct=top.share_pct if top else None,
         ))
-    return GraphOut(dataset=_info(cmap), economy=label, members=sorted(members), stages=_stages(cmap), nodes=out,
+    return GraphOut(dataset=map_info(cmap), economy=label, members=sorted(members), stages=_stages(cmap), nodes=out,
                     edges=[GraphEdge(src=e.src, dst=e.dst, kind=e.kind) for e in cmap.edges],
-                    source=_map_source(cmap))
+                    source=map_source(cmap))
 
 
 @router.get("/graph", response_model=GraphOut,
@@ -267,3 +274,86 @@ def graph(hub: HubDep, economy: Annotated[str, Query(min_length=1, max_length=MA
         resolved = resolve_economy(hub, store, economy)
     return hub.cached(("chain-graph", cmap.dataset.dataset_id, resolved.label),
                       lambda: _graph(cmap, resolved.label, resolved.members))
+
+
+# -- chokepoints -----------------------------------------------------------------------------------------
+
+
+class SupplierOut(BaseModel):
+    iso3: str | None
+    share_pct: float
+    firms: list[str]
+
+
+class ChokepointOut(BaseModel):
+    node_id: str
+    name: str
+    type: str
+    stage_id: str | None = None
+    score: float = Field(description="foreign dependence × foreign concentration × criticality × no substitute")
+    is_chokepoint: bool
+    foreign_dependence: float
+    foreign_concentration: float
+    criticality: float
+    substitute_absence: float
+    self_share_pct: float
+    bloc_share_pct: float | None = None
+    top_suppliers: list[SupplierOut]
+    needed_for: list[str]
+    substitutes: list[str]
+    year: int | None = None
+    view: str
+    estimated: bool
+    explanation: str
+
+
+class ChokepointPage(BaseModel):
+    economy: str
+    members: list[str]
+    bloc: str | None = None
+    ranked: int = Field(description="Nodes with share data, ranked.")
+    flagged: int = Field(description="Nodes that pass every threshold.")
+    items: list[ChokepointOut]
+    total: int
+    limit: int
+    offset: int
+    source: SourceOut
+
+
+Fraction = Annotated[float, Query(ge=0.0, le=1.0)]
+
+
+@router.get("/chokepoints", response_model=ChokepointPage,
+            summary="An economy's chokepoints, ranked: dependence × concentration × criticality × no substitute")
+def chain_chokepoints(
+    hub: HubDep, paging: PagingDep,
+    economy: Annotated[str, Query(min_length=1, max_length=MAX_TEXT, description="Target economy or bloc.")] = "CHN",
+    bloc: Annotated[str | None, Query(min_length=1, max_length=MAX_TEXT,
+                                      description="Also report the share this bloc holds.")] = None,
+    stage: Annotated[str | None, Query(min_length=1, max_length=MAX_TEXT, description="Only nodes feeding it.")]
+    = None,
+    include_all: Annotated[bool, Query(alias="all", description="Every ranked node, not only the flagged ones.")]
+    = False,
+    min_dependence: Fraction = 0.5,
+    min_concentration: Fraction = 0.25,
+    min_score: Fraction = 0.2,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    dataset_id: DatasetIdQuery = None,
+) -> ChokepointPage:
+    with hub.reader() as store:
+        cmap = chain_map(hub, store, dataset_id)
+        target = resolve_economy(hub, store, economy)
+        bres = resolve_economy(hub, store, bloc) if bloc else None
+    key = ("chokepoints", cmap.dataset.dataset_id, target.label, bres.label if bres else None, stage,
+           min_dependence, min_concentration, min_score, year)
+    ranked = hub.cached(key, lambda: chokepoints(
+        cmap, target.members, target_label=target.label, bloc=bres.members if bres else (),
+        bloc_label=bres.label if bres else None, stage=stage, year=year, min_dependence=min_dependence,
+        min_concentration=min_concentration, min_score=min_score))
+    shown = ranked if include_all else [c for c in ranked if c.is_chokepoint]
+    items = [ChokepointOut(**{**c.to_dict(), "top_suppliers": [
+        SupplierOut(iso3=s[0], share_pct=s[1], firms=list(s[2])) for s in c.top_suppliers]})
+        for c in shown[paging.offset: paging.offset + paging.limit]]
+    return ChokepointPage(economy=target.label, members=sorted(target.members), bloc=bres.label if bres else None,
+                          ranked=len(ranked), flagged=sum(c.is_chokepoint for c in ranked), items=items,
+                          total=len(shown), limit=paging.limit, offset=paging.offset, source=map_source(cmap))

@@ -45,7 +45,9 @@ def economy(
     with hub.reader() as store:
         r = resolve_economy(hub, store, economy)
         blocs = hub.cached("blocs", store.blocs)
-    return ResolvedOut(query=economy, label=r.label, parts=list(r.parts), is_bloc=any(p in blocs and tuple(blocs[p]) != (p,) for p in r.parts),
+    # a bloc that is just one economy under its own code (CHN) is that economy
+    is_bloc = any(p in blocs and tuple(blocs[p]) != (p,) for p in r.parts)
+    return ResolvedOut(query=economy, label=r.label, parts=list(r.parts), is_bloc=is_bloc,
                        members=[EconomyRef(iso3=m, name=name_of(m)) for m in sorted(r.members)])
 
 

@@ -68,7 +68,7 @@ export function el(tag, attrs = {}, ...children) {
 export function fmt(v, digits = 3) {
   if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) return "—";
   if (typeof v === "number") {
-    if (Number.isInteger(v)) return v.toLocaleString("en");
+    if (Number.isInteger(v)) return Math.abs(v) < 10000 ? String(v) : v.toLocaleString("en");
     return Math.abs(v) >= 1000 ? v.toLocaleString("en", {maximumFractionDigits: 0})
       : Number(v.toPrecision(digits)).toLocaleString("en", {maximumFractionDigits: 6});
   }

@@ -126,9 +126,9 @@ function drawGraph(graph, chokepoints, onSelect) {
 
 async function showNode(nodeId, economy) {
   const panel = document.getElementById("node-panel");
-  panel.hidden = false;
   panel.replaceChildren(el("p", {class: "status"}, "Loading…"));
   panel.dataset.node = nodeId;
+  panel.dataset.loaded = "false";
   try {
     const d = await api(`/api/chains/nodes/${encodeURIComponent(nodeId)}`, {economy});
     const n = d.node;
@@ -140,7 +140,7 @@ async function showNode(nodeId, economy) {
           `${d.economy ? d.economy.economy : economy}'s share`),
         el("div", {}, el("strong", {}, fmt(d.hhi)), "HHI (0–1)"),
         el("div", {}, el("strong", {}, fmt(d.countries_to_75)), "countries to 75%"),
-        el("div", {}, el("strong", {}, fmt(d.year)), `year (${d.view} view)`)),
+        el("div", {}, el("strong", {}, d.year === null ? "—" : String(d.year)), `year (${d.view} view)`)),
       el("h3", {}, "Country shares"),
       table(["country", "share"], d.country_shares.map((s) => ({
         country: s.iso3 ? `${s.iso3} ${s.name}` : s.name,
@@ -154,28 +154,38 @@ async function showNode(nodeId, economy) {
   } catch (err) {
     panel.replaceChildren(el("p", {class: "error"}, err.message));
   }
+  panel.dataset.loaded = "true";
+  const box = panel.getBoundingClientRect();
+  if (box.top < 0 || box.top > window.innerHeight - 40) panel.scrollIntoView({block: "start", behavior: "smooth"});
 }
 
 start(async (economy) => {
-  const [assessment, graph] = await Promise.all([
-    api(`/api/assess/${encodeURIComponent(economy)}`),
+  const [ranking, graph] = await Promise.all([
+    api("/api/chains/chokepoints", {economy, limit: 25}),
     api("/api/chains/graph", {economy}),
   ]);
-  const gaps = assessment.sections.find((s) => s.key === "gaps");
-  const chokepoints = new Set(gaps ? gaps.rows.map((r) => r.node_id) : []);
-  if (gaps) {
-    document.getElementById("chokepoints-title").textContent = gaps.title;
-    gaps.notes.forEach((n) => document.getElementById("chokepoint-notes").append(el("p", {class: "note"}, n)));
-    const columns = ["input", "stages", "HHI", "countries to 75%", "largest supplier", "share", "source"];
-    const wrap = table(columns, gaps.rows, {
-      numeric: ["HHI", "countries to 75%", "share"],
-      source: (row, i) => gaps.sources[i] || gaps.sources[0],
-      cell: (col, row) => (col === "input"
-        ? el("a", {href: "#node-panel", "data-node-link": row.node_id, onclick: () => showNode(row.node_id, economy)},
-          row.input) : undefined),
-    });
-    document.getElementById("chokepoint-table").append(wrap);
-  }
+  const chokepoints = new Set(ranking.items.filter((c) => c.is_chokepoint).map((c) => c.node_id));
+  document.getElementById("chokepoints-title").textContent =
+    `${ranking.economy}'s chokepoints: ${ranking.flagged} of ${ranking.ranked} inputs flagged`;
+  document.getElementById("chokepoint-notes").append(el("p", {class: "note"},
+    "Score = foreign dependence × concentration of the foreign supply × criticality (share of final outputs "
+    + "that need the input) × absence of a substitute; flagged when the score is at least 0.2, the dependence "
+    + "at least 0.5 and the concentration at least 0.25. The 25 highest are listed."));
+  const rows = ranking.items.map((c, i) => ({
+    rank: i + 1, node_id: c.node_id, input: c.name, stage: c.stage_id || "", score: c.score,
+    dependence: c.foreign_dependence, concentration: c.foreign_concentration, [`${ranking.economy} share`]:
+      pct(c.self_share_pct), "top suppliers": c.top_suppliers.map((t) => `${t.iso3 || "other"} ${pct(t.share_pct)}`
+      + (t.firms.length ? ` (${t.firms.join(", ")})` : "")).join("; "), year: c.year ?? "", source: "",
+  }));
+  const columns = ["rank", "input", "stage", "score", "dependence", "concentration", `${ranking.economy} share`,
+    "top suppliers", "source"];
+  document.getElementById("chokepoint-table").append(table(columns, rows, {
+    numeric: ["rank", "score", "dependence", "concentration", `${ranking.economy} share`],
+    source: (row) => ({...ranking.source, year: row.year || null}),
+    cell: (col, row) => (col === "input"
+      ? el("a", {href: "#node-panel", "data-node-link": row.node_id,
+        onclick: (ev) => { ev.preventDefault(); showNode(row.node_id, economy); }}, row.input) : undefined),
+  }));
   legend();
   document.getElementById("graph").append(drawGraph(graph, chokepoints, (id) => showNode(id, economy)));
   document.getElementById("graph-source").replaceWith(sourcesLine([graph.source]));

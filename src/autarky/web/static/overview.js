@@ -25,7 +25,25 @@ function gapsCard(section) {
     el("div", {class: "source"}, "Source: ", sourceLink(section.sources[0])));
 }
 
-function renderSection(s) {
+/** The source of row i of a section: its own (one per row), the section it summarises, or the section's first. */
+function rowSource(s, row, i, byKey) {
+  if (s.sources.length === s.rows.length) return s.sources[i];
+  const target = row.section ? byKey.get(row.section) : null;
+  if (target) {
+    const total = target.rows.findIndex((r) => r.type === "stage");
+    return target.sources[total >= 0 && target.sources.length === target.rows.length ? total : 0];
+  }
+  return s.sources[0];
+}
+
+function overviewCard(row, src) {
+  return el("article", {class: "card", "data-measure": row.measure},
+    el("div", {class: "label"}, row.measure),
+    el("div", {class: "figure"}, row.value === null || row.value === undefined ? "—" : String(row.value)),
+    el("div", {class: "source"}, "Source: ", sourceLink(src, row.source || undefined)));
+}
+
+function renderSection(s, byKey) {
   const numeric = ["HHI", "countries to 75%", "foreign share", "share"].filter((c) => s.columns.includes(c));
   const box = el("section", {id: s.key.replace(/[^A-Za-z0-9]+/g, "-"), "data-section": s.key},
     el("h2", {}, s.title),
@@ -33,11 +51,8 @@ function renderSection(s) {
   for (const c of s.charts) {
     box.append(chart(c.spec, c.title), sourcesLine(c.sources, "Chart source: "));
   }
-  const aligned = s.sources.length === s.rows.length;
-  box.append(table(s.columns, s.rows, {
-    numeric, source: (row, i) => (aligned ? s.sources[i] : s.sources[0]),
-  }));
-  box.append(sourcesLine(s.sources));
+  box.append(table(s.columns, s.rows, {numeric, source: (row, i) => rowSource(s, row, i, byKey)}));
+  if (s.sources.length) box.append(sourcesLine(s.sources));
   return box;
 }
 
@@ -47,13 +62,20 @@ start(async (economy) => {
   document.title = `Overview: ${a.economy} · autarky`;
   document.getElementById("members").textContent = a.members.length > 1
     ? `Economies: ${a.members.join(", ")}` : "";
+  const byKey = new Map(a.sections.map((s) => [s.key, s]));
   const cards = document.getElementById("cards");
-  for (const s of a.sections) {
-    if (s.key.startsWith("stage:")) cards.append(stageCard(s, a.economy));
-    else if (s.key === "gaps") cards.append(gapsCard(s));
+  const overview = byKey.get("overview");
+  if (overview) {
+    // the assessment's own scorecard: one card per measure, linked to the figures it summarises
+    overview.rows.forEach((row, i) => cards.append(overviewCard(row, rowSource(overview, row, i, byKey))));
+  } else {
+    for (const s of a.sections) {
+      if (s.key.startsWith("stage:")) cards.append(stageCard(s, a.economy));
+      else if (s.key === "gaps") cards.append(gapsCard(s));
+    }
   }
   const holder = document.getElementById("sections");
-  a.sections.forEach((s) => holder.append(renderSection(s)));
+  a.sections.filter((s) => s !== overview).forEach((s) => holder.append(renderSection(s, byKey)));
   if (a.missing.length) {
     const m = document.getElementById("missing");
     a.missing.forEach((text) => m.querySelector("ul").append(el("li", {}, text)));

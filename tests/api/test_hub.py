@@ -1,0 +1,139 @@
+"""The store hub: read-only connections lent one request at a time, one writer at a time, a per-generation cache."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apitools import copy_store
+
+from autarky.api.hub import StoreHub
+from autarky.errors import StoreError
+
+
+@pytest.fixture
+def hub(sample_store: Path, tmp_path: Path) -> Iterator[StoreHub]:
+    path = tmp_path / "hub.duckdb"
+    copy_store(sample_store, path)
+    h = StoreHub(path, size=2)
+    yield h
+    h.close()
+
+
+def _count(hub: StoreHub) -> int:
+    with hub.reader() as store:
+        return int(store.query("SELECT count(*) AS n FROM datasets").column("n")[0].as_py())
+
+
+def test_missing_store_fails_at_once(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store here"):
+        StoreHub(tmp_path / "absent.duckdb")
+
+
+def test_readers_are_read_only(hub: StoreHub) -> None:
+    with hub.reader() as store:
+        assert store.read_only
+        with pytest.raises(Exception, match="read-only"):
+            store.raw.execute("DELETE FROM datasets")
+
+
+def test_a_store_is_lent_to_one_reader_at_a_time(hub: StoreHub) -> None:
+    release = threading.Event()
+    holding = threading.Barrier(3)
+    seen: list[int] = []
+
+    def hold() -> None:
+        with hub.reader() as store:
+            seen.append(id(store))
+            holding.wait()
+            release.wait(10)
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for t in threads:
+        t.start()
+    holding.wait(10)
+    assert len(set(seen)) == 2  # two different connections
+    third: list[int] = []
+    waiting = threading.Thread(target=lambda: third.append(_count(hub)))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and not third  # the pool of two is empty: the third reader waits
+    release.set()
+    waiting.join(10)
+    assert third == [2]
+    for t in threads:
+        t.join(10)
+
+
+def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> None:
+    order: list[str] = []
+    reading = threading.Event()
+    finish = threading.Event()
+
+    def read() -> None:
+        with hub.reader():
+            order.append("read-start")
+            reading.set()
+            finish.wait(10)
+            order.append("read-end")
+
+    def write() -> None:
+        with hub.writer() as store:
+            order.append("write")
+            assert not store.read_only
+
+    r = threading.Thread(target=read)
+    r.start()
+    reading.wait(10)
+    w = threading.Thread(target=write)
+    w.start()
+    w.join(0.3)
+    assert w.is_alive()  # blocked by the reader in flight
+    finish.set()
+    r.join(10)
+    w.join(10)
+    assert order == ["read-start", "read-end", "write"]
+    assert hub.generation == 1
+    assert _count(hub) == 2  # the readers are back
+
+
+def test_failed_write_leaves_the_store_and_the_readers(hub: StoreHub) -> None:
+    with hub.reader() as store:
+        rows_before = store.query("SELECT * FROM datasets ORDER BY dataset_id").to_pylist()
+    with pytest.raises(RuntimeError, match="boom"), hub.writer() as store:
+        store.raw.begin()
+        store.raw.execute("DELETE FROM datasets")
+        store.raw.rollback()
+        raise RuntimeError("boom")
+    with hub.reader() as store:
+        assert store.query("SELECT * FROM datasets ORDER BY dataset_id").to_pylist() == rows_before
+
+
+def test_cache_is_per_generation_and_computes_once(hub: StoreHub) -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return len(calls)
+
+    threads = [threading.Thread(target=lambda: hub.cached("k", compute)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert calls == [1] and hub.cached("k", compute) == 1
+    with hub.writer():
+        pass
+    assert hub.cached("k", compute) == 2  # a new generation computes again
+
+
+def test_close_then_read_again(hub: StoreHub) -> None:
+    hub.close()
+    assert _count(hub) == 2
+    hub.close()
+    hub.close()
+    assert _count(hub) == 2
