@@ -26,7 +26,10 @@ from autarky.errors import FormatError, MissingFileError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CsvTable", "decode_bytes", "normalise_header", "read_table"]
+__all__ = ["CsvTable", "TableSpec", "decode_bytes", "normalise_header", "read_spec", "read_table"]
+
+#: A file's columns: ``{"required": {canonical: aliases}, "optional": {canonical: aliases}}``.
+TableSpec = dict[str, dict[str, tuple[str, ...]]]
 
 #: Legacy encodings tried when a file is not UTF-8, in order of preference on ties.
 LEGACY_ENCODINGS: tuple[str, ...] = ("cp1252", "mac_roman", "latin_1", "cp1250", "iso8859_15")
@@ -220,3 +223,8 @@ def read_table(
     except csv.Error as exc:
         raise FormatError(f"not a well-formed CSV file: {exc}", path=str(path), line=line) from exc
     return table
+
+
+def read_spec(folder: Path, name: str, spec: TableSpec) -> CsvTable:
+    """:func:`read_table` for file ``name`` of ``folder``, with the columns of ``spec``."""
+    return read_table(folder / name, required=spec["required"], optional=spec["optional"], folder=folder)

@@ -44,16 +44,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from autarky.chains._build import (
-    SHARE_TOLERANCE,
-    MapBuilder,
-    economy_of,
-    normalise_node_type,
-    normalise_provider_type,
+from autarky.chains._build import economy_of
+from autarky.chains._csvio import CsvTable, TableSpec, read_spec
+from autarky.chains._load import Step, build_map, check_options, new_builder, share_years
+from autarky.chains._rows import (
+    BadCell,
+    Cells,
+    MapReader,
+    NodeColumns,
+    ProviderColumns,
+    ProvisionColumns,
+    ProvisionRow,
+    StageColumns,
 )
-from autarky.chains._csvio import CsvTable, read_table
-from autarky.chains._values import BadValue, is_placeholder, parse_flag, parse_share, parse_year
-from autarky.errors import MissingFileError, UsageError
+from autarky.errors import FormatError, MissingFileError, UsageError
 from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
 log = logging.getLogger(__name__)
@@ -77,13 +81,11 @@ _MS, _CAP, _SRC = (
     "market_share_chart_source",
 )
 
-_Spec = dict[str, dict[str, tuple[str, ...]]]
-
-STAGES_COLUMNS: _Spec = {
+STAGES_COLUMNS: TableSpec = {
     "required": {"stage_id": ("id",), "stage_name": ("name", "stage")},
     "optional": {"description": (), _MS: _MARKET_SIZE, _CAP: _CAPTION, _SRC: _CHART_SOURCE},
 }
-INPUTS_COLUMNS: _Spec = {
+INPUTS_COLUMNS: TableSpec = {
     "required": {
         "input_id": ("node_id", "id"),
         "input_name": ("node_name", "name"),
@@ -97,21 +99,21 @@ INPUTS_COLUMNS: _Spec = {
         _SRC: _CHART_SOURCE,
     },
 }
-PROVIDERS_COLUMNS: _Spec = {
+PROVIDERS_COLUMNS: TableSpec = {
     "required": {"provider_id": ("id",), "provider_name": ("name", "provider"), "provider_type": ("type",)},
     "optional": {
         "alias": ("aliases", "also_known_as"),
         "country": ("hq_country", "headquarters", "hq", "iso3"),
     },
 }
-SEQUENCE_COLUMNS: _Spec = {
+SEQUENCE_COLUMNS: TableSpec = {
     "required": {"input_id": ("src", "from_id", "node_id")},
     "optional": {
         "goes_into_id": ("goes_into", "output_id", "dst"),
         "is_type_of_id": ("is_type_of", "variant_of_id"),
     },
 }
-PROVISION_COLUMNS: _Spec = {
+PROVISION_COLUMNS: TableSpec = {
     "required": {
         "provider_id": (),
         "provided_id": ("node_id", "input_id"),
@@ -134,21 +136,17 @@ _NEG = "negligible_market_share"
 _OPTIONS = {"vintage", "share_tolerance", "year", "name"}
 
 
-def _read(folder: Path, name: str, spec: _Spec) -> CsvTable:
-    return read_table(folder / name, required=spec["required"], optional=spec["optional"], folder=folder)
-
-
 def read_eto(folder: Path) -> dict[str, CsvTable]:
     """The five files of an ETO release, parsed and column-mapped (no validation of rows yet)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise MissingFileError(f"{folder}: not a folder (an ETO release is a folder of CSV files)", path=str(folder))
     return {
-        "stages": _read(folder, "stages.csv", STAGES_COLUMNS),
-        "inputs": _read(folder, "inputs.csv", INPUTS_COLUMNS),
-        "providers": _read(folder, "providers.csv", PROVIDERS_COLUMNS),
-        "sequence": _read(folder, "sequence.csv", SEQUENCE_COLUMNS),
-        "provision": _read(folder, "provision.csv", PROVISION_COLUMNS),
+        "stages": read_spec(folder, "stages.csv", STAGES_COLUMNS),
+        "inputs": read_spec(folder, "inputs.csv", INPUTS_COLUMNS),
+        "providers": read_spec(folder, "providers.csv", PROVIDERS_COLUMNS),
+        "sequence": read_spec(folder, "sequence.csv", SEQUENCE_COLUMNS),
+        "provision": read_spec(folder, "provision.csv", PROVISION_COLUMNS),
     }
 
 
@@ -169,205 +167,65 @@ def derive_vintage(folder: Path, years: list[int]) -> str:
     raise UsageError(f"{folder}: cannot tell the release of this folder; pass vintage=")
 
 
-def _placeholder(table: CsvTable, cells: list[str | None], columns: tuple[str, ...]) -> str | None:
-    for c in columns:
-        v = table.get(cells, c)
-        if is_placeholder(v):
-            return c
-    return None
+class _EtoReader(MapReader):
+    """ETO's columns; its stage views come from chart captions, its firms' countries from their HQ."""
 
+    stage_columns = StageColumns(id="stage_id", name="stage_name")
+    node_columns = NodeColumns(id="input_id", name="input_name", market_size=_MS, source=_SRC)
+    provider_columns = ProviderColumns(name="provider_name", type="provider_type")
+    provision_columns = ProvisionColumns(
+        node="provided_id", share="share_provided", negligible=_NEG, names=("provider_name",)
+    )
 
-class _EtoReader:
-    def __init__(self, tables: dict[str, CsvTable], builder: MapBuilder) -> None:
-        self.t = tables
-        self.b = builder
+    def stage_view(self, t: CsvTable, cells: Cells) -> str:
+        """'site' when the stage's chart caption speaks of site or location capacity, else 'hq'."""
+        return "site" if _SITE_CAPTION.search(t.get(cells, _CAP) or "") else "hq"
 
-    def _bad(self, table: CsvTable, line: int, cells: list[str | None], field: str, reason: str) -> None:
-        self.b.quarantine(table.name, line, field, table.get(cells, field), reason, table.raw(cells))
+    def provider_country(
+        self, provider_id: str, name: str, provider_type: str, alias: str | None, given: str | None
+    ) -> str | None:
+        """A country provider is the economy its name (ISO3) or alias reads as; a firm, its HQ country."""
+        if provider_type == "country":
+            return economy_of(name) or economy_of(alias) or economy_of(given)
+        return economy_of(given)
 
-    def _extra_cells(self, table: CsvTable, line: int, cells: list[str | None]) -> bool:
-        extra = [c for c in cells[len(table.header) :] if c is not None]
-        if extra:
-            self.b.quarantine(
-                table.name,
-                line,
-                None,
-                ", ".join(extra),
-                f"row has {len(cells)} fields, the header {len(table.header)}",
-                table.raw(cells),
-            )
-            return True
-        return False
+    def provision_view(self, t: CsvTable, cells: Cells, row: ProvisionRow) -> str:
+        """A country's share of a stage takes the stage's view; every other row is by HQ."""
+        stage = self.b.stages.get(row.node_id)
+        provider = self.b.providers.get(row.provider_id)
+        if stage is not None and provider is not None and provider.provider_type == "country":
+            return str(stage["share_view"])
+        return "hq"
 
-    def _guard(
-        self,
-        table: CsvTable,
-        line: int,
-        cells: list[str | None],
-        ids: tuple[str, ...],
-        names: tuple[str, ...],
-    ) -> bool:
-        """Common row checks; False if the row was quarantined."""
-        if self._extra_cells(table, line, cells):
+    def provision_negligible(self, t: CsvTable, row: ProvisionRow) -> bool | None:
+        """Legacy releases with a negligible column: a blank cell there means not negligible."""
+        negligible = super().provision_negligible(t, row)
+        if negligible is None and t.has(_NEG):
             return False
-        ph = _placeholder(table, cells, ids + names)
-        if ph is not None:
-            self._bad(table, line, cells, ph, f"placeholder or test row ({table.get(cells, ph)!r})")
-            return False
-        for c in ids:
-            if table.get(cells, c) is None:
-                self._bad(table, line, cells, c, f"no {c}")
-                return False
-        return True
+        return negligible
 
-    def stages(self) -> None:
-        t = self.t["stages"]
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("stage_id",), ("stage_name",)):
-                continue
-            caption = t.get(cells, _CAP) or ""
-            view = "site" if _SITE_CAPTION.search(caption) else "hq"
-            sid = t.get(cells, "stage_id") or ""
-            self.b.add_stage(
-                stage_id=sid,
-                name=t.get(cells, "stage_name") or sid,
-                description=t.get(cells, "description"),
-                share_view=view,
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-            )
-
-    def inputs(self) -> None:
-        t = self.t["inputs"]
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("input_id",), ("input_name",)):
-                continue
-            nid = t.get(cells, "input_id") or ""
-            ntype = normalise_node_type(t.get(cells, "type"))
-            if ntype is None:
-                self._bad(t, line, cells, "type", f"unknown node type {t.get(cells, 'type')!r}")
-                continue
-            try:
-                year = parse_year(t.get(cells, "year"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "year", str(exc))
-                continue
-            self.b.add_node(
-                node_id=nid,
-                name=t.get(cells, "input_name") or nid,
-                type=ntype,
-                stage_id=t.get(cells, "stage_id"),
-                description=t.get(cells, "description"),
-                year=year,
-                market_size=t.get(cells, _MS),
-                source=t.get(cells, _SRC),
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-            )
-
-    def providers(self) -> None:
-        t = self.t["providers"]
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("provider_id",), ("provider_name",)):
-                continue
-            pid = t.get(cells, "provider_id") or ""
-            name = t.get(cells, "provider_name") or pid
-            ptype = normalise_provider_type(t.get(cells, "provider_type"))
-            if ptype is None:
-                self._bad(
-                    t,
-                    line,
-                    cells,
-                    "provider_type",
-                    f"unknown provider type {t.get(cells, 'provider_type')!r} (country or organization)",
-                )
-                continue
-            alias = t.get(cells, "alias")
-            if ptype == "country":
-                country = economy_of(name) or economy_of(alias) or economy_of(t.get(cells, "country"))
-            else:
-                country = economy_of(t.get(cells, "country"))
-            self.b.add_provider(
-                provider_id=pid,
-                name=name,
-                alias=alias,
-                provider_type=ptype,
-                country=country,
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-            )
-
-    def sequence(self) -> None:
-        t = self.t["sequence"]
+    def read_sequence(self, t: CsvTable) -> None:
+        """An input goes into another (``goes_into_id``), is a type of one (``is_type_of_id``), or both."""
         if not (t.has("goes_into_id") or t.has("is_type_of_id")):
-            from autarky.errors import FormatError
-
             raise FormatError("lacks both goes_into_id and is_type_of_id columns", path=str(t.path), line=1)
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("input_id",), ()):
-                continue
-            src = t.get(cells, "input_id") or ""
-            into, type_of = t.get(cells, "goes_into_id"), t.get(cells, "is_type_of_id")
-            if into is None and type_of is None:
-                self._bad(t, line, cells, "goes_into_id", "row names neither goes_into_id nor is_type_of_id")
-                continue
-            if into is not None:
-                self.b.add_edge(src=src, dst=into, kind="goes_into", file=t.name, line=line, raw=t.raw(cells))
-            if type_of is not None:
-                self.b.add_edge(
-                    src=src,
-                    dst=type_of,
-                    kind="is_type_of",
-                    file=t.name,
-                    line=line,
-                    raw=t.raw(cells),
-                    dst_field="is_type_of_id",
-                )
+        self.read_rows(t, ("input_id",), (), lambda line, cells: self._sequence(t, line, cells))
 
-    def provision(self) -> None:
-        t = self.t["provision"]
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("provider_id", "provided_id"), ("provider_name",)):
-                continue
-            pid = t.get(cells, "provider_id") or ""
-            nid = t.get(cells, "provided_id") or ""
-            try:
-                share = parse_share(t.get(cells, "share_provided"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "share_provided", str(exc))
-                continue
-            try:
-                flag = parse_flag(t.get(cells, _NEG)) if t.has(_NEG) else None
-            except BadValue as exc:
-                self._bad(t, line, cells, _NEG, str(exc))
-                continue
-            try:
-                year = parse_year(t.get(cells, "year"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "year", str(exc))
-                continue
-            negligible = True if share.negligible else flag
-            if negligible is None and t.has(_NEG):
-                negligible = False
-            view = "hq"
-            stage = self.b.stages.get(nid)
-            provider = self.b.providers.get(pid)
-            if stage is not None and provider is not None and provider.provider_type == "country":
-                view = str(stage["share_view"])
-            self.b.add_provision(
-                provider_id=pid,
-                node_id=nid,
-                year=year,
-                share=share.pct,
-                negligible=negligible,
-                share_view=view,
-                source=t.get(cells, "source"),
+    def _sequence(self, t: CsvTable, line: int, cells: Cells) -> None:
+        src = t.get(cells, "input_id") or ""
+        into, type_of = t.get(cells, "goes_into_id"), t.get(cells, "is_type_of_id")
+        if into is None and type_of is None:
+            raise BadCell("goes_into_id", "row names neither goes_into_id nor is_type_of_id")
+        if into is not None:
+            self.b.add_edge(src=src, dst=into, kind="goes_into", file=t.name, line=line, raw=t.raw(cells))
+        if type_of is not None:
+            self.b.add_edge(
+                src=src,
+                dst=type_of,
+                kind="is_type_of",
                 file=t.name,
                 line=line,
                 raw=t.raw(cells),
+                dst_field="is_type_of_id",
             )
 
 
@@ -378,30 +236,14 @@ def load_eto(store: Store, path: Path, *, progress: Callable[..., None] | None =
     node's shares are reported as summing too high; default 100.5), ``year`` (share year for rows and
     nodes that give none), ``name`` (dataset name; default "eto-chip-explorer").
     """
-    unknown = sorted(set(options) - _OPTIONS)
-    if unknown:
-        raise UsageError(
-            f"unknown option(s) for the eto loader: {', '.join(unknown)}; known: {', '.join(sorted(_OPTIONS))}"
-        )
+    check_options("eto", options, _OPTIONS)
     folder = Path(path)
     tables = read_eto(folder)
     total = sum(len(t.rows) for t in tables.values())
     if progress is not None:
         progress(0, total, "reading ETO supply-chain map")
-    year_opt = options.get("year")
-    builder = MapBuilder(
-        share_tolerance=float(options.get("share_tolerance", SHARE_TOLERANCE)),
-        default_year=int(year_opt) if year_opt is not None else None,
-    )
-    years = []
-    prov = tables["provision"]
-    for _, cells in prov:
-        try:
-            y = parse_year(prov.get(cells, "year"))
-        except BadValue:
-            y = None
-        if y is not None:
-            years.append(y)
+    builder = new_builder(options)
+    years = share_years(tables["provision"])
     vintage = str(options["vintage"]) if options.get("vintage") else derive_vintage(folder, years)
     files = [t.path for t in tables.values()]
     content_hash = hashlib.sha256(f"{hash_paths(files)}\0{vintage}".encode()).hexdigest()
@@ -422,23 +264,13 @@ def load_eto(store: Store, path: Path, *, progress: Callable[..., None] | None =
     with store.importer(meta) as imp:
         if imp.unchanged:
             return imp.result
-        reader = _EtoReader(tables, builder)
-        done = 0
-        for step in ("stages", "inputs", "providers", "sequence", "provision"):
-            getattr(reader, step)()
-            done += len(tables[step].rows)
-            if progress is not None:
-                progress(done, total, f"{step}.csv")
-        for key, t in tables.items():
-            if t.encoding != "utf-8":
-                builder.warn(f"{key}.csv", f"not UTF-8: decoded as {t.encoding}")
-            if t.renamed:
-                builder.warn(
-                    f"{key}.csv",
-                    "columns read under other names: "
-                    + ", ".join(f"{h!r} as {c}" for c, h in sorted(t.renamed.items())),
-                )
-        builder.check()
-        imp.rows_read = total
-        builder.write(imp)
+        reader = _EtoReader(builder)
+        steps: list[Step] = [
+            ("stages", tables["stages"], reader.read_stages),
+            ("inputs", tables["inputs"], reader.read_nodes),
+            ("providers", tables["providers"], reader.read_providers),
+            ("sequence", tables["sequence"], reader.read_sequence),
+            ("provision", tables["provision"], reader.read_provision),
+        ]
+        build_map(imp, builder, steps, progress, tables=tables.items(), renamed=True)
     return imp.result

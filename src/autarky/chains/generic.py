@@ -27,15 +27,19 @@ from typing import Any
 
 import yaml
 
-from autarky.chains._build import (
-    SHARE_TOLERANCE,
-    MapBuilder,
-    economy_of,
-    normalise_node_type,
-    normalise_provider_type,
+from autarky.chains._build import economy_of
+from autarky.chains._csvio import CsvTable, TableSpec, read_spec
+from autarky.chains._load import Step, build_map, check_options, new_builder, share_years
+from autarky.chains._rows import (
+    BadCell,
+    Cells,
+    MapReader,
+    NodeColumns,
+    ProviderColumns,
+    ProvisionColumns,
+    ProvisionRow,
+    StageColumns,
 )
-from autarky.chains._csvio import CsvTable, read_table
-from autarky.chains._values import BadValue, is_placeholder, parse_flag, parse_share, parse_year
 from autarky.errors import FormatError, MissingFileError, UsageError
 from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
@@ -43,17 +47,15 @@ log = logging.getLogger(__name__)
 
 __all__ = ["load_generic"]
 
-_Spec = dict[str, dict[str, tuple[str, ...]]]
-
-STAGES: _Spec = {
+STAGES: TableSpec = {
     "required": {"stage_id": ("id",), "name": ("stage_name",)},
     "optional": {"description": (), "share_view": ("view",)},
 }
-NODES: _Spec = {
+NODES: TableSpec = {
     "required": {"node_id": ("id",), "name": ("node_name",), "type": ("node_type",)},
     "optional": {"stage_id": ("stage",), "description": (), "year": (), "market_size": (), "source": ()},
 }
-EDGES: _Spec = {
+EDGES: TableSpec = {
     "required": {
         "src": ("from", "input_id", "source_id"),
         "dst": ("to", "target_id", "output_id"),
@@ -61,11 +63,11 @@ EDGES: _Spec = {
     },
     "optional": {},
 }
-PROVIDERS: _Spec = {
+PROVIDERS: TableSpec = {
     "required": {"provider_id": ("id",), "name": ("provider_name",), "type": ("provider_type",)},
     "optional": {"country": ("hq_country", "iso3"), "alias": ("aliases",)},
 }
-PROVISION: _Spec = {
+PROVISION: TableSpec = {
     "required": {"provider_id": (), "node_id": (), "share": ("share_pct", "share_provided")},
     "optional": {"year": (), "negligible": ("negligible_market_share",), "view": ("share_view",), "source": ()},
 }
@@ -100,183 +102,62 @@ def _read_meta(folder: Path) -> dict[str, Any]:
     return {k: (str(v) if v is not None else None) for k, v in data.items()}
 
 
-class _GenericReader:
-    def __init__(self, tables: dict[str, CsvTable | None], builder: MapBuilder) -> None:
-        self.t = tables
-        self.b = builder
+def _view(t: CsvTable, cells: Cells, column: str) -> str:
+    """A view cell: 'hq' (the default) or 'site'."""
+    view = (t.get(cells, column) or "hq").lower()
+    if view not in ("hq", "site"):
+        raise BadCell(column, f"{column} {view!r} is neither hq nor site")
+    return view
 
-    def _bad(self, t: CsvTable, line: int, cells: list[str | None], field: str, reason: str) -> None:
-        self.b.quarantine(t.name, line, field, t.get(cells, field), reason, t.raw(cells))
 
-    def _guard(
-        self, t: CsvTable, line: int, cells: list[str | None], ids: tuple[str, ...], names: tuple[str, ...] = ()
-    ) -> bool:
-        extra = [c for c in cells[len(t.header) :] if c is not None]
-        if extra:
-            self.b.quarantine(
-                t.name,
-                line,
-                None,
-                ", ".join(extra),
-                f"row has {len(cells)} fields, the header {len(t.header)}",
-                t.raw(cells),
-            )
-            return False
-        for c in ids + names:
-            if is_placeholder(t.get(cells, c)):
-                self._bad(t, line, cells, c, f"placeholder or test row ({t.get(cells, c)!r})")
-                return False
-        for c in ids:
-            if t.get(cells, c) is None:
-                self._bad(t, line, cells, c, f"no {c}")
-                return False
-        return True
+class _GenericReader(MapReader):
+    """The documented columns; views are given in ``share_view`` / ``view`` columns, edges carry a kind."""
 
-    def stages(self) -> None:
-        t = self.t["stages"]
-        if t is None:
-            return
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("stage_id",), ("name",)):
-                continue
-            view = (t.get(cells, "share_view") or "hq").lower()
-            if view not in ("hq", "site"):
-                self._bad(t, line, cells, "share_view", f"share_view {view!r} is neither hq nor site")
-                continue
-            sid = t.get(cells, "stage_id") or ""
-            self.b.add_stage(
-                stage_id=sid,
-                name=t.get(cells, "name") or sid,
-                description=t.get(cells, "description"),
-                share_view=view,
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-            )
+    stage_columns = StageColumns(id="stage_id", name="name")
+    node_columns = NodeColumns(id="node_id", name="name", market_size="market_size", source="source")
+    provider_columns = ProviderColumns(name="name", type="type")
+    provision_columns = ProvisionColumns(node="node_id", share="share", negligible="negligible")
 
-    def nodes(self) -> None:
-        t = self.t["nodes"]
-        assert t is not None
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("node_id",), ("name",)):
-                continue
-            ntype = normalise_node_type(t.get(cells, "type"))
-            if ntype is None:
-                self._bad(t, line, cells, "type", f"unknown node type {t.get(cells, 'type')!r}")
-                continue
-            try:
-                year = parse_year(t.get(cells, "year"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "year", str(exc))
-                continue
-            nid = t.get(cells, "node_id") or ""
-            self.b.add_node(
-                node_id=nid,
-                name=t.get(cells, "name") or nid,
-                type=ntype,
-                stage_id=t.get(cells, "stage_id"),
-                description=t.get(cells, "description"),
-                year=year,
-                market_size=t.get(cells, "market_size"),
-                source=t.get(cells, "source"),
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-            )
+    def stage_view(self, t: CsvTable, cells: Cells) -> str:
+        return _view(t, cells, "share_view")
 
-    def edges(self) -> None:
-        t = self.t["edges"]
-        assert t is not None
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("src", "dst", "kind")):
-                continue
-            raw_kind = (t.get(cells, "kind") or "").strip().lower().replace(" ", "_").replace("-", "_")
-            kind = _EDGE_KINDS.get(raw_kind)
-            if kind is None:
-                self._bad(t, line, cells, "kind", f"edge kind {raw_kind!r} is not goes_into, is_type_of or substitute")
-                continue
-            self.b.add_edge(
-                src=t.get(cells, "src") or "",
-                dst=t.get(cells, "dst") or "",
-                kind=kind,
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-                src_field="src",
-                dst_field="dst",
-            )
+    def provider_country(
+        self, provider_id: str, name: str, provider_type: str, alias: str | None, given: str | None
+    ) -> str | None:
+        """The country column read as an economy (warned if it is not one); else a country provider's name."""
+        country = economy_of(given) if given else (economy_of(name) if provider_type == "country" else None)
+        if given and country is None:
+            self.b.warn(f"provider {provider_id} ({name})", f"country {given!r} is not an economy (ISO3 or name)")
+        return country
 
-    def providers(self) -> None:
-        t = self.t["providers"]
-        assert t is not None
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("provider_id",), ("name",)):
-                continue
-            ptype = normalise_provider_type(t.get(cells, "type"))
-            if ptype is None:
-                self._bad(
-                    t, line, cells, "type", f"unknown provider type {t.get(cells, 'type')!r} (country or organization)"
-                )
-                continue
-            pid = t.get(cells, "provider_id") or ""
-            name = t.get(cells, "name") or pid
-            given = t.get(cells, "country")
-            country = economy_of(given) if given else (economy_of(name) if ptype == "country" else None)
-            if given and country is None:
-                self.b.warn(f"provider {pid} ({name})", f"country {given!r} is not an economy (ISO3 or name)")
-            self.b.add_provider(
-                provider_id=pid,
-                name=name,
-                alias=t.get(cells, "alias"),
-                provider_type=ptype,
-                country=country,
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-            )
+    def provision_view(self, t: CsvTable, cells: Cells, row: ProvisionRow) -> str:
+        return _view(t, cells, "view")
 
-    def provision(self) -> None:
-        t = self.t["provision"]
-        assert t is not None
-        for line, cells in t:
-            if not self._guard(t, line, cells, ("provider_id", "node_id")):
-                continue
-            try:
-                share = parse_share(t.get(cells, "share"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "share", str(exc))
-                continue
-            try:
-                flag = parse_flag(t.get(cells, "negligible"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "negligible", str(exc))
-                continue
-            try:
-                year = parse_year(t.get(cells, "year"))
-            except BadValue as exc:
-                self._bad(t, line, cells, "year", str(exc))
-                continue
-            view = (t.get(cells, "view") or "hq").lower()
-            if view not in ("hq", "site"):
-                self._bad(t, line, cells, "view", f"view {view!r} is neither hq nor site")
-                continue
-            source = t.get(cells, "source")
-            pid, nid = t.get(cells, "provider_id") or "", t.get(cells, "node_id") or ""
-            ok = self.b.add_provision(
-                provider_id=pid,
-                node_id=nid,
-                year=year,
-                share=share.pct,
-                negligible=True if share.negligible else flag,
-                share_view=view,
-                source=source,
-                file=t.name,
-                line=line,
-                raw=t.raw(cells),
-                node_field="node_id",
-            )
-            if ok and share.pct is not None and not source:
-                self.b.warn(f"{t.name} line {line}", f"share {share.pct:g}% of {nid} by {pid} cites no source")
+    def provision_added(self, t: CsvTable, line: int, row: ProvisionRow) -> None:
+        """Every quantified share should say where it comes from."""
+        if row.share.pct is not None and not row.source:
+            what = f"share {row.share.pct:g}% of {row.node_id} by {row.provider_id}"
+            self.b.warn(f"{t.name} line {line}", f"{what} cites no source")
+
+    def read_edges(self, t: CsvTable) -> None:
+        """Edges of a kind: goes_into, is_type_of or substitute (with their aliases)."""
+        self.read_rows(t, ("src", "dst", "kind"), (), lambda line, cells: self._edge(t, line, cells))
+
+    def _edge(self, t: CsvTable, line: int, cells: Cells) -> None:
+        raw_kind = (t.get(cells, "kind") or "").strip().lower().replace(" ", "_").replace("-", "_")
+        kind = _EDGE_KINDS.get(raw_kind)
+        if kind is None:
+            raise BadCell("kind", f"edge kind {raw_kind!r} is not goes_into, is_type_of or substitute")
+        self.b.add_edge(
+            src=t.get(cells, "src") or "",
+            dst=t.get(cells, "dst") or "",
+            kind=kind,
+            file=t.name,
+            line=line,
+            raw=t.raw(cells),
+            src_field="src",
+            dst_field="dst",
+        )
 
 
 def load_generic(
@@ -287,51 +168,23 @@ def load_generic(
     Options: ``vintage``, ``name`` (override map.yaml), ``share_tolerance`` (default 100.5), ``year``
     (share year for rows and nodes that give none).
     """
-    unknown = sorted(set(options) - _OPTIONS)
-    if unknown:
-        raise UsageError(
-            f"unknown option(s) for the chains loader: {', '.join(unknown)}; known: {', '.join(sorted(_OPTIONS))}"
-        )
+    check_options("chains", options, _OPTIONS)
     folder = Path(path)
     if not folder.is_dir():
         raise MissingFileError(f"{folder}: not a folder (a generic map is a folder of CSV files)", path=str(folder))
     meta_doc = _read_meta(folder)
-    stages_path = folder / "stages.csv"
     tables: dict[str, CsvTable | None] = {
-        "stages": read_table(stages_path, required=STAGES["required"], optional=STAGES["optional"], folder=folder)
-        if stages_path.exists()
-        else None,
-        "nodes": read_table(
-            folder / "nodes.csv", required=NODES["required"], optional=NODES["optional"], folder=folder
-        ),
-        "edges": read_table(
-            folder / "edges.csv", required=EDGES["required"], optional=EDGES["optional"], folder=folder
-        ),
-        "providers": read_table(
-            folder / "providers.csv", required=PROVIDERS["required"], optional=PROVIDERS["optional"], folder=folder
-        ),
-        "provision": read_table(
-            folder / "provision.csv", required=PROVISION["required"], optional=PROVISION["optional"], folder=folder
-        ),
+        "stages": read_spec(folder, "stages.csv", STAGES) if (folder / "stages.csv").exists() else None,
+        "nodes": read_spec(folder, "nodes.csv", NODES),
+        "edges": read_spec(folder, "edges.csv", EDGES),
+        "providers": read_spec(folder, "providers.csv", PROVIDERS),
+        "provision": read_spec(folder, "provision.csv", PROVISION),
     }
     present = {k: t for k, t in tables.items() if t is not None}
-    total = sum(len(t.rows) for t in present.values())
-    year_opt = options.get("year")
-    builder = MapBuilder(
-        share_tolerance=float(options.get("share_tolerance", SHARE_TOLERANCE)),
-        default_year=int(year_opt) if year_opt is not None else None,
-    )
+    builder = new_builder(options)
     vintage = options.get("vintage") or meta_doc.get("vintage")
     if not vintage:
-        prov = present["provision"]
-        years = []
-        for _, cells in prov:
-            try:
-                y = parse_year(prov.get(cells, "year"))
-            except BadValue:
-                y = None
-            if y is not None:
-                years.append(y)
+        years = share_years(present["provision"])
         if not years:
             raise UsageError(f"{folder}: no vintage in map.yaml and no share years; pass vintage=")
         vintage = str(max(years))
@@ -356,18 +209,13 @@ def load_generic(
     with store.importer(meta) as imp:
         if imp.unchanged:
             return imp.result
-        reader = _GenericReader(tables, builder)
-        done = 0
-        for step in ("stages", "nodes", "providers", "edges", "provision"):
-            getattr(reader, step)()
-            t = tables[step]
-            done += len(t.rows) if t is not None else 0
-            if progress is not None:
-                progress(done, total, f"{step}.csv")
-        for key, t in present.items():
-            if t.encoding != "utf-8":
-                builder.warn(f"{key}.csv", f"not UTF-8: decoded as {t.encoding}")
-        builder.check()
-        imp.rows_read = total
-        builder.write(imp)
+        reader = _GenericReader(builder)
+        steps: list[Step] = [
+            ("stages", tables["stages"], reader.read_stages),
+            ("nodes", tables["nodes"], reader.read_nodes),
+            ("providers", tables["providers"], reader.read_providers),
+            ("edges", tables["edges"], reader.read_edges),
+            ("provision", tables["provision"], reader.read_provision),
+        ]
+        build_map(imp, builder, steps, progress, tables=present.items())
     return imp.result
