@@ -126,12 +126,12 @@ def test_sigkill_half_way_leaves_the_store_exactly_as_before(tmp_path: Path) -> 
     before = snapshot(st)
     st.close()
 
-    proc = subprocess.Popen([sys.executable, "-c", _KILLED_IMPORT, str(path)], stdout=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "HALF"  # 550,000 rows written inside the open transaction
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", _KILLED_IMPORT, str(path)], stdout=subprocess.PIPE,
+                          text=True) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "HALF"  # 550,000 rows written inside the open transaction
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
     st = open_store(path)

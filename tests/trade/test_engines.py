@@ -16,7 +16,12 @@ from autarky.trade.baci import load_baci
 from autarky.trade.engine import Engine, SparkEngine
 from autarky.trade.screen import ScreenThresholds
 
-pytestmark = pytest.mark.spark
+pytestmark = [
+    pytest.mark.spark,
+    # py4j leaves its gateway sockets to the garbage collector; nothing of autarky's is unclosed here.
+    pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 YEARS = {
     2019: [("CHN", "USA", "854231", 60), ("MEX", "USA", "854231", 20), ("TWN", "USA", "854231", 20),

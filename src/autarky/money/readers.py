@@ -207,7 +207,8 @@ def _read_xlsx(path: Path) -> RawLedger:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # from memory: a read-only workbook keeps the file open per sheet, and an error mid-sheet would leak it
+        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise FormatError(f"not an Excel .xlsx workbook: {exc}", path=str(path)) from exc
     ledger = RawLedger(files=[path])
