@@ -29,7 +29,8 @@ def corrupt_eto(dst: Path) -> Path:
     for p in dst.iterdir():
         p.chmod(0o644)
     path = dst / "provision.csv"
-    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
     rows[1][4] = "not-a-number"
     rows[2][4] = "140"
     out = io.StringIO()
@@ -78,52 +79,64 @@ def copy_store(src: Path, dst: Path) -> Path:
 
 
 class LiveServer:
-    def __init__(self, proc: subprocess.Popen[str], url: str, banner: str) -> None:
+    def __init__(self, proc: subprocess.Popen[str], url: str, banner: str, log: Path) -> None:
         self.proc = proc
         self.url = url
         self.banner = banner
+        self.log = log
+
+    def stderr(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
 
 
 def start_server(store: Path, extra_env: dict[str, str] | None = None, *args: str) -> LiveServer:
-    """``autarky serve --port 0`` in a subprocess; returns once the printed address answers."""
+    """``autarky serve --port 0`` in a subprocess; returns once the printed address answers.
+
+    stderr goes to a file beside the store (a pipe nobody reads could fill up and stall the server).
+    """
     env = {k: v for k, v in os.environ.items() if k != "AUTARKY_TOKEN"}
     env.update(extra_env or {})
     cmd = [sys.executable, "-c", "import autarky.cli.serve; from autarky.cli import main; main()",
            "serve", "--port", "0", "--store", str(store), *args]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    log = store.with_name(store.name + ".serve.log")
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.append(proc.stdout.readline() if proc.stdout else ""),
                               daemon=True)
     reader.start()
-    reader.join(timeout=60)
+    reader.join(timeout=120)
     banner = lines[0] if lines else ""
+    server = LiveServer(proc, "", banner, log)
     if "http://" not in banner:
-        proc.kill()
-        _, err = proc.communicate(timeout=10)
-        raise RuntimeError(f"autarky serve did not print its address: {banner!r}; stderr: {err[-2000:]}")
-    url = banner.split("http://", 1)[1].split("/", 1)[0]
-    base = f"http://{url}"
+        stop_server(server)
+        raise RuntimeError(f"autarky serve did not print its address: {banner!r}; stderr: {server.stderr()[-2000:]}")
+    server.url = "http://" + banner.split("http://", 1)[1].split("/", 1)[0]
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=5) as r:
+            with urllib.request.urlopen(f"{server.url}/api/health", timeout=5) as r:
                 if r.status == 200:
-                    break
+                    return server
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
+                stop_server(server)
                 raise
             time.sleep(0.1)
-    return LiveServer(proc, base, banner)
 
 
-def stop_server(server: LiveServer) -> None:
-    server.proc.terminate()
+def stop_server(server: LiveServer) -> int:
+    """Stop it (SIGTERM, then SIGKILL after 15 s); its exit status."""
+    if server.proc.poll() is None:
+        server.proc.terminate()
     try:
         server.proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         server.proc.kill()
         server.proc.wait(timeout=5)
+    if server.proc.stdout is not None:
+        server.proc.stdout.close()
+    return int(server.proc.returncode)
 
 
 ENVELOPE_KEYS = {"error"}

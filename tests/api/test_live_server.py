@@ -136,8 +136,8 @@ def test_stops_cleanly_and_leaves_the_store_intact(sample_store: Path, tmp_path:
     server = start_server(path)
     assert fetch_json(server, "/api/datasets")[0] == 200
     server.proc.send_signal(sig)
-    _, err = server.proc.communicate(timeout=20)
+    server.proc.wait(timeout=20)
     # uvicorn shuts down gracefully, then re-raises the signal: the conventional exit status for it
-    assert server.proc.returncode in (0, -sig, 128 + sig)
-    assert "Traceback" not in err
+    assert stop_server(server) in (0, -sig, 128 + sig)
+    assert "Traceback" not in server.stderr()
     assert fingerprint(path) == before

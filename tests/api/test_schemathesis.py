@@ -17,12 +17,20 @@ from apitools import TOKEN, copy_store, fingerprint
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.config import SchemathesisConfig
 
 from autarky.api import create_app
 from autarky.api.app import ROUTERS
 
 #: Examples per operation and mode: bounded, so the suite stays fast; derandomised, so runs are repeatable.
-EXAMPLES = 40
+EXAMPLES = 30
+
+#: Schema-valid requests may still be refused with a 400 (the error envelope, a usage error) where the refusal
+#: depends on the data or on two parameters together, which OpenAPI cannot say: a years range that runs
+#: backwards, min_years above window, a reporter side the dataset lacks, a shift over a single year.  A 422 for
+#: a schema-valid request (the schema and the validation disagree) and every 5xx still fail.
+CONFIG = SchemathesisConfig.from_dict(
+    {"checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404"]}}})
 
 
 def _operations() -> list[tuple[str, str, GenerationMode]]:
@@ -55,7 +63,7 @@ def fuzz_store(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def api_schema(fuzz_store: Path) -> Iterator[Any]:
     # With a token configured, so that the import endpoint is reachable (and refuses: the token is unknown).
     app = create_app(fuzz_store, token=TOKEN, max_upload_bytes=1024 * 1024, pool_size=2)
-    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    yield schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
     app.state.settings.hub.close()
 
 

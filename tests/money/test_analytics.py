@@ -163,3 +163,10 @@ def test_classify_nodes() -> None:
 def test_unknown_dimension_is_a_usage_error(deals: pl.DataFrame) -> None:
     with pytest.raises(ValueError, match="cannot group by 'colour'"):
         flows(deals, ["colour"])
+
+
+def test_alignment_cannot_be_grouped_by_node(deals: pl.DataFrame) -> None:
+    from autarky.errors import UsageError
+
+    with pytest.raises(UsageError, match="flows --by node"):
+        alignment(deals, {"N36": "chokepoint"}, by=["node"])

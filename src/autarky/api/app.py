@@ -18,6 +18,7 @@ from fastapi.routing import APIRouter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import autarky
+from autarky.api.cache import ResponseCache
 from autarky.api.deps import Settings
 from autarky.api.errors import install_error_handlers
 from autarky.api.hub import StoreHub
@@ -94,12 +95,14 @@ def create_app(
     token: str | None = None,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     pool_size: int = 4,
+    response_cache: bool = True,
 ) -> FastAPI:
     """The app over the store at ``store_path`` (default ``$AUTARKY_STORE``, then ``./autarky.duckdb``).
 
     ``token`` (usually ``$AUTARKY_TOKEN``) enables imports for requests that present it; without one the
     server never writes.  ``max_upload_bytes`` caps an import's body; ``pool_size`` is the number of
-    read-only connections lent to concurrent requests.
+    read-only connections lent to concurrent requests; ``response_cache`` keeps the answers of the read
+    endpoints until the next import (:mod:`autarky.api.cache`).
     """
     if max_upload_bytes < 1:
         raise ValueError("max_upload_bytes must be positive")
@@ -127,6 +130,8 @@ def create_app(
     for _, router in ROUTERS:
         app.include_router(router)
     install_dashboard(app, pages=_pages(capabilities))
+    if response_cache:
+        app.add_middleware(ResponseCache, hub=hub)
     app.add_middleware(SecurityHeaders)
     return app
 

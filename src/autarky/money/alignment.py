@@ -52,6 +52,9 @@ def alignment(deals: pl.DataFrame, node_classes: Mapping[str, str], *, by: Seque
     if value not in ("amount_cny", "amount_usd"):
         raise UsageError("value is amount_cny or amount_usd")
     cols = group_columns(by) if by else []
+    if "node_id" in cols:
+        raise UsageError("alignment classifies each deal's map nodes, so it cannot also be grouped by node; "
+                         "use `money flows --by node` for value per node")
     data = select_deals(deals, include_planned=include_planned).filter(pl.col(value).is_not_null())
     if not cols:
         data = data.with_columns(pl.lit("all").alias("total"))

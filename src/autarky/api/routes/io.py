@@ -12,7 +12,7 @@ from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.hub import StoreHub
 from autarky.api.models import SourceOut
 from autarky.api.tables import TableOut, dataset_sources, table_out
-from autarky.errors import UnknownEconomyError
+from autarky.errors import UnknownEconomyError, UnknownItemError
 from autarky.io import (
     AGGREGATION_NOTE,
     IOModel,
@@ -30,7 +30,9 @@ from autarky.store import Store
 router = APIRouter(prefix="/api/io", tags=["input-output"], responses=ERROR_RESPONSES)
 
 Year = Annotated[int | None, Query(ge=1900, le=2100, description="Year of a series (default: the latest).")]
-Fraction = Annotated[str, Query(max_length=40, pattern=r"^\s*[0-9]*\.?[0-9]+\s*(-\s*[0-9]*\.?[0-9]+\s*)?$")]
+_FRACTION = r"(0(\.[0-9]+)?|1(\.0+)?|\.[0-9]+)"
+Fraction = Annotated[str, Query(max_length=40, pattern=f"^{_FRACTION}(-{_FRACTION})?$",
+                                description="A fraction (0-1) or a low-high range: 0.5-1.")]
 Code = Annotated[str, Query(min_length=1, max_length=MAX_TEXT, description="A region or sector code of the table.")]
 
 
@@ -120,6 +122,9 @@ def self_sufficiency(
     with hub.reader() as store:
         rows = [r for r in io_tables(store).to_pylist() if r["n_regions"] == 1
                 and (dataset_id is None or int(r["dataset_id"]) == dataset_id)]
+        if not rows:
+            raise UnknownItemError("no national input-output table" + (
+                f" in dataset {dataset_id}" if dataset_id is not None else " is loaded"))
         series = hub.cached(("io-self-sufficiency", dataset_id), lambda: self_sufficiency_series(
             [read_io_table(store, int(r["dataset_id"]), r["year"]) for r in rows]))
         sources = dataset_sources(store, [int(r["dataset_id"]) for r in rows])

@@ -25,8 +25,14 @@ router = APIRouter(prefix="/api/money", tags=["investment"], responses=ERROR_RES
 
 EconomyFilter = Annotated[str | None, Query(min_length=1, max_length=MAX_TEXT,
                                             description="Only deals whose investee is based here.")]
-By = Annotated[str, Query(max_length=MAX_TEXT, pattern=r"^[a-z_]+(,[a-z_]+)*$",
+_DIM = "(" + "|".join(sorted(DIMENSIONS, key=lambda d: (-len(d), d))) + ")"
+By = Annotated[str, Query(max_length=MAX_TEXT, pattern=f"^{_DIM}(,{_DIM})*$",
                           description=f"Comma-separated: {', '.join(sorted(DIMENSIONS))}.")]
+Over = Annotated[str, Query(max_length=40, pattern=f"^{_DIM}$", description="A dimension: segment, province …")]
+# Alignment already spreads each deal over its investee's map nodes: every dimension but the node itself.
+_ADIM = "(" + "|".join(sorted((d for d in DIMENSIONS if d != "node"), key=lambda d: (-len(d), d))) + ")"
+AlignBy = Annotated[str, Query(max_length=MAX_TEXT, pattern=f"^{_ADIM}(,{_ADIM})*$",
+                               description="Comma-separated dimensions (not node).")]
 Planned = Annotated[bool, Query(description="Count planned project totals (e.g. failed fabs' plans).")]
 _NOTE = ("Amounts converted at Federal Reserve G.5A annual averages of each deal's year; "
          "every deal keeps its source document (`/api/money/deals`).")
@@ -75,7 +81,7 @@ def money_flows(
 def money_alignment(
     hub: HubDep, paging: PagingDep,
     economy: Annotated[str, Query(min_length=1, max_length=MAX_TEXT)] = "CHN",
-    by: By = "phase",
+    by: AlignBy = "phase",
     usd: Annotated[bool, Query(description="Weigh deals in USD instead of CNY.")] = False,
     self_supplied_at: Annotated[float, Query(ge=0, le=100, description="Domestic share (%) that is self-supply.")]
     = 50.0,
@@ -133,7 +139,7 @@ class ConcentrationOut(BaseModel):
 @router.get("/concentration", response_model=ConcentrationOut,
             summary="HHI of deal value over segments, provinces or another dimension, with each group's share")
 def money_concentration(
-    hub: HubDep, paging: PagingDep, over: Annotated[str, Query(pattern=r"^[a-z_]+$", max_length=40)] = "segment",
+    hub: HubDep, paging: PagingDep, over: Over = "segment",
     economy: EconomyFilter = None, include_planned: Planned = False,
 ) -> ConcentrationOut:
     _dims(over)

@@ -17,8 +17,9 @@ from autarky.chains.scenario import as_range, resolve_against
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], responses=ERROR_RESPONSES)
 
-#: A value or a low-high range of fractions: 0, 0.3, 0-0.3, 0..0.3.
-RANGE = r"^\s*[0-9]*\.?[0-9]+\s*((-|\.\.|:)\s*[0-9]*\.?[0-9]+\s*)?$"
+#: A fraction (0-1) or a low-high range of them: 0, 0.3, 0-0.3, 0..0.3.
+_FRACTION = r"(0(\.[0-9]+)?|1(\.0+)?|\.[0-9]+)"
+RANGE = f"^{_FRACTION}((-|\\.\\.|:){_FRACTION})?$"
 
 
 class DownstreamOut(BaseModel):

@@ -17,7 +17,6 @@ from autarky.api.deps import MAX_TEXT, HubDep, PagingDep, resolve_economy
 from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.hub import StoreHub
 from autarky.api.tables import TableOut, dataset_sources, table_out
-from autarky.errors import UsageError
 from autarky.store import Store
 from autarky.trade import coverage, decoupling, dependence, screen, shift, sources_of
 from autarky.trade.screen import ScreenThresholds
@@ -28,7 +27,9 @@ router = APIRouter(prefix="/api/trade", tags=["trade"], responses=ERROR_RESPONSE
 Economy = Annotated[str, Query(min_length=1, max_length=MAX_TEXT, description="Economy or bloc: CHN, EU27 …")]
 Sectors = Annotated[str | None, Query(min_length=1, max_length=MAX_TEXT,
                                       description="Strategic sector(s) or sector/segment, comma-separated.")]
-Years = Annotated[str | None, Query(max_length=100, pattern=r"^[0-9, -]+$", description="2015-2023 or 2019,2022.")]
+_YEARS = r"[12][0-9]{3}(-[12][0-9]{3})?"
+Years = Annotated[str | None, Query(max_length=100, pattern=f"^{_YEARS}(,{_YEARS})*$",
+                                    description="Years: 2015-2023 or 2019,2022.")]
 Source = Annotated[Literal["baci", "comtrade"] | None, Query(description="Flows to use (default: BACI if loaded).")]
 Ratio = Annotated[float, Query(ge=0, le=1)]
 
@@ -111,12 +112,10 @@ def trade_screen(
             summary="China+1: which suppliers gained the share one supplier lost in an importer's imports")
 def trade_shift(
     hub: HubDep, paging: PagingDep, importer: Economy, loser: Economy = "CHN", sector: Sectors = None,
-    product: Annotated[list[str] | None, Query(max_length=50, description="HS codes or prefixes.")] = None,
+    product: Annotated[list[Annotated[str, Query(pattern=r"^[0-9]{1,10}$")]] | None,
+                       Query(max_length=50, description="HS codes or prefixes (digits).")] = None,
     base: Years = None, compare: Years = None, source: Source = None,
 ) -> TableOut:
-    for p in product or []:
-        if not p.isdigit() or len(p) > 10:
-            raise UsageError(f"product {p!r}: an HS code or prefix is digits only")
     with hub.reader() as store:
         ilabel = resolve_economy(hub, store, importer).label
         llabel = resolve_economy(hub, store, loser).label

@@ -53,30 +53,34 @@ function layout(graph) {
     }
   }
   const maxDepth = Math.max(0, ...depth.values());
+  // what no process needs (a final output) sits one column right of the processes; anything else unreached, left
+  graph.nodes.forEach((n) => { if (!depth.has(n.id)) depth.set(n.id, n.type === "ultimate_output" ? -1 : maxDepth); });
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const outOf = new Map();
   graph.edges.forEach((e) => { if (!outOf.has(e.src)) outOf.set(e.src, e.dst); });
   const pos = new Map();
   let y = 0;
   const bands = [];
-  for (const stage of graph.stages) {
-    const members = graph.nodes.filter((n) => (n.stages[0] || null) === stage.stage_id && depth.has(n.id));
+  const groups = graph.stages.map((st) => ({label: st.name, members: graph.nodes.filter((n) => n.stages[0] === st.stage_id)}));
+  const unstaged = graph.nodes.filter((n) => !n.stages.length || !graph.stages.some((st) => st.stage_id === n.stages[0]));
+  if (unstaged.length) groups.push({label: "Final outputs", members: unstaged});
+  for (const {label, members} of groups) {
     const columns = [];
-    for (let d = 0; d <= maxDepth; d += 1) columns.push(members.filter((n) => depth.get(n.id) === d));
+    for (let d = -1; d <= maxDepth; d += 1) columns.push(members.filter((n) => depth.get(n.id) === d));
     // order each column by the position of what its nodes feed, so that edges cross as little as possible
     const order = new Map();
-    columns.forEach((col, d) => {
-      if (d > 0) col.sort((a, b) => (order.get(outOf.get(a.id)) ?? 1e9) - (order.get(outOf.get(b.id)) ?? 1e9));
-      col.forEach((n, i) => order.set(n.id, i));
+    columns.forEach((col, i) => {
+      if (i > 1) col.sort((a, b) => (order.get(outOf.get(a.id)) ?? 1e9) - (order.get(outOf.get(b.id)) ?? 1e9));
+      col.forEach((n, j) => order.set(n.id, j));
     });
     const height = Math.max(1, ...columns.map((c) => c.length)) * ROW + 30;
-    columns.forEach((col, d) => col.forEach((n, i) => {
-      pos.set(n.id, {x: 10 + (maxDepth - d) * COL, y: y + 28 + i * ROW});
+    columns.forEach((col, i) => col.forEach((n, j) => {
+      pos.set(n.id, {x: 10 + (maxDepth + 1 - i) * COL, y: y + 28 + j * ROW});
     }));
-    bands.push({stage, y, height});
+    bands.push({stage: {name: label}, y, height});
     y += height + 10;
   }
-  return {pos, bands, width: (maxDepth + 1) * COL + 20, height: y, byId};
+  return {pos, bands, width: (maxDepth + 2) * COL + 20, height: y, byId};
 }
 
 function drawGraph(graph, chokepoints, onSelect) {

@@ -37,10 +37,11 @@ function rowSource(s, row, i, byKey) {
 }
 
 function overviewCard(row, src) {
+  const value = row.value === null || row.value === undefined ? "—" : String(row.value);
   return el("article", {class: "card", "data-measure": row.measure},
     el("div", {class: "label"}, row.measure),
-    el("div", {class: "figure"}, row.value === null || row.value === undefined ? "—" : String(row.value)),
-    el("div", {class: "source"}, "Source: ", sourceLink(src, row.source || undefined)));
+    el("div", {class: value.length > 24 ? "figure long" : "figure"}, value),
+    el("div", {class: "source", title: row.source || ""}, "Source: ", sourceLink(src)));
 }
 
 function renderSection(s, byKey) {
