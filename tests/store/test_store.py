@@ -95,3 +95,8 @@ def test_user_bloc_is_resolvable_and_persists(tmp_path: Path) -> None:
     assert st.resolve("china_plus_one").members == {"VNM", "MEX", "IND"}
     assert st.resolve("CHINA_PLUS_ONE,QUAD").members == {"VNM", "MEX", "IND", "USA", "JPN", "AUS"}
     st.close()
+
+
+def test_read_only_sql_on_a_writable_store(store) -> None:  # type: ignore[no-untyped-def]
+    out = store.read_only_sql("SELECT count(*) AS n FROM blocs")
+    assert out.column("n")[0].as_py() >= 8

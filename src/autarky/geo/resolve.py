@@ -22,10 +22,6 @@ class Resolved:
     def __contains__(self, iso3: object) -> bool:
         return iso3 in self.members
 
-    @property
-    def is_single(self) -> bool:
-        return len(self.members) == 1
-
 
 def resolve(text: str | Sequence[str], blocs: Mapping[str, Sequence[str]]) -> Resolved:
     """Resolve economies and blocs; a bloc name wins over an economy name only when spelled exactly.

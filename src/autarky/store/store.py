@@ -159,10 +159,11 @@ class Store:
                     f"only queries are allowed here (got a {st.type.name} statement); "
                     "imports go through `autarky import`"
                 )
-        con = duckdb.connect(str(self.path), read_only=True) if self.path.exists() else None
-        if con is None:
-            raise StoreError(f"{self.path}: no store here")
+        # A cursor of our own connection: read-only stores refuse writes themselves; on a writable one the
+        # statement types were checked above and whatever runs is rolled back.
+        con = self.raw.cursor()
         try:
+            con.begin()
             result = None
             for st in statements:
                 result = con.execute(st.query).to_arrow_table()
@@ -171,6 +172,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
         finally:
+            con.rollback()
             con.close()
 
     # -- datasets and provenance ------------------------------------------------------------------------
