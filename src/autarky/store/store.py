@@ -103,21 +103,20 @@ class Store:
         ).fetchone()
         return bool(row and row[0])
 
-    def _check_version(self) -> None:
-        if not self._has_meta():
-            raise StoreError(f"{self.path}: not an autarky store (no autarky_meta table)")
-        version = self.schema_version()
+    def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"{self.path}: written by a newer autarky (schema {version}, this one knows {SCHEMA_VERSION})"
             )
 
+    def _check_version(self) -> None:
+        if not self._has_meta():
+            raise StoreError(f"{self.path}: not an autarky store (no autarky_meta table)")
+        self._refuse_newer(self.schema_version())
+
     def _ensure_schema(self) -> None:
         current = self.schema_version() if self._has_meta() else 0
-        if current > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"{self.path}: written by a newer autarky (schema {current}, this one knows {SCHEMA_VERSION})"
-            )
+        self._refuse_newer(current)
         if current == SCHEMA_VERSION:
             return
         con = self.raw
