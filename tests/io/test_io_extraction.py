@@ -193,3 +193,19 @@ def test_scenario_sets_and_the_two_readings(random_table: Callable[..., IOTable]
     brute = extract_brute_force(model, sc, fraction=1.0, kind="ghosh")
     idx = model.table.region_positions("R1")
     assert ghosh_r1["output_loss_high"][0] == pytest.approx((model.x - brute)[idx].sum(), rel=1e-10)
+
+
+def test_select_regions_takes_codes_or_economies_in_table_order() -> None:
+    from autarky.errors import UnknownEconomyError
+    from autarky.io import select_regions
+
+    regions = ("CHN", "JPN", "NLD", "USA", "ROW")
+    blocs = {"CHIP_TOOLMAKERS": {"USA", "JPN", "NLD"}}
+
+    def members(text: str) -> set[str]:
+        return blocs.get(text, {text})
+
+    assert select_regions("ROW,CHN", regions, members) == ("ROW", "CHN")
+    assert select_regions("CHIP_TOOLMAKERS", regions, members) == ("JPN", "NLD", "USA")
+    with pytest.raises(UnknownEconomyError, match="no region of this table"):
+        select_regions("KOR", regions, members)

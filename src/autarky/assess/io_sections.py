@@ -7,7 +7,15 @@ from typing import Any
 import polars as pl
 
 from autarky.assess.model import Chart, Provenance, Section
-from autarky.io import AGGREGATION_NOTE, IOModel, economy_exposure, io_tables, read_io_table, self_sufficiency_series
+from autarky.io import (
+    AGGREGATION_NOTE,
+    IOModel,
+    economy_exposure,
+    io_tables,
+    national_tables,
+    read_national_series,
+    self_sufficiency_series,
+)
 from autarky.store import Store
 
 __all__ = ["io_sections"]
@@ -25,18 +33,18 @@ def _prov(row: dict[str, Any], years: list[int]) -> Provenance:
 
 def io_sections(store: Store, members: frozenset[str], label: str, top: int = 10) -> tuple[list[Section], list[str]]:
     """Sections for a single economy with a national IO series (or an MRIO region) in the store."""
-    tables = io_tables(store).to_pylist()
-    if not tables:
+    if io_tables(store).num_rows == 0:
         return [], ["input-output: no table loaded (autarky import io --layout oecd|pymrio|icio|national PATH)"]
     if len(members) != 1:
         return [], ["input-output: tables describe single economies; assess one economy for this section"]
     economy = next(iter(members))
-    national = [r for r in tables if r["n_regions"] == 1 and _region(store, r) == economy]
+    national = national_tables(store, region=economy)
     if not national:
         return [], [f"input-output: no national table for {economy} is loaded"]
     dataset_id = max(int(r["dataset_id"]) for r in national)
-    rows = sorted((r for r in national if int(r["dataset_id"]) == dataset_id), key=lambda r: r["year"])
-    series = self_sufficiency_series([read_io_table(store, dataset_id, r["year"]) for r in rows])
+    rows = [r for r in national if int(r["dataset_id"]) == dataset_id]
+    tables = read_national_series(store, rows)
+    series = self_sufficiency_series(tables)
     years = sorted({int(y) for y in series["year"].to_list()})
     first, last = years[0], years[-1]
     prov = _prov(rows[-1], years)
@@ -79,7 +87,7 @@ def io_sections(store: Store, members: frozenset[str], label: str, top: int = 10
                      "color": {"field": "industry", "type": "nominal", "legend": {"orient": "bottom", "columns": 2}}},
     }))
 
-    model = IOModel(read_io_table(store, dataset_id, last))
+    model = IOModel(tables[-1])  # the latest year, already read
     exposure = economy_exposure(model, economy).head(top)
     shock = Section(
         key="io:shock", title=f"{label} {last}: output lost if imports of each product stopped (supply-driven)",
@@ -105,7 +113,3 @@ def io_sections(store: Store, members: frozenset[str], label: str, top: int = 10
 def _r(v: Any) -> float | None:
     return None if v is None else round(float(v), 3)
 
-
-def _region(store: Store, row: dict[str, Any]) -> str | None:
-    t = read_io_table(store, int(row["dataset_id"]), row["year"])
-    return t.regions[0] if t.regions else None

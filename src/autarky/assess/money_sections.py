@@ -21,7 +21,8 @@ def _pct(v: Any) -> str:
 
 def money_sections(store: Store, economy: str) -> tuple[list[Section], list[str]]:
     """The money sections for ``economy``, or ([], [reason]) when no ledger is loaded."""
-    summary = money_summary(store, economy)
+    frames = load_frames(store, economy=store.resolve(economy).members)
+    summary = money_summary(store, economy, frames)
     if not summary.get("loaded"):
         return [], [f"investment: {summary.get('message', 'no investment ledger loaded')}"]
     provs = []
@@ -70,7 +71,6 @@ def money_sections(store: Store, economy: str) -> tuple[list[Section], list[str]
         }))
         sections.append(al)
 
-    frames = load_frames(store, economy=store.resolve(economy).members)
     deals = Section(key="money:deals", title=f"Deals in the ledger ({label})",
                     columns=["date", "fund", "investee", "amount", "status", "confidence", "source"],
                     terminal_columns=["date", "investee", "amount", "status"], notes=notes[:1], sources=provs)

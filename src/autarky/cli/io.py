@@ -16,12 +16,16 @@ from autarky.io import (
     extraction_frame,
     io_tables,
     multipliers_frame,
+    national_tables,
     parse_range,
     read_io_table,
+    read_national_series,
     scenario_set,
     sector_scenario,
+    select_regions,
     self_sufficiency_series,
 )
+from autarky.store import Store
 
 io_app = typer.Typer(help="Input-output tables: multipliers, self-sufficiency, export-control shocks.",
                      no_args_is_help=True)
@@ -32,21 +36,11 @@ DatasetOption = Annotated[str | None, typer.Option(help="IO dataset id or name (
 YearOption = Annotated[int | None, typer.Option(help="Year of a series (default: the latest).")]
 
 
-def _model(store: StoreOption, dataset: str | None, year: int | None) -> tuple[IOModel, str]:
+def _model(store: StoreOption, dataset: str | None, year: int | None) -> tuple[Store, IOModel, str]:
     st = get_store(store, ensure_data=True)
     ds: int | str | None = int(dataset) if dataset is not None and dataset.isdigit() else dataset
     table = read_io_table(st, ds, year)
-    return IOModel(table), f"{table.name} {table.year or ''}".strip()
-
-
-def _regions(store: StoreOption, text: str, regions: tuple[str, ...]) -> tuple[str, ...]:
-    """Regions of the table named in ``text``: its own codes as they are, or economies and blocs resolved to ISO3
-    and kept where the table has them."""
-    parts = tuple(p.strip() for p in text.split(",") if p.strip())
-    if all(p in regions for p in parts):
-        return parts
-    members = get_store(store).resolve(text).members
-    return tuple(r for r in regions if r in members)
+    return st, IOModel(table), f"{table.name} {table.year or ''}".strip()
 
 
 @io_app.command("tables")
@@ -60,7 +54,7 @@ def multipliers(dataset: DatasetOption = None, year: YearOption = None,
                 top: Annotated[int, typer.Option(help="Rows to show.")] = 20,
                 store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
     """Output multipliers and value added embodied in final demand, per industry."""
-    model, label = _model(store, dataset, year)
+    _, model, label = _model(store, dataset, year)
     frame = multipliers_frame(model).sort("output_multiplier", descending=True).head(top)
     print_table(console, frame.to_arrow(), fmt, title=f"multipliers: {label}")
 
@@ -76,12 +70,16 @@ def extract_cmd(
     store: StoreOption = None, fmt: FormatOption = Format.table,
 ) -> None:
     """Hypothetical extraction: cut the supplies of SECTOR from --from to --to (an export control)."""
-    model, label = _model(store, dataset, year)
+    st, model, label = _model(store, dataset, year)
     t = model.table
     if t.is_national:
         scenarios = [sector_scenario(model, to or t.regions[0], sector)]
     else:
-        sources = _regions(store, from_, t.regions) if from_ else tuple(r for r in t.regions if r != to)
+        def members_of(text: str) -> frozenset[str]:
+            return st.resolve(text).members
+
+        sources = (select_regions(from_, t.regions, members_of) if from_
+                   else tuple(r for r in t.regions if r != to))
         scenarios = [bilateral_scenario(model, sources, sector, to or "")]
     frame = extraction_frame(model, scenarios, fraction=parse_range(fraction), substitution=parse_range(substitution))
     print_table(console, frame.to_arrow(), fmt, title=f"extraction on {label}",
@@ -99,7 +97,7 @@ def scenarios(
     store: StoreOption = None, fmt: FormatOption = Format.table,
 ) -> None:
     """Every scenario of a kind at once (batched, exact): e.g. all single-sector extractions."""
-    model, label = _model(store, dataset, year)
+    _, model, label = _model(store, dataset, year)
     sc = scenario_set(model, all_, kind=kind, sector=sector)  # type: ignore[arg-type]
     with progress_bar(f"{len(sc)} scenarios") as progress:
         result = extract(model, sc, kind=model_kind, progress=progress)  # type: ignore[arg-type]
@@ -115,10 +113,8 @@ def self_sufficiency(
 ) -> None:
     """FAO self-sufficiency ratio Q/(Q+M-X) and import dependence per industry and year (national tables)."""
     st = get_store(store, ensure_data=True)
-    rows = [r for r in io_tables(st).to_pylist() if r["n_regions"] == 1]
-    if dataset is not None:
-        rows = [r for r in rows if str(r["dataset_id"]) == dataset or r["dataset"] == dataset]
-    series = self_sufficiency_series([read_io_table(st, int(r["dataset_id"]), r["year"]) for r in rows])
+    rows = [r for r in national_tables(st) if dataset is None or dataset in (str(r["dataset_id"]), r["dataset"])]
+    series = self_sufficiency_series(read_national_series(st, rows))
     if sector is not None:
         series = series.filter(series["sector"] == sector)
     print_table(console, series.to_arrow(), fmt, title="self-sufficiency by industry", caption=AGGREGATION_NOTE)

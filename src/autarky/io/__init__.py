@@ -33,6 +33,7 @@ from autarky.io.extraction import (
     region_scenario,
     scenario_set,
     sector_scenario,
+    select_regions,
 )
 from autarky.io.model import IOModel, multipliers_frame
 from autarky.io.read_icio import read_icio, write_icio
@@ -49,7 +50,15 @@ from autarky.io.selfsufficiency import (
     split_imports,
     trade_accounts,
 )
-from autarky.io.store import detect_layout, io_tables, load_io_table, read_io_table, read_layout
+from autarky.io.store import (
+    detect_layout,
+    io_tables,
+    load_io_table,
+    national_tables,
+    read_io_table,
+    read_layout,
+    read_national_series,
+)
 from autarky.io.tables import Extension, IOTable
 
 __all__ = [
@@ -76,18 +85,21 @@ __all__ = [
     "io_tables",
     "load_io_table",
     "multipliers_frame",
+    "national_tables",
     "oecd_trajectory",
     "parse_range",
     "read_icio",
     "read_io_table",
     "read_layout",
     "read_national",
+    "read_national_series",
     "read_oecd_iot",
     "read_oecd_iot_series",
     "read_pymrio",
     "region_scenario",
     "scenario_set",
     "sector_scenario",
+    "select_regions",
     "self_sufficiency_frame",
     "self_sufficiency_series",
     "split_imports",

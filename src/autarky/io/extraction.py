@@ -37,7 +37,7 @@ an :class:`ExtractionRange` computed at the two extreme cuts.  With ``A, y ≥ 0
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -46,7 +46,7 @@ import numpy.typing as npt
 import polars as pl
 import scipy.linalg
 
-from autarky.errors import ModelError, UsageError
+from autarky.errors import ModelError, UnknownEconomyError, UsageError
 from autarky.io.model import IOModel
 from autarky.io.tables import FloatArray
 
@@ -71,6 +71,7 @@ __all__ = [
     "region_scenario",
     "scenario_set",
     "sector_scenario",
+    "select_regions",
 ]
 
 Model = Literal["leontief", "ghosh"]
@@ -183,6 +184,21 @@ def all_bilateral_scenarios(model: IOModel, sector: str) -> list[Scenario]:
 
 #: Named scenario sets for faces (``typing.get_args(ScenarioSet)`` lists them).
 ScenarioSet = Literal["single-sector", "single-region", "bilateral"]
+
+
+def select_regions(text: str, regions: Sequence[str], members_of: Callable[[str], Collection[str]]
+                   ) -> tuple[str, ...]:
+    """The regions of a table that ``text`` names: the table's own codes as given (``reg2,reg3``), or else
+    economies and blocs (``members_of`` resolves them to ISO3) kept where the table has them, in table order.
+    """
+    parts = tuple(p.strip() for p in text.split(",") if p.strip())
+    if parts and all(p in regions for p in parts):
+        return parts
+    members = set(members_of(text))
+    found = tuple(r for r in regions if r in members)
+    if not found:
+        raise UnknownEconomyError(f"{text!r} names no region of this table; its regions: {', '.join(regions)}")
+    return found
 
 
 def scenario_set(model: IOModel, name: ScenarioSet | str, *, kind: Kind = "backward", sector: str | None = None

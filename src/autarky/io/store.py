@@ -26,7 +26,10 @@ from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LAYOUTS", "Layout", "detect_layout", "io_tables", "load_io_table", "read_io_table", "read_layout"]
+__all__ = [
+    "LAYOUTS", "Layout", "detect_layout", "io_tables", "load_io_table", "national_tables", "read_io_table",
+    "read_layout", "read_national_series",
+]
 
 Layout = Literal["pymrio", "icio", "national", "oecd"]
 LAYOUTS: tuple[str, ...] = ("pymrio", "icio", "national", "oecd")
@@ -221,12 +224,27 @@ def load_io_table(store: Store, path: Path, *, layout: str | None = None, name: 
 
 
 def io_tables(store: Store) -> pa.Table:
-    """Every stored IO table with its dataset: id, name, vintage, table name, year, shape, layout."""
+    """Every stored IO table with its dataset: id, name, vintage, table name, year, shape, layout, regions."""
     return store.query(
         "SELECT d.dataset_id, d.name AS dataset, d.vintage, t.table_name, t.year, t.layout, t.n_regions, "
-        "t.n_sectors, t.imports, t.unit, d.licence FROM io_tables t JOIN datasets d USING (dataset_id) "
-        "ORDER BY d.dataset_id, t.year, t.table_name"
+        "t.n_sectors, t.imports, t.unit, d.licence, "
+        "(SELECT list(l.code ORDER BY l.position) FROM io_labels l WHERE l.dataset_id = t.dataset_id "
+        " AND l.table_name = t.table_name AND l.axis = 'region') AS regions "
+        "FROM io_tables t JOIN datasets d USING (dataset_id) ORDER BY d.dataset_id, t.year, t.table_name"
     )
+
+
+def national_tables(store: Store, dataset: int | None = None, region: str | None = None) -> list[dict[str, Any]]:
+    """The ``io_tables`` rows of single-region tables (optionally of one dataset or one region), by year."""
+    rows = [r for r in io_tables(store).to_pylist() if r["n_regions"] == 1
+            and (dataset is None or int(r["dataset_id"]) == dataset)
+            and (region is None or list(r["regions"] or []) == [region])]
+    return sorted(rows, key=lambda r: (int(r["dataset_id"]), r["year"] or 0, r["table_name"]))
+
+
+def read_national_series(store: Store, rows: list[dict[str, Any]]) -> list[IOTable]:
+    """The stored tables behind ``national_tables`` rows, in the same order."""
+    return [read_io_table(store, int(r["dataset_id"]), table=r["table_name"]) for r in rows]
 
 
 def _dataset_id(store: Store, dataset: int | str | None) -> int:

@@ -9,22 +9,24 @@ import polars as pl
 from autarky.errors import UnknownItemError, UsageError
 from autarky.money.alignment import alignment, chain_node_classes
 from autarky.money.flows import failed_projects, flows
-from autarky.money.frames import load_frames
+from autarky.money.frames import LedgerFrames, load_frames
 from autarky.store import Store
 
 __all__ = ["money_summary"]
 
 
-def money_summary(store: Store, economy: str = "CHN") -> dict[str, Any]:
+def money_summary(store: Store, economy: str = "CHN", frames: LedgerFrames | None = None) -> dict[str, Any]:
     """Investment flows by phase, their alignment with the economy's chokepoints, failed projects and the
     funds' capital, for deals whose investee is based in ``economy`` (an ISO3 code, name or bloc).
 
+    ``frames`` are the economy's ledger frames when the caller has them already.
     Never raises for missing data: ``loaded`` is False when no ledger is in the store, and
     ``alignment`` is None (with ``alignment_note`` saying why) when no supply-chain map is.
     """
     resolved = store.resolve(economy)
     out: dict[str, Any] = {"economy": resolved.label, "loaded": False}
-    frames = load_frames(store, economy=resolved.members)
+    if frames is None:
+        frames = load_frames(store, economy=resolved.members)
     if frames.empty:
         out["message"] = "no investment ledger is loaded; run `autarky init` or `autarky import ledger PATH`"
         return out

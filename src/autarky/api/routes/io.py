@@ -12,7 +12,7 @@ from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.hub import StoreHub
 from autarky.api.models import SourceOut
 from autarky.api.tables import TableOut, dataset_sources, table_out
-from autarky.errors import UnknownEconomyError, UnknownItemError
+from autarky.errors import UnknownItemError
 from autarky.io import (
     AGGREGATION_NOTE,
     IOModel,
@@ -20,9 +20,12 @@ from autarky.io import (
     extraction_frame,
     io_tables,
     multipliers_frame,
+    national_tables,
     parse_range,
     read_io_table,
+    read_national_series,
     sector_scenario,
+    select_regions,
     self_sufficiency_series,
 )
 from autarky.store import Store
@@ -67,14 +70,7 @@ def multipliers(hub: HubDep, paging: PagingDep, dataset_id: DatasetIdQuery = Non
 
 
 def _regions(hub: StoreHub, store: Store, text: str, regions: tuple[str, ...]) -> tuple[str, ...]:
-    parts = tuple(p.strip() for p in text.split(",") if p.strip())
-    if parts and all(p in regions for p in parts):
-        return parts
-    members = resolve_economy(hub, store, text).members
-    found = tuple(r for r in regions if r in members)
-    if not found:
-        raise UnknownEconomyError(f"{text!r} names no region of this table; its regions: {', '.join(regions)}")
-    return found
+    return select_regions(text, regions, lambda t: resolve_economy(hub, store, t).members)
 
 
 @router.get("/extract", response_model=TableOut,
@@ -120,13 +116,12 @@ def self_sufficiency(
     dataset_id: DatasetIdQuery = None,
 ) -> TableOut:
     with hub.reader() as store:
-        rows = [r for r in io_tables(store).to_pylist() if r["n_regions"] == 1
-                and (dataset_id is None or int(r["dataset_id"]) == dataset_id)]
+        rows = national_tables(store, dataset_id)
         if not rows:
             raise UnknownItemError("no national input-output table" + (
                 f" in dataset {dataset_id}" if dataset_id is not None else " is loaded"))
-        series = hub.cached(("io-self-sufficiency", dataset_id), lambda: self_sufficiency_series(
-            [read_io_table(store, int(r["dataset_id"]), r["year"]) for r in rows]))
+        series = hub.cached(("io-self-sufficiency", dataset_id),
+                            lambda: self_sufficiency_series(read_national_series(store, rows)))
         sources = dataset_sources(store, [int(r["dataset_id"]) for r in rows])
     if sector is not None:
         series = series.filter(series["sector"] == sector)
