@@ -1,4 +1,4 @@
-"""Core commands: init, datasets, import, quarantine, sql, blocs, assess."""
+"""Plumbing commands that are not questions: init, import, sql, blocs add."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 
 from autarky import bundled, loaders
 from autarky.cli.app import StoreOption, app, console, err_console, get_store, progress_bar
+from autarky.cli.questions import group
 from autarky.cli.render import Format, print_table
 from autarky.errors import UsageError
 from autarky.store import ImportResult, Store
@@ -41,20 +42,6 @@ def init(store: StoreOption = None) -> None:
     print_table(console, _results_table(results), title=f"store {st.path}")
 
 
-@app.command()
-def datasets(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
-    """What is loaded: every dataset with vintage, licence, rows loaded and quarantined."""
-    st = get_store(store, read_only=True)
-    t = st.query(
-        "SELECT dataset_id AS id, name, kind, vintage, licence, rows_loaded AS rows,"
-        " rows_quarantined AS quarantined, publisher, source, content_hash, loaded_at FROM datasets"
-        " ORDER BY dataset_id"
-    )
-    if fmt is Format.table:  # the terminal gets the essentials; csv and json carry every column
-        t = t.select(["id", "name", "kind", "vintage", "licence", "rows", "quarantined"])
-    print_table(console, t, fmt, title="datasets", caption=f"store {st.path}")
-
-
 @app.command("import")
 def import_(
     kind: Annotated[str, typer.Argument(help=f"What to import: {', '.join(sorted(loaders.LOADERS))}.")],
@@ -82,23 +69,6 @@ def import_(
 
 
 @app.command()
-def quarantine(
-    dataset: Annotated[int | None, typer.Option(help="Only this dataset id.")] = None,
-    store: StoreOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """Rows set aside on import, with file, line, field and reason."""
-    st = get_store(store, read_only=True)
-    where, params = ("WHERE q.dataset_id = ?", [dataset]) if dataset is not None else ("", [])
-    t = st.query(
-        "SELECT q.dataset_id AS id, d.name AS dataset, q.file, q.line, q.field, q.value, q.reason "
-        f"FROM quarantine q JOIN datasets d USING (dataset_id) {where} ORDER BY q.dataset_id, q.file, q.line",
-        params,
-    )
-    print_table(console, t, fmt, title="quarantine")
-
-
-@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query over the store.")],
     store: StoreOption = None,
@@ -109,20 +79,7 @@ def sql(
     print_table(console, st.read_only_sql(query), fmt)
 
 
-blocs_app = typer.Typer(help="Economies and blocs (named groupings usable wherever an economy is).",
-                        no_args_is_help=True)
-app.add_typer(blocs_app, name="blocs")
-
-
-@blocs_app.command("list")
-def blocs_list(store: StoreOption = None, fmt: FormatOption = Format.table) -> None:
-    """Every bloc with its members and source."""
-    st = get_store(store)
-    t = st.query(
-        "SELECT b.bloc, b.origin, count(m.iso3) AS n, string_agg(m.iso3, ' ' ORDER BY m.iso3) AS members,"
-        " b.source FROM blocs b LEFT JOIN bloc_members m USING (bloc) GROUP BY ALL ORDER BY b.bloc"
-    )
-    print_table(console, t, fmt, title="blocs")
+blocs_app = group("blocs")
 
 
 @blocs_app.command("add")
@@ -137,14 +94,3 @@ def blocs_add(
     st = get_store(store)
     st.add_bloc(name, members.split(","), description, source)
     console.print(f"bloc {name}: {' '.join(st.blocs()[name])}")
-
-
-@blocs_app.command("show")
-def blocs_show(
-    name: Annotated[str, typer.Argument(help="An economy, a bloc, or a comma-separated list.")],
-    store: StoreOption = None,
-) -> None:
-    """Resolve an economy or bloc name to its ISO3 members."""
-    st = get_store(store)
-    r = st.resolve(name)
-    console.print(f"{r.label}: {' '.join(sorted(r.members))}")

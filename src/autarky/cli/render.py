@@ -1,4 +1,11 @@
-"""Render Arrow tables for the terminal: a Rich table, CSV or JSON (``--format``)."""
+"""Render typed results for the terminal: Rich tables, CSV, JSON or Parquet (``--format``).
+
+JSON is :meth:`Result.to_dict` as is (the HTTP API's JSON); CSV and Parquet are the result's main table,
+flattened (a figure becomes ``key``, ``key_low``, ``key_high``, ``key_label``, ``key_basis``); the table
+format prints every table of the result with column labels, figures written by
+:mod:`autarky.queries.display`, notes, coverage and sources.  A result type may register its own terminal
+layout (:func:`terminal_layout`), e.g. the assessment's one-screen scorecard.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +13,152 @@ import csv
 import io
 import json
 import math
+import sys
+from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-from rich.table import Table
+from rich.console import Console
+from rich.table import Table as RichTable
 
-__all__ = ["Format", "print_table"]
+from autarky.errors import UsageError
+from autarky.queries.display import cell, markers_in
+from autarky.queries.results import Result, Table
+
+__all__ = ["Format", "print_table", "render", "render_table", "terminal_layout"]
 
 
 class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    parquet = "parquet"
 
 
-def _cell(v: Any) -> str:
+_LAYOUTS: dict[str, Callable[[Result, Console], None]] = {}
+
+
+def terminal_layout(question: str) -> Callable[[Callable[[Result, Console], None]], Callable[[Result, Console], None]]:
+    """Register a terminal layout for a question's result (table format only)."""
+    def deco(fn: Callable[[Result, Console], None]) -> Callable[[Result, Console], None]:
+        _LAYOUTS[question] = fn
+        return fn
+
+    return deco
+
+
+def _console() -> Console:
+    from autarky.cli.app import console
+
+    return console
+
+
+def render(result: Result, fmt: Format, out: Path | None = None, *, store: Any = None) -> None:
+    """Write ``result`` in ``fmt`` to stdout (or ``out``)."""
+    if fmt is Format.json:
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        _write_text(text, out)
+        return
+    if fmt in (Format.csv, Format.parquet):
+        table = result.main_table()
+        if table is None:
+            raise UsageError(f"{result.question} has no table to write as {fmt.value}; use --format json")
+        if fmt is Format.csv:
+            _write_text(_csv(table), out)
+        else:
+            _parquet(table, out)
+        return
+    console = _console()
+    layout = _LAYOUTS.get(result.question)
+    if layout is not None:
+        layout(result, console)
+        return
+    for t in result.tables():
+        render_table(console, t)
+    for n in result.notes:
+        console.print(f"[dim]{n}[/dim]", highlight=False)
+    _coverage_and_sources(console, result)
+
+
+def _write_text(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def _csv(table: Table) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    cols = table.flat_columns()
+    w.writerow(cols)
+    for r in table.flat_rows():
+        w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+    return buf.getvalue()
+
+
+def _parquet(table: Table, out: Path | None) -> None:
+    import pyarrow.parquet as pq
+
+    arrow = table.to_arrow()
+    if out is not None:
+        pq.write_table(arrow, out)
+        return
+    if sys.stdout.isatty():
+        raise UsageError("--format parquet writes binary: give --out FILE or pipe the output")
+    buf = io.BytesIO()
+    pq.write_table(arrow, buf)
+    sys.stdout.buffer.write(buf.getvalue())
+    sys.stdout.flush()
+
+
+def render_table(console: Console, t: Table, *, max_rows: int | None = None) -> None:
+    """One typed table as a Rich table: labels as headers, figures written for readers, a legend."""
+    rt = RichTable(title=t.title or None, title_justify="left", show_lines=False, pad_edge=False)
+    cols = [c for c in t.columns if c.terminal]
+    for c in cols:
+        numeric = c.kind in ("figure", "int")
+        rt.add_column(c.label, overflow="fold", justify="right" if numeric else "left",
+                      min_width=min(len(c.label), 12) if numeric else None)
+    rows = t.rows if max_rows is None else t.rows[:max_rows]
+    for r in rows:
+        rt.add_row(*(cell(r.get(c.key), c) for c in cols))
+    captions = list(t.notes)
+    if max_rows is not None and len(t.rows) > max_rows:
+        captions.insert(0, f"… and {len(t.rows) - max_rows} more rows (--format csv for all)")
+    if t.total is not None and t.total > len(t.rows):
+        captions.insert(0, f"{len(t.rows)} of {t.total} rows")
+    captions += markers_in([t])
+    if captions:
+        rt.caption = "\n".join(captions)
+        rt.caption_justify = "left"
+    console.print(rt)
+
+
+def _coverage_and_sources(console: Console, result: Result) -> None:
+    data = result.to_dict()
+    for c in data.get("coverages", []):
+        if not c["complete"]:
+            line = f"partial data: {c['note']}"
+            if c.get("remedy"):
+                line += f"; get the rest with `{c['remedy']}`"
+            console.print(f"[yellow]{line}[/yellow]", highlight=False)
+    srcs = data.get("sources", [])
+    if srcs:
+        shown = "; ".join(
+            f"{s['dataset']}" + (f" {s['vintage']}" if s.get("vintage") else "")
+            + (f" ({s['licence']})" if s.get("licence") else "")
+            for s in srcs[:4])
+        more = f" and {len(srcs) - 4} more" if len(srcs) > 4 else ""
+        console.print(f"[dim]Sources: {shown}{more}[/dim]", highlight=False)
+
+
+# -- plain Arrow tables (commands that are not questions: init, import, sql) --------------------------------
+
+
+def _plain_cell(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
@@ -31,11 +168,11 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def print_table(console: Any, data: pa.Table, fmt: Format = Format.table, title: str | None = None,
+def print_table(console: Any, data: Any, fmt: Format = Format.table, title: str | None = None,
                 caption: str | None = None) -> None:
-    """Print ``data`` in the chosen format; ``caption`` (sources) is shown under a Rich table."""
+    """Print an Arrow table (plumbing commands: init, import, sql) in the chosen format."""
     if fmt is Format.json:
-        console.print_json(json.dumps(data.to_pylist(), default=str))
+        sys.stdout.write(json.dumps(data.to_pylist(), default=str, indent=2) + "\n")
         return
     if fmt is Format.csv:
         buf = io.StringIO()
@@ -43,11 +180,20 @@ def print_table(console: Any, data: pa.Table, fmt: Format = Format.table, title:
         w.writerow(data.column_names)
         for row in data.to_pylist():
             w.writerow(["" if v is None else v for v in row.values()])
-        console.out(buf.getvalue(), end="", highlight=False)
+        sys.stdout.write(buf.getvalue())
         return
-    t = Table(title=title, caption=caption, caption_justify="left", show_lines=False)
+    if fmt is Format.parquet:
+        import pyarrow.parquet as pq
+
+        if sys.stdout.isatty():
+            raise UsageError("--format parquet writes binary: pipe the output")
+        buf2 = io.BytesIO()
+        pq.write_table(data, buf2)
+        sys.stdout.buffer.write(buf2.getvalue())
+        return
+    t = RichTable(title=title, caption=caption, caption_justify="left", show_lines=False)
     for name in data.column_names:
         t.add_column(name, overflow="fold")
     for row in data.to_pylist():
-        t.add_row(*(_cell(v) for v in row.values()))
+        t.add_row(*(_plain_cell(v) for v in row.values()))
     console.print(t)

@@ -229,15 +229,16 @@ def _empty(columns: dict[str, pa.DataType], sel: FlowSelection) -> pa.Table:
     return _finish(pa.table({c: pa.array([], t) for c, t in columns.items()}), sel)
 
 
-def _top_strings(shares: pa.Table, top: int) -> dict[tuple[Any, Any], str]:
-    out: dict[tuple[Any, Any], list[str]] = {}
+TOP_SUPPLIERS = pa.list_(pa.struct([("supplier", pa.string()), ("share", pa.float64())]))
+
+
+def _top_lists(shares: pa.Table, top: int) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
+    out: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
     rows = shares.filter(pc.less_equal(shares["rank"], top)).sort_by(
         [("year", "ascending"), ("group", "ascending"), ("rank", "ascending")]).to_pylist()
     for r in rows:
-        share = r["share"]
-        out.setdefault((r["year"], r["group"]), []).append(
-            f"{r['supplier']} {share * 100:.1f}%" if share is not None else str(r["supplier"]))
-    return {k: ", ".join(v) for k, v in out.items()}
+        out.setdefault((r["year"], r["group"]), []).append({"supplier": r["supplier"], "share": r["share"]})
+    return out
 
 
 def dependence(store: Store, economy: str | Collection[str], *, sectors: str | Sequence[str] | None = None,
@@ -247,7 +248,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     """Import dependence of ``economy`` per (year, sector | segment | product).
 
     Columns: year, group, imports, exports, net, net_import_ratio, supplier_hhi, n_suppliers,
-    top_supplier, top_share, top_suppliers (``"TWN 41.0%, KOR 22.1%, …"``), and with ``bloc`` the
+    top_supplier, top_share, top_suppliers (a list of ``{supplier, share}``, largest first), and with ``bloc`` the
     ``bloc_share`` of imports from it; with ``production`` (columns year, group, production in USD) the
     FAO ``self_sufficiency`` and ``import_dependency`` ratios; growth of imports year on year.
     """
@@ -258,7 +259,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
         "year": pa.int16(), "group": pa.string(), "imports": pa.float64(), "exports": pa.float64(),
         "net": pa.float64(), "net_import_ratio": pa.float64(), "imports_growth": pa.float64(),
         "supplier_hhi": pa.float64(), "n_suppliers": pa.int32(), "top_supplier": pa.string(),
-        "top_share": pa.float64(), "top_suppliers": pa.string()}
+        "top_share": pa.float64(), "top_suppliers": TOP_SUPPLIERS}
     if sel.empty:
         return _empty(columns, sel)
     flows = _grouped(sel, store, by, sectors, eng)
@@ -277,10 +278,10 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     if production is not None:
         j = ind.self_sufficiency(j, eng.memtable(production))
     result = eng.execute(j.order_by(["group", "year"]))
-    tops = _top_strings(eng.execute(shares.filter(shares["rank"] <= top)), top)
+    tops = _top_lists(eng.execute(shares.filter(shares["rank"] <= top)), top)
     result = result.append_column("top_suppliers", pa.array(
-        [tops.get((y, g), "") for y, g in zip(result["year"].to_pylist(), result["group"].to_pylist(),
-                                               strict=True)], pa.string()))
+        [tops.get((y, g), []) for y, g in zip(result["year"].to_pylist(), result["group"].to_pylist(),
+                                               strict=True)], TOP_SUPPLIERS))
     return _finish(result, sel, economy=label)
 
 

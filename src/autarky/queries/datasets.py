@@ -1,0 +1,124 @@
+"""Plumbing questions: the datasets loaded, quarantined rows, blocs and what an economy name stands for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from autarky.queries.convert import build_table, integer, listing, text
+from autarky.queries.results import Result, TableResult
+from autarky.queries.spec import Request, as_names, param, set_field
+
+if TYPE_CHECKING:
+    from autarky.store import Store
+
+__all__ = ["BlocsRequest", "DatasetsRequest", "EconomyRequest", "QuarantineRequest"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatasetsRequest(Request):
+    kind: str | None = param(None, help="Only datasets of this kind (eto, baci, ledger …).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuarantineRequest(Request):
+    dataset: int | None = param(None, help="Only this dataset id.", wire=int, minimum=1, maximum=2**62)
+    limit: int | None = param(None, help="At most this many rows.", wire=int, minimum=1, maximum=10**9)
+    offset: int = param(0, help="Rows to skip.", wire=int, minimum=0, maximum=10**9)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlocsRequest(Request):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class EconomyRequest(Request):
+    name: str = param(help="An economy, a bloc, or a comma-separated list: CHN, US_ALLIES, NLD,JPN.",
+                      positional=True)
+
+    def __post_init__(self) -> None:
+        set_field(self, "name", ",".join(as_names(self.name, "name")))
+
+
+class DatasetsResult(TableResult):
+    question = "datasets"
+
+
+class QuarantineResult(TableResult):
+    question = "quarantine"
+
+
+class BlocsResult(TableResult):
+    question = "blocs"
+
+
+@dataclass
+class EconomyResult(Result):
+    question = "economy"
+    label: str = ""
+    parts: list[str] = field(default_factory=list)
+    is_bloc: bool = False
+    members: list[dict[str, str]] = field(default_factory=list)
+
+
+def _shown_source(source: Any) -> str | None:
+    """A dataset's source as a reader may see it: a URL as is, a local path reduced to its file name."""
+    if source is None:
+        return None
+    s = str(source)
+    if s.startswith(("http://", "https://")):
+        return s
+    parts = [p for p in s.replace("\\", "/").split("/") if p]
+    return parts[-1] if parts else s
+
+
+def datasets(store: Store, req: DatasetsRequest) -> DatasetsResult:
+    where, params = ("WHERE kind = ?", [req.kind]) if req.kind else ("", [])
+    rows = store.query(
+        "SELECT dataset_id AS id, name, kind, vintage, licence, rows_loaded AS rows, rows_quarantined AS quarantined,"
+        f" publisher, attribution, source, content_hash, CAST(loaded_at AS VARCHAR) AS loaded_at FROM datasets {where}"
+        " ORDER BY dataset_id", params).to_pylist()
+    for r in rows:
+        r["source"] = _shown_source(r["source"])
+    outs = [integer("id", "Id"), text("name", "Dataset"), text("kind", "Kind"), text("vintage", "Vintage"),
+            text("licence", "Licence"), integer("rows", "Rows", fmt="count"),
+            integer("quarantined", "Quarantined", fmt="count"), text("publisher", "Publisher", terminal=False),
+            text("attribution", "Attribution", terminal=False), text("source", "Source", terminal=False),
+            text("content_hash", "Content sha256", terminal=False), text("loaded_at", "Loaded at (UTC)", terminal=False)]
+    return DatasetsResult(req, build_table(rows, outs, title="Datasets"))
+
+
+def quarantine(store: Store, req: QuarantineRequest) -> QuarantineResult:
+    where, params = ("WHERE q.dataset_id = ?", [req.dataset]) if req.dataset is not None else ("", [])
+    total_row = store.query(f"SELECT count(*) AS n FROM quarantine q {where}", params).to_pylist()[0]
+    limit = "" if req.limit is None else f" LIMIT {int(req.limit)}"
+    rows = store.query(
+        "SELECT q.dataset_id AS id, d.name AS dataset, q.file, q.line, q.field, q.value, q.reason "
+        f"FROM quarantine q JOIN datasets d USING (dataset_id) {where} "
+        f"ORDER BY q.dataset_id, q.file, q.line NULLS LAST, q.field{limit} OFFSET {int(req.offset)}",
+        params).to_pylist()
+    outs = [integer("id", "Dataset id"), text("dataset", "Dataset"), text("file", "File"),
+            integer("line", "Line"), text("field", "Field"), text("value", "Value"), text("reason", "Reason")]
+    return QuarantineResult(req, build_table(rows, outs, title="Quarantined rows", total=int(total_row["n"])))
+
+
+def blocs(store: Store, req: BlocsRequest) -> BlocsResult:
+    members = store.blocs()
+    rows = store.query("SELECT bloc, description, source, origin FROM blocs ORDER BY bloc").to_pylist()
+    for r in rows:
+        r["members"] = list(members.get(r["bloc"], ()))
+        r["n"] = len(r["members"])
+    outs = [text("bloc", "Bloc"), text("origin", "Origin"), integer("n", "Members", fmt="count"),
+            listing("members", "ISO3 members"), text("description", "What it is"), text("source", "Source")]
+    return BlocsResult(req, build_table(rows, outs, title="Blocs"))
+
+
+def economy(store: Store, req: EconomyRequest) -> EconomyResult:
+    from autarky.geo.economies import name_of
+
+    r = store.resolve(req.name)
+    known = store.blocs()
+    is_bloc = any(p in known and tuple(known[p]) != (p,) for p in r.parts)
+    return EconomyResult(req, label=r.label, parts=list(r.parts), is_bloc=is_bloc,
+                         members=[{"iso3": m, "name": name_of(m)} for m in sorted(r.members)])

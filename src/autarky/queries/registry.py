@@ -1,0 +1,66 @@
+"""Every question autarky answers: its name, CLI command, HTTP route, request type and answer function.
+
+The CLI commands and the HTTP routes are generated from this list; a test walks it to check that the CLI's
+``--format json`` equals the API's JSON for each question.  Importing this module is cheap: request types
+live in modules that import no domain, and answer functions are imported on first use.
+"""
+
+from __future__ import annotations
+
+from autarky.queries import datasets as d
+from autarky.queries import trade as t
+from autarky.queries.spec import Question
+
+__all__ = ["QUESTIONS", "by_command", "get"]
+
+
+def _q(name: str, command: str, path: str, request: type, run: str, summary: str, *, tabular: bool = True,
+       example: dict[str, object] | None = None) -> Question:
+    return Question(name, tuple(command.split()), path, request, run, summary, tabular, example or {})
+
+
+QUESTIONS: tuple[Question, ...] = (
+    _q("datasets", "datasets", "/api/datasets", d.DatasetsRequest, "autarky.queries.datasets:datasets",
+       "Every loaded dataset: vintage, licence, rows loaded and quarantined, provenance"),
+    _q("quarantine", "quarantine", "/api/quarantine", d.QuarantineRequest, "autarky.queries.datasets:quarantine",
+       "Rows set aside on import, with file, line, field and reason"),
+    _q("blocs", "blocs list", "/api/blocs", d.BlocsRequest, "autarky.queries.datasets:blocs",
+       "Every bloc with its members, rule and source"),
+    _q("economy", "blocs show", "/api/economies/resolve", d.EconomyRequest, "autarky.queries.datasets:economy",
+       "Resolve an economy, a bloc or a list of them to ISO3 members", tabular=False,
+       example={"name": "CHIP_TOOLMAKERS"}),
+    _q("trade.dependence", "trade dependence", "/api/trade/dependence", t.DependenceRequest,
+       "autarky.queries.trade:dependence",
+       "Imports, exports, supplier concentration and top suppliers of an economy, year by year",
+       example={"economy": "CHN", "sector": "semiconductors"}),
+    _q("trade.screen", "trade screen", "/api/trade/screen", t.ScreenRequest, "autarky.queries.trade:screen",
+       "Products on which an economy is dependent (CEPII GeoDep-style screen)",
+       example={"economy": "CHN", "all": True}),
+    _q("trade.shift", "trade shift", "/api/trade/shift", t.ShiftRequest, "autarky.queries.trade:shift",
+       "China+1: which suppliers gained the share a supplier lost between two periods",
+       example={"importer": "CHN", "loser": "ZAF", "base": "2020", "compare": "2020"}),
+    _q("trade.decoupling", "trade decoupling", "/api/trade/decoupling", t.DecouplingRequest,
+       "autarky.queries.trade:decoupling", "Bilateral strategic-goods trade between two blocs, year by year",
+       example={"between": "US_ALLIES,CHN"}),
+    _q("trade.sectors", "trade sectors", "/api/trade/sectors", t.SectorsRequest, "autarky.queries.trade:sectors",
+       "The strategic-sector concordance: HS codes, segments, map nodes, sources",
+       example={"sector": "semiconductors"}),
+    _q("trade.coverage", "trade coverage", "/api/trade/coverage", t.CoverageRequest,
+       "autarky.queries.trade:coverage", "Which trade flows are loaded: source, release, year, HS revision, rows"),
+)
+
+_BY_NAME = {q.name: q for q in QUESTIONS}
+_BY_COMMAND = {q.command: q for q in QUESTIONS}
+
+
+def get(name: str) -> Question:
+    from autarky.errors import UnknownItemError
+
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownItemError(f"no question {name!r}", sorted(_BY_NAME)[:5]) from None
+
+
+def by_command(command: tuple[str, ...]) -> Question:
+    return _BY_COMMAND[command]
