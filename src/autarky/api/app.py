@@ -22,7 +22,8 @@ from autarky.api.cache import ResponseCache
 from autarky.api.deps import Settings
 from autarky.api.errors import install_error_handlers
 from autarky.api.hub import StoreHub
-from autarky.api.routes import assess, chains, complexity, datasets, geo, imports, io, meta, money, scenarios, trade
+from autarky.api.questions import question_router
+from autarky.api.routes import assess, chains, datasets, geo, imports, meta, scenarios
 from autarky.store import resolve_store_path
 from autarky.web import install_dashboard, warm_dashboard
 
@@ -40,10 +41,6 @@ ROUTERS: tuple[tuple[str, APIRouter], ...] = (
     ("assess", assess.router),
     ("chains", chains.router),
     ("scenarios", scenarios.router),
-    ("trade", trade.router),
-    ("complexity", complexity.router),
-    ("money", money.router),
-    ("io", io.router),
     ("imports", imports.router),
 )
 
@@ -107,7 +104,8 @@ def create_app(
     if max_upload_bytes < 1:
         raise ValueError("max_upload_bytes must be positive")
     hub = StoreHub(resolve_store_path(store_path), size=pool_size)
-    capabilities: Sequence[str] = [name for name, _ in ROUTERS if name not in ("meta", "imports")]
+    capabilities: Sequence[str] = [name for name, _ in ROUTERS if name not in ("meta", "imports")] + [
+        "trade", "complexity", "money", "io"]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -127,6 +125,7 @@ def create_app(
     app.state.settings = Settings(hub=hub, token=token or None, max_upload_bytes=max_upload_bytes,
                                   capabilities=list(capabilities))
     install_error_handlers(app)
+    app.include_router(question_router())
     for _, router in ROUTERS:
         app.include_router(router)
     install_dashboard(app, pages=_pages(capabilities))

@@ -247,6 +247,11 @@ def read_national_series(store: Store, rows: list[dict[str, Any]]) -> list[IOTab
     return [read_io_table(store, int(r["dataset_id"]), table=r["table_name"]) for r in rows]
 
 
+def io_dataset_id(store: Store, dataset: int | str | None) -> int:
+    """The id of the IO dataset ``dataset`` names (an id, a name: its latest vintage; None: the latest)."""
+    return _dataset_id(store, dataset)
+
+
 def _dataset_id(store: Store, dataset: int | str | None) -> int:
     if isinstance(dataset, int):
         store.dataset(dataset)

@@ -85,7 +85,8 @@ def datasets(store: Store, req: DatasetsRequest) -> DatasetsResult:
             text("licence", "Licence"), integer("rows", "Rows", fmt="count"),
             integer("quarantined", "Quarantined", fmt="count"), text("publisher", "Publisher", terminal=False),
             text("attribution", "Attribution", terminal=False), text("source", "Source", terminal=False),
-            text("content_hash", "Content sha256", terminal=False), text("loaded_at", "Loaded at (UTC)", terminal=False)]
+            text("content_hash", "Content sha256", terminal=False),
+            text("loaded_at", "Loaded at (UTC)", terminal=False)]
     return DatasetsResult(req, build_table(rows, outs, title="Datasets"))
 
 

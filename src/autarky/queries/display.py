@@ -59,9 +59,7 @@ def number(x: float | None, fmt: str | None, unit: str | None = None) -> str:
         return f"{x:,.0f}"
     if fmt == "year":
         return f"{x:.0f}"
-    if abs(x) >= 1e6:
-        return f"{x:,.0f}"
-    if x == int(x) and abs(x) < 1e6:
+    if abs(x) >= 1000 or x == int(x):
         return f"{x:,.0f}"
     return f"{x:.4g}"
 

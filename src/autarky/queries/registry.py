@@ -7,7 +7,10 @@ live in modules that import no domain, and answer functions are imported on firs
 
 from __future__ import annotations
 
+from autarky.queries import complexity as cx
 from autarky.queries import datasets as d
+from autarky.queries import io
+from autarky.queries import money as m
 from autarky.queries import trade as t
 from autarky.queries.spec import Question
 
@@ -47,6 +50,46 @@ QUESTIONS: tuple[Question, ...] = (
        example={"sector": "semiconductors"}),
     _q("trade.coverage", "trade coverage", "/api/trade/coverage", t.CoverageRequest,
        "autarky.queries.trade:coverage", "Which trade flows are loaded: source, release, year, HS revision, rows"),
+    _q("complexity", "complexity", "/api/complexity", cx.ComplexityRequest, "autarky.queries.complexity:complexity",
+       "Economic complexity of the stored exports: top economies by ECI (the same numbers as ecomplexity)",
+       example={"year": 2020}),
+    _q("io.tables", "io tables", "/api/io/tables", io.IOTablesRequest, "autarky.queries.io:tables",
+       "Every stored input-output table with its dataset, vintage, year, shape and licence"),
+    _q("io.multipliers", "io multipliers", "/api/io/multipliers", io.MultipliersRequest,
+       "autarky.queries.io:multipliers", "Output multipliers and value added embodied in final demand, per industry",
+       example={"dataset": "pymrio-testmrio"}),
+    _q("io.extract", "io extract", "/api/io/extract", io.ExtractRequest, "autarky.queries.io:extract",
+       "Hypothetical extraction: cut the supplies of a sector from some regions to another (an export control)",
+       example={"dataset": "pymrio-testmrio", "sector": "electricity", "source_regions": "reg2,reg3",
+                "to": "reg1", "fraction": "0.5-1"}),
+    _q("io.scenarios", "io scenarios", "/api/io/scenarios", io.ScenariosRequest, "autarky.queries.io:scenarios",
+       "Every scenario of a kind at once (batched, exact): e.g. all single-sector extractions",
+       example={"dataset": "pymrio-testmrio", "top": 5}),
+    _q("io.self-sufficiency", "io self-sufficiency", "/api/io/self-sufficiency", io.SelfSufficiencyRequest,
+       "autarky.queries.io:self_sufficiency",
+       "FAO self-sufficiency ratio Q/(Q+M-X) and import dependence per industry and year (national tables)",
+       example={"sector": "17"}),
+    _q("money.flows", "money flows", "/api/money/flows", m.FlowsRequest, "autarky.queries.money:flows",
+       "Deal value in CNY and USD (annual average rates) per group, with deal counts",
+       example={"by": "phase,segment"}),
+    _q("money.alignment", "money alignment", "/api/money/alignment", m.AlignmentRequest,
+       "autarky.queries.money:alignment",
+       "Share of deal value going to the economy's chokepoint nodes versus nodes it supplies itself",
+       example={"economy": "CHN"}),
+    _q("money.redundancy", "money redundancy", "/api/money/redundancy", m.RedundancyRequest,
+       "autarky.queries.money:redundancy", "Segments or map nodes funded by many provinces or local funds within "
+       "a few years", example={"k": 1, "levels": "all"}),
+    _q("money.concentration", "money concentration", "/api/money/concentration", m.ConcentrationRequest,
+       "autarky.queries.money:concentration", "HHI of deal value over segments or provinces, with each group's share"),
+    _q("money.failed", "money failed", "/api/money/failed", m.FailedRequest, "autarky.queries.money:failed",
+       "Failed, abandoned and written-off projects: count and value (planned totals included)"),
+    _q("money.deals", "money deals", "/api/money/deals", m.DealsRequest, "autarky.queries.money:deals",
+       "Every deal with fund, investee, amount, date, status and its source"),
+    _q("money.funds", "money funds", "/api/money/funds", m.FundsRequest, "autarky.queries.money:funds",
+       "Funds with level, phase, registered and raised capital, and source"),
+    _q("money.suggestions", "money suggestions", "/api/money/suggestions", m.SuggestionsRequest,
+       "autarky.queries.money:suggestions", "Possible entity matches awaiting review (accept or reject with "
+       "`autarky money resolve`)"),
 )
 
 _BY_NAME = {q.name: q for q in QUESTIONS}

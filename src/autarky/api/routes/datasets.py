@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
-from autarky.api.deps import MAX_TEXT, HubDep, PagingDep
+from autarky.api.deps import HubDep, PagingDep
 from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.jsonio import plain
 from autarky.api.models import DatasetOut, Page, QuarantineRow, WarningRow
@@ -23,20 +23,6 @@ def _page(store: Store, table: str, columns: str, dataset_id: int | None, order:
     total = store.query(f"SELECT count(*) AS n FROM {table} {where}", params).column("n")[0].as_py()
     rows = store.query(f"SELECT {columns} FROM {table} {where} ORDER BY {order} LIMIT ? OFFSET ?",
                        [*params, paging.limit, paging.offset]).to_pylist()
-    return {"items": plain(rows), "total": int(total), "limit": paging.limit, "offset": paging.offset}
-
-
-@router.get("/datasets", response_model=Page[DatasetOut], summary="Every loaded dataset, with provenance")
-def datasets(
-    hub: HubDep, paging: PagingDep,
-    kind: Annotated[str | None, Query(max_length=MAX_TEXT, description="Only datasets of this kind (eto, baci …).")]
-    = None,
-) -> dict[str, Any]:
-    with hub.reader() as store:
-        where, params = ("WHERE kind = ?", [kind]) if kind is not None else ("", [])
-        total = store.query(f"SELECT count(*) AS n FROM datasets {where}", params).column("n")[0].as_py()
-        rows = store.query(f"SELECT * FROM datasets {where} ORDER BY dataset_id LIMIT ? OFFSET ?",
-                           [*params, paging.limit, paging.offset]).to_pylist()
     return {"items": plain(rows), "total": int(total), "limit": paging.limit, "offset": paging.offset}
 
 
@@ -62,10 +48,3 @@ def dataset_warnings(hub: HubDep, dataset_id: DatasetId, paging: PagingDep) -> d
     with hub.reader() as store:
         store.dataset(dataset_id)
         return _page(store, "data_warnings", "dataset_id, subject, message", dataset_id, "subject, message", paging)
-
-
-@router.get("/quarantine", response_model=Page[QuarantineRow], summary="Every quarantined row of every dataset")
-def quarantine(hub: HubDep, paging: PagingDep) -> dict[str, Any]:
-    with hub.reader() as store:
-        return _page(store, "quarantine", "dataset_id, file, line, field, value, reason, raw", None,
-                     "dataset_id, file, line NULLS LAST, field", paging)

@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from autarky.api.deps import MAX_TEXT, HubDep, PagingDep, resolve_economy
+from autarky.api.deps import MAX_TEXT, HubDep, PagingDep
 from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.jsonio import plain
-from autarky.api.models import BlocOut, EconomyOut, EconomyRef, Page, ResolvedOut
+from autarky.api.models import BlocOut, EconomyOut, Page
 from autarky.errors import UnknownItemError
-from autarky.geo.economies import name_of
 
 router = APIRouter(prefix="/api", tags=["economies and blocs"], responses=ERROR_RESPONSES)
 
@@ -35,22 +34,6 @@ def economies(
     return {"items": plain(rows), "total": int(total), "limit": paging.limit, "offset": paging.offset}
 
 
-@router.get("/economies/{economy}", response_model=ResolvedOut,
-            summary="Resolve an economy, bloc or comma-separated list to its ISO3 members")
-def economy(
-    hub: HubDep,
-    economy: Annotated[str, Path(min_length=1, max_length=MAX_TEXT,
-                                 description="CHN, China, US_ALLIES, or a list: NLD,JPN,USA.")],
-) -> ResolvedOut:
-    with hub.reader() as store:
-        r = resolve_economy(hub, store, economy)
-        blocs = hub.cached("blocs", store.blocs)
-    # a bloc that is just one economy under its own code (CHN) is that economy
-    is_bloc = any(p in blocs and tuple(blocs[p]) != (p,) for p in r.parts)
-    return ResolvedOut(query=economy, label=r.label, parts=list(r.parts), is_bloc=is_bloc,
-                       members=[EconomyRef(iso3=m, name=name_of(m)) for m in sorted(r.members)])
-
-
 def _blocs(hub: HubDep) -> list[dict[str, Any]]:
     with hub.reader() as store:
         def compute() -> list[dict[str, Any]]:
@@ -59,11 +42,6 @@ def _blocs(hub: HubDep) -> list[dict[str, Any]]:
             return [{**r, "members": list(members.get(r["bloc"], ()))} for r in rows]
 
         return hub.cached("bloc-rows", compute)
-
-
-@router.get("/blocs", response_model=list[BlocOut], summary="Every bloc (bundled and user-defined) with members")
-def blocs(hub: HubDep) -> list[dict[str, Any]]:
-    return _blocs(hub)
 
 
 @router.get("/blocs/{bloc}", response_model=BlocOut, summary="One bloc")

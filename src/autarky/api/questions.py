@@ -1,0 +1,92 @@
+"""HTTP routes generated from the question registry: ``GET /api/…`` per question, query parameters from
+its request, the result's :meth:`~autarky.queries.Result.to_dict` as the JSON body.
+
+The CLI commands come from the same registry, so a command's ``--format json`` and the route's JSON are
+the same document for the same request.  Options a server must not take from a client (a local file path,
+a compute engine) are the request's CLI-only fields (``api=False``) and are left at their defaults here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import MISSING
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.responses import JSONResponse
+
+from autarky.api.deps import HubDep
+from autarky.api.errors import ERROR_RESPONSES
+from autarky.queries import QUESTIONS, ask
+from autarky.queries.spec import Param, Question, params_of
+
+__all__ = ["question_router", "route_for"]
+
+_TAGS = {
+    "trade": "trade", "chains": "supply chains", "scenario": "scenarios", "io": "input-output",
+    "money": "investment", "complexity": "complexity", "measures": "measures", "innovation": "innovation",
+    "company": "company exposure", "assess": "assessment",
+}
+
+
+def _query(name: str, p: Param, default: Any) -> inspect.Parameter:
+    kind = inspect.Parameter.KEYWORD_ONLY
+    required = default is MISSING
+    opts: dict[str, Any] = {"description": p.help}
+    if p.wire in (int, float):
+        if p.minimum is not None:
+            opts["ge"] = p.minimum
+        if p.maximum is not None:
+            opts["le"] = p.maximum
+    if p.wire is str:
+        opts["max_length"] = p.api_max_length
+        if required:
+            opts["min_length"] = 1
+    if p.repeatable:
+        ann: Any = Annotated[list[str] | None, Query(**opts)]
+        return inspect.Parameter(name, kind, annotation=ann, default=None)
+    typ: Any = p.wire if required or p.wire is bool else p.wire | None
+    ann = Annotated[typ, Query(**opts)]
+    return inspect.Parameter(name, kind, annotation=ann, default=inspect.Parameter.empty if required else default)
+
+
+def _cache_key(q: Question, req: Any) -> tuple[Any, ...]:
+    def freeze(v: Any) -> Any:
+        if isinstance(v, list):
+            return tuple(freeze(x) for x in v)
+        if isinstance(v, dict):
+            return tuple(sorted((k, freeze(x)) for k, x in v.items()))
+        return v
+
+    return ("question", q.name, freeze(req.to_dict()))
+
+
+def route_for(q: Question) -> Callable[..., JSONResponse]:
+    declared = [(n, p, d) for n, p, d in params_of(q.request) if p.api]
+
+    def route(hub: HubDep, **kw: Any) -> JSONResponse:
+        for n, p, _ in declared:
+            if p.repeatable and isinstance(kw.get(n), list):
+                kw[n] = ",".join(kw[n]) if kw[n] else None
+        req = q.request(**kw)
+        with hub.reader() as store:
+            body = hub.cached(_cache_key(q, req), lambda: ask(store, q.name, req).to_dict())
+        return JSONResponse(body)
+
+    params = [inspect.Parameter("hub", inspect.Parameter.KEYWORD_ONLY, annotation=HubDep)]
+    params += [_query(n, p, d) for n, p, d in declared]
+    route.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    route.__name__ = "q_" + q.name.replace(".", "_").replace("-", "_")
+    route.__doc__ = q.summary + "."
+    return route
+
+
+def question_router() -> APIRouter:
+    """One GET route per question of the registry."""
+    router = APIRouter(responses=ERROR_RESPONSES)
+    for q in QUESTIONS:
+        tag = _TAGS.get(q.command[0], "datasets and economies")
+        router.add_api_route(q.path, route_for(q), methods=["GET"], summary=q.summary, tags=[tag],
+                             response_class=JSONResponse, name=q.name)
+    return router
