@@ -23,7 +23,7 @@ from autarky.api.deps import Settings
 from autarky.api.errors import install_error_handlers
 from autarky.api.hub import StoreHub
 from autarky.api.questions import question_router
-from autarky.api.routes import assess, chains, datasets, geo, imports, meta, scenarios
+from autarky.api.routes import chains, datasets, geo, imports, meta, scenarios
 from autarky.store import resolve_store_path
 from autarky.web import install_dashboard, warm_dashboard
 
@@ -38,7 +38,6 @@ ROUTERS: tuple[tuple[str, APIRouter], ...] = (
     ("meta", meta.router),
     ("datasets", datasets.router),
     ("economies", geo.router),
-    ("assess", assess.router),
     ("chains", chains.router),
     ("scenarios", scenarios.router),
     ("imports", imports.router),
@@ -105,7 +104,7 @@ def create_app(
         raise ValueError("max_upload_bytes must be positive")
     hub = StoreHub(resolve_store_path(store_path), size=pool_size)
     capabilities: Sequence[str] = [name for name, _ in ROUTERS if name not in ("meta", "imports")] + [
-        "trade", "complexity", "money", "io"]
+        "trade", "complexity", "money", "io", "assess"]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,66 +1,101 @@
-"""``autarky assess ECONOMY``: the scorecard in the terminal, the HTML report, optional PNG charts."""
+"""``autarky assess ECONOMY``: the one-screen scorecard, the HTML report, optional PNG charts.
+
+The command asks the ``assess`` question like every other face; it is written by hand only because it adds
+face options (``--detail``, ``--section``, the report and PNGs).  ``--format json`` is the API's JSON.
+By default (table format) it prints the scorecard — takeaways, the brief sections, what data are missing —
+and writes ``report.html``; ``--detail`` prints every section, ``--section KEY`` one of them.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.console import Console
 
-from autarky.assess import Assessment, Section, assess
 from autarky.cli.app import StoreOption, app, console, err_console, get_store
-from autarky.cli.render import Format
-from autarky.report import write_pngs, write_report
+from autarky.cli.render import Format, render, render_table, terminal_layout
+from autarky.queries.results import Result
 
-_WIDE = ("input", "explanation", "stage or output", "investee", "fund", "industry", "product", "measure", "value")
+__all__ = ["assess_cmd", "scorecard"]
 
-
-def _print_section(sec: Section) -> None:
-    cols = sec.columns_for_terminal()
-    t = Table(title=f"[bold]{sec.title}[/bold]", title_justify="left", caption="\n".join(sec.notes),
-              caption_justify="left", expand=False, pad_edge=False)
-    for c in cols:
-        if c in _WIDE:
-            t.add_column(c, overflow="fold", ratio=3 if c == "explanation" else 2)
-        else:
-            t.add_column(c, no_wrap=True, min_width=min(max(len(c), 4), 10))
-    for r in sec.rows:
-        t.add_row(*("—" if r.get(c) is None else str(r.get(c)) for c in cols))
-    console.print(t)
-    console.print()
+#: Rows of a section's tables printed in the one-screen scorecard.
+BRIEF_ROWS = 5
 
 
-def _print(a: Assessment) -> None:
-    console.rule(f"[bold]autarky assessment: {a.economy}[/bold]")
-    if len(a.members) > 1:
-        console.print(f"economies: {' '.join(a.members)}")
-    for sec in a.sections:
-        _print_section(sec)
-    for m in a.missing:
-        console.print(f"[dim]not included: {m}[/dim]")
+@terminal_layout("assess")
+def scorecard(result: Result, out: Console, *, detail: bool = False, section: str | None = None) -> None:
+    """The assessment in the terminal: takeaways first, then the evidence (brief or in full)."""
+    from autarky.queries.assess import AssessResult
+    from autarky.queries.display import fill
+
+    assert isinstance(result, AssessResult)
+    chosen = [s for s in result.sections if section is None or s.key == section]
+    if section is not None and not chosen:
+        from autarky.errors import UnknownItemError
+
+        raise UnknownItemError(f"no section {section!r} in this assessment",
+                               [s.key for s in result.sections])
+    if section is None:
+        out.print(f"[bold]{result.economy}[/bold]: technological self-sufficiency"
+                  + (f" ({' '.join(result.members)})" if len(result.members) > 1 else ""), highlight=False)
+        for t in result.takeaways:
+            out.print(f"• {fill(t.template, t.figures)}", highlight=False)
+        out.print()
+    for s in chosen:
+        if not (detail or section or s.brief):
+            continue
+        out.print(f"[bold]{s.title}[/bold]", highlight=False)
+        for t in s.all_tables():
+            render_table(out, t, max_rows=None if (detail or section) else BRIEF_ROWS)
+        if detail or section:
+            for n in s.notes:
+                out.print(f"[dim]{n}[/dim]", highlight=False)
+    if section is None:
+        if result.missing:
+            out.print("[bold]What the data lack[/bold]")
+            for m in result.missing:
+                out.print(f"• {m.what}: {m.why}" + (f" — `{m.remedy}`" if m.remedy else ""), highlight=False)
+        if not detail:
+            keys = ", ".join(s.key for s in result.sections if not s.brief)
+            if keys:
+                out.print(f"[dim]More: --detail, or --section one of {keys}; report.html has everything.[/dim]",
+                          highlight=False)
 
 
 @app.command("assess")
 def assess_cmd(
     economy: Annotated[str, typer.Argument(help="Economy or bloc: CHN, China, US_ALLIES, EU27 …")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Write the self-contained HTML report here.")] = Path(
-        "report.html"),
+    top: Annotated[int, typer.Option(min=1, max=100, help="How many chokepoints and gaps to list.")] = 5,
+    sector: Annotated[str, typer.Option(help="Strategic sector to assess.")] = "semiconductors",
+    detail: Annotated[bool, typer.Option("--detail", help="Print every section in full.")] = False,
+    section: Annotated[str | None, typer.Option(help="Print only this section (its key).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the HTML report here (default in table "
+                                                                 "format: report.html).", show_default=False)] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Also write every chart as PNG into this folder.")] = None,
-    top: Annotated[int, typer.Option(help="How many chokepoints and gaps to list.")] = 10,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Terminal output format.")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format: table or json.")] = Format.table,
     store: StoreOption = None,
 ) -> None:
     """Scorecard of an economy's technological self-sufficiency, with sources; writes report.html."""
+    from autarky.queries import ask
+    from autarky.queries.assess import AssessRequest
+
+    request = AssessRequest(economy=economy, top=top, sector=sector)
     st = get_store(store, ensure_data=True)
-    a = assess(st, economy, top=top)
-    if fmt is Format.json:
-        console.print_json(json.dumps(a.to_dict(), default=str))
+    result = ask(st, "assess", request)
+    if fmt is Format.table:
+        scorecard(result, console, detail=detail, section=section)
     else:
-        _print(a)
-    path = write_report(st, a, out)
-    err_console.print(f"report written to {path}")
+        render(result, fmt)
+    report = out if out is not None else (Path("report.html") if fmt is Format.table else None)
+    if report is not None:
+        from autarky.report import write_report
+
+        path = write_report(result, ask(st, "datasets"), report, store_name=st.path.name)  # type: ignore[arg-type]
+        err_console.print(f"report written to {path}")
     if png is not None:
-        for p in write_pngs(a, png):
+        from autarky.report import write_pngs
+
+        for p in write_pngs(result, png):  # type: ignore[arg-type]
             err_console.print(f"chart written to {p}")

@@ -129,6 +129,8 @@ def _is_argument(p: inspect.Parameter) -> bool:
 def register_questions(questions: tuple[Question, ...]) -> None:
     """Add one command per question to the app (``autarky trade dependence …``)."""
     for q in questions:
+        if not q.generated_cli:
+            continue
         cb = command_for(q)
         if len(q.command) == 1:
             app.command(q.command[0], help=q.summary + ".")(cb)

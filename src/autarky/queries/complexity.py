@@ -8,11 +8,11 @@ source combine.  ``--year 2020`` after importing a 2020 file and a 2021 file rea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from autarky.figures import SourceRef
+from autarky.figures import Basis, Figure, SourceRef
 from autarky.queries.convert import build_table, fig, integer, text
-from autarky.queries.results import TableResult
+from autarky.queries.results import Table, TableResult
 from autarky.queries.spec import Request, as_choice, param, set_field
 
 if TYPE_CHECKING:
@@ -34,14 +34,20 @@ class ComplexityRequest(Request):
     source: str | None = param(None, help="baci or comtrade (default: BACI if loaded).", choices=("baci", "comtrade"))
     hs_revision: str | None = param(None, help="HS revision, if the flows mix several.")
     reported_by: str | None = param(None, help="Reporter side, if the flows mix both (importer or exporter).")
+    economy: str | None = param(None, help="Also this economy's ECI, rank, and its RCA in each strategic sector.")
 
     def __post_init__(self) -> None:
         if self.source is not None:
             set_field(self, "source", as_choice(self.source, ("baci", "comtrade"), "source"))
 
 
+@dataclass
 class ComplexityResult(TableResult):
     question = "complexity"
+    economy_eci: Figure | None = None
+    economy_rank: int | None = None
+    ranked: int = 0
+    sectors: Table | None = None
 
 
 def _datasets_for(store: Store, req: ComplexityRequest) -> dict[int, list[int]]:
@@ -102,7 +108,52 @@ def complexity(store: Store, req: ComplexityRequest) -> ComplexityResult:
             fig("coi", "COI", unit="index", fmt="number", doc="complexity outlook index")]
     table = build_table(ranked.to_dicts(), outs, sources=sources, title="Economic complexity",
                         notes=[f"exports from dataset(s) {', '.join(map(str, used))}, RCA ≥ {req.threshold:g}"])
-    return ComplexityResult(req, table, notes=list(result.diagnostics.warnings), sources=sources)
+    out = ComplexityResult(req, table, notes=list(result.diagnostics.warnings), sources=sources)
+    if req.economy is not None:
+        _economy_part(store, req, result, out, sources)
+    return out
+
+
+def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: ComplexityResult,
+                  sources: list[SourceRef]) -> None:
+    """The economy's ECI and rank in the latest year computed, and its RCA per strategic sector."""
+    import polars as pl
+
+    from autarky.errors import UsageError
+
+    members = store.resolve(req.economy or "").members
+    if len(members) != 1:
+        raise UsageError("complexity is computed for single economies, not blocs")
+    economy = next(iter(members))
+    frame = result.to_polars()
+    year = req.year if req.year is not None else int(frame["year"].max())
+    latest = frame.filter(pl.col("year") == year)
+    ranks = (latest.group_by("economy").agg(pl.col("eci").first()).drop_nulls("eci")
+             .sort(["eci", "economy"], descending=[True, False]).with_row_index("rank", offset=1))
+    out.ranked = ranks.height
+    mine = ranks.filter(pl.col("economy") == economy)
+    if mine.height:
+        row = mine.row(0, named=True)
+        out.economy_eci = Figure(Basis.DERIVED, value=float(row["eci"]), unit="index", sources=tuple(sources))
+        out.economy_rank = int(row["rank"])
+    exports = latest.filter(pl.col("economy") == economy)
+    sectors = pl.from_arrow(store.query("SELECT DISTINCT sector, hs_code FROM sector_concordance"))
+    assert isinstance(sectors, pl.DataFrame)
+    rows = []
+    for sector in sorted(set(sectors["sector"].to_list())):
+        prefixes = sectors.filter(pl.col("sector") == sector)["hs_code"].to_list()
+        products = exports.filter(pl.any_horizontal([pl.col("product").str.starts_with(p) for p in prefixes]))
+        if products.height == 0:
+            continue
+        rca = products.filter(pl.col("rca") >= req.threshold)
+        mean_pci = rca["pci"].drop_nulls().mean() if rca.height else None
+        rows.append({"sector": sector, "products": products.height, "with_rca": rca.height,
+                     "mean_pci": None if mean_pci is None else float(mean_pci)})  # type: ignore[arg-type]
+    outs = [text("sector", "Sector"), integer("products", "Products exported", fmt="count"),
+            integer("with_rca", f"With RCA ≥ {req.threshold:g}", fmt="count"),
+            fig("mean_pci", "Mean PCI of those", unit="index", fmt="number")]
+    out.sectors = build_table(rows, outs, sources=sources, title=f"{economy}: revealed comparative advantage by "
+                              f"strategic sector, {year}")
 
 
 def _source(store: Store, dataset_id: int) -> SourceRef:

@@ -21,7 +21,7 @@ from typing import Any
 from autarky.figures import Basis, Figure
 from autarky.queries.results import Column, Table
 
-__all__ = ["LEGEND", "cell", "markers_in", "number"]
+__all__ = ["LEGEND", "cell", "fill", "fmt_for_unit", "markers_in", "number"]
 
 DASH = "—"
 LEGEND = {
@@ -51,8 +51,10 @@ def number(x: float | None, fmt: str | None, unit: str | None = None) -> str:
         return f"{p:.1f}%" if abs(p) < 9.95 else f"{p:.0f}%"
     if fmt == "pp":
         return f"{x * 100:+.1f} pp"
-    if fmt in ("usd", "cny", "money"):
+    if fmt in ("usd", "cny"):
         return _money(x, unit)
+    if fmt == "money":  # a currency the column does not name
+        return f"{unit} {_money(x, unit)}" if unit and len(unit) == 3 and unit.isalpha() else _money(x, unit)
     if fmt == "index":
         return f"{x:.3f}"
     if fmt in ("count", "int"):
@@ -134,3 +136,16 @@ def markers_in(tables: Iterable[Table]) -> list[str]:
                     if not f.is_point and f.basis in (Basis.BOUNDED, Basis.ASSUMED):
                         used.add("–")
     return [f"{m} {LEGEND[m]}" for m in ("–", "*", "†") if m in used]
+
+
+def fmt_for_unit(unit: str | None) -> str | None:
+    """The display format a figure's unit implies when no column declares one."""
+    if unit and len(unit) == 3 and unit.isalpha() and unit.isupper():
+        return "money"
+    return {"fraction": "fraction", "%": "pct", "index": "index", "count": "count", "year": "year"}.get(unit or "")
+
+
+def fill(template: str, figures: dict[str, Figure | None]) -> str:
+    """A takeaway sentence: each ``{name}`` replaced by its figure written for readers."""
+    return template.format(**{k: figure(f, fmt_for_unit(f.unit) if f is not None else None)
+                              for k, f in figures.items()})

@@ -20,6 +20,7 @@ __all__ = [
     "IOTablesRequest",
     "MultipliersRequest",
     "ScenariosRequest",
+    "ExposureRequest",
     "SelfSufficiencyRequest",
 ]
 
@@ -73,8 +74,16 @@ class ScenariosRequest(_ModelRequest):
 
 @dataclass(frozen=True, kw_only=True)
 class SelfSufficiencyRequest(Request):
-    sector: str | None = param(None, help="Only this industry code, e.g. 17.")
+    sector: str | None = param(None, help="Only these industry codes, comma-separated, e.g. 17.")
     dataset: str | None = param(None, help="Only this national table dataset (id or name).")
+    economy: str | None = param(None, help="Only the national tables of this economy (ISO3).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExposureRequest(_ModelRequest):
+    economy: str = param(help="The economy whose imports are cut (ISO3; a national table's economy or an MRIO "
+                              "region).", positional=True)
+    top: int = param(10, help="Products to show, largest output loss first.", wire=int, minimum=1, maximum=10000)
 
 
 class IOTablesResult(TableResult):
@@ -95,6 +104,10 @@ class ScenariosResult(TableResult):
 
 class SelfSufficiencyResult(TableResult):
     question = "io.self-sufficiency"
+
+
+class ExposureResult(TableResult):
+    question = "io.exposure"
 
 
 def _model(store: Store, req: _ModelRequest) -> tuple[IOModel, str, SourceRef]:
@@ -196,10 +209,17 @@ def self_sufficiency(store: Store, req: SelfSufficiencyRequest) -> SelfSufficien
     from autarky.io import AGGREGATION_NOTE, national_tables, read_national_series, self_sufficiency_series
 
     rows = [r for r in national_tables(store)
-            if req.dataset is None or req.dataset in (str(r["dataset_id"]), r["dataset"])]
+            if (req.dataset is None or req.dataset in (str(r["dataset_id"]), r["dataset"]))
+            and (req.economy is None or list(r["regions"] or []) == [req.economy])]
+    if req.dataset is None and rows:  # one dataset per economy: the newest
+        newest: dict[str, int] = {}
+        for r in rows:
+            key = ",".join(r["regions"] or [])
+            newest[key] = max(newest.get(key, 0), int(r["dataset_id"]))
+        rows = [r for r in rows if int(r["dataset_id"]) == newest[",".join(r["regions"] or [])]]
     series = self_sufficiency_series(read_national_series(store, rows))
     if req.sector is not None:
-        series = series.filter(series["sector"] == req.sector)
+        series = series.filter(series["sector"].is_in(req.sector.split(",")))
     srcs = {int(r["dataset_id"]): SourceRef(dataset=str(r["dataset"]), dataset_id=int(r["dataset_id"]),
                                             vintage=str(r.get("vintage")) if r.get("vintage") else None,
                                             licence=r.get("licence")) for r in rows}
@@ -219,3 +239,22 @@ def self_sufficiency(store: Store, req: SelfSufficiencyRequest) -> SelfSufficien
     table = build_table(series.to_dicts(), outs, sources=sources, title="Self-sufficiency by industry",
                         notes=[AGGREGATION_NOTE])
     return SelfSufficiencyResult(req, table, sources=sources)
+
+
+def exposure(store: Store, req: ExposureRequest) -> ExposureResult:
+    """Output lost if imports of each product stopped (supply-driven Ghosh extraction), largest first."""
+    from autarky.io import economy_exposure
+
+    model, label, src = _model(store, req)
+    frame = economy_exposure(model, req.economy).head(req.top)
+    outs = [text("sector", "Product code"), text("name", "Product"),
+            fig("imported_inputs_cut", "Imported inputs cut", unit="table unit", fmt="number"),
+            fig("output_loss", "Output lost", unit="table unit", fmt="number",
+                doc="Δx = Δv·G, the Ghosh supply-driven propagation of the cut (Miller & Blair 2009, §12.2)"),
+            fig("output_loss_share", "Share of output", unit="fraction", fmt="fraction")]
+    names = set(frame.columns)
+    table = build_table(frame.to_dicts(), [o for o in outs if o.field in names], sources=[src],
+                        title=f"{req.economy} {label}: output lost if imports of each product stopped",
+                        notes=["Hypothetical extraction (Ghosh, supply-driven): all imported intermediate inputs "
+                               "of a product are cut and the lost output propagates downstream; no substitution."])
+    return ExposureResult(req, table, sources=[src])

@@ -7,6 +7,7 @@ live in modules that import no domain, and answer functions are imported on firs
 
 from __future__ import annotations
 
+from autarky.queries import assess as a
 from autarky.queries import complexity as cx
 from autarky.queries import datasets as d
 from autarky.queries import io
@@ -18,11 +19,14 @@ __all__ = ["QUESTIONS", "by_command", "get"]
 
 
 def _q(name: str, command: str, path: str, request: type, run: str, summary: str, *, tabular: bool = True,
-       example: dict[str, object] | None = None) -> Question:
-    return Question(name, tuple(command.split()), path, request, run, summary, tabular, example or {})
+       example: dict[str, object] | None = None, generated_cli: bool = True) -> Question:
+    return Question(name, tuple(command.split()), path, request, run, summary, tabular, example or {}, generated_cli)
 
 
 QUESTIONS: tuple[Question, ...] = (
+    _q("assess", "assess", "/api/assess", a.AssessRequest, "autarky.queries.assess:assess",
+       "The main job: an economy's scorecard across the domains, with takeaways, sources and what is missing",
+       tabular=False, example={"economy": "CHN"}, generated_cli=False),
     _q("datasets", "datasets", "/api/datasets", d.DatasetsRequest, "autarky.queries.datasets:datasets",
        "Every loaded dataset: vintage, licence, rows loaded and quarantined, provenance"),
     _q("quarantine", "quarantine", "/api/quarantine", d.QuarantineRequest, "autarky.queries.datasets:quarantine",
@@ -69,6 +73,9 @@ QUESTIONS: tuple[Question, ...] = (
        "autarky.queries.io:self_sufficiency",
        "FAO self-sufficiency ratio Q/(Q+M-X) and import dependence per industry and year (national tables)",
        example={"sector": "17"}),
+    _q("io.exposure", "io exposure", "/api/io/exposure", io.ExposureRequest, "autarky.queries.io:exposure",
+       "Output an economy loses if imports of each product stopped (supply-driven extraction)",
+       example={"economy": "CHN", "dataset": "oecd-iot-chn", "top": 5}),
     _q("money.flows", "money flows", "/api/money/flows", m.FlowsRequest, "autarky.queries.money:flows",
        "Deal value in CNY and USD (annual average rates) per group, with deal counts",
        example={"by": "phase,segment"}),

@@ -115,6 +115,9 @@ class Question:
     tabular: bool = True
     #: a representative request for the face-equality test (field values as the faces would send them)
     example: dict[str, Any] = field(default_factory=dict)
+    #: False: the CLI command is written by hand (it adds face-only options, e.g. assess's report), still
+    #: asking the question through :func:`autarky.queries.ask` and rendering its JSON the same way
+    generated_cli: bool = True
     registry: ClassVar[dict[str, Question]] = {}
 
     def answer_function(self) -> Callable[..., Any]:

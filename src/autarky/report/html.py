@@ -1,9 +1,9 @@
-"""Render an :class:`~autarky.assess.Assessment` as one self-contained HTML file, or its charts as PNG."""
+"""Render an assessment (:class:`~autarky.queries.assess.AssessResult`) as one self-contained HTML file, or
+its charts as PNG.  Figures are written by :mod:`autarky.queries.display`, as in the terminal."""
 
 from __future__ import annotations
 
 import json
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,19 +12,12 @@ import jinja2
 from markupsafe import Markup
 
 import autarky
-from autarky.assess.model import Assessment
+from autarky.queries.assess import AssessResult
+from autarky.queries.display import cell, fill, markers_in
+from autarky.queries.results import Result
 from autarky.report.vega import vega_bundle
-from autarky.store import Store
 
 __all__ = ["render_html", "write_pngs", "write_report"]
-
-
-def _fmt(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
-    return str(v)
 
 
 def _tojson_safe(obj: Any) -> Markup:
@@ -39,29 +32,31 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def _datasets(store: Store, a: Assessment) -> list[dict[str, Any]]:
-    ids = sorted({p.dataset_id for s in a.sections for p in s.sources})
-    return [store.dataset(i) for i in ids]
+def render_html(a: AssessResult, datasets: Result, *, store_name: str = "") -> str:
+    """The report as a string: inline CSS, inline Vega bundle, inline specs; nothing fetched when opened.
 
-
-def render_html(store: Store, a: Assessment) -> str:
-    """The report as a string: inline CSS, inline Vega bundle, inline specs; nothing fetched when opened."""
+    ``datasets`` is the answer of the ``datasets`` question (provenance and licences of what is loaded)."""
+    doc = a.to_dict()
+    used = {s["dataset_id"] for s in doc["sources"] if s.get("dataset_id") is not None}
+    table = datasets.main_table()
+    rows = [r for r in (table.rows if table is not None else []) if r["id"] in used]
     template = _env().get_template("report.html.j2")
     return template.render(
-        a=a, fmt=_fmt, datasets=_datasets(store, a), store=store.path.name, version=autarky.__version__,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), bundle=Markup(vega_bundle()),
+        a=a, cell=cell, fill=fill, markers=markers_in, datasets=rows, sources=doc["sources"], store=store_name,
+        version=autarky.__version__, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        bundle=Markup(vega_bundle()),
     )
 
 
-def write_report(store: Store, a: Assessment, path: Path) -> Path:
+def write_report(a: AssessResult, datasets: Result, path: Path, *, store_name: str = "") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(render_html(store, a), encoding="utf-8")
+    tmp.write_text(render_html(a, datasets, store_name=store_name), encoding="utf-8")
     tmp.replace(path)
     return path
 
 
-def write_pngs(a: Assessment, directory: Path, scale: float = 2.0) -> list[Path]:
+def write_pngs(a: AssessResult, directory: Path, scale: float = 2.0) -> list[Path]:
     """Every chart of the assessment as a PNG (vl-convert, offline)."""
     import vl_convert as vlc
 

@@ -1,0 +1,162 @@
+"""The sections of an assessment, one builder per domain, each asking the domain's questions.
+
+A builder returns the sections its data allow and, when data are missing, a :class:`Missing` naming what
+and the command that gets it.  Partial data stay in their section, marked by their coverage; they never
+become a headline (see :mod:`autarky.queries.takeaways`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from autarky.errors import AutarkyError
+from autarky.queries import complexity as cx
+from autarky.queries import io as qio
+from autarky.queries import money as qm
+from autarky.queries import trade as qt
+from autarky.queries.assess import AssessRequest, Chart, Missing, Section, builder
+from autarky.queries.results import Table
+
+if TYPE_CHECKING:
+    from autarky.store import Store
+
+__all__: list[str] = []
+
+VEGA = "https://vega.github.io/schema/vega-lite/v5.json"
+#: OECD IOT 2021 industry 17 = ISIC C26, computer, electronic and optical equipment (holds semiconductors).
+ELECTRONICS = "17"
+#: Industries 01-22 produce goods (agriculture, mining, manufacturing); 23-45 are utilities and services.
+GOODS_LAST = 22
+
+
+def _points(table: Table, x: str, y: str, series: str | None = None) -> list[dict[str, Any]]:
+    """Chart data from a typed table: only figures whose number is known (intervals are not plotted as
+    points)."""
+    out = []
+    for r in table.rows:
+        f = r.get(y)
+        if f is None or f.point is None:
+            continue
+        d = {x: r.get(x), y: f.point}
+        if series:
+            d[series] = r.get(series)
+        out.append(d)
+    return out
+
+
+@builder("trade")
+def trade_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from autarky.queries import ask
+
+    bloc = "US_ALLIES" if "US_ALLIES" in store.blocs() and not members & set(store.blocs()["US_ALLIES"]) else None
+    ans = ask(store, "trade.dependence", qt.DependenceRequest(economy=req.economy, bloc=bloc))
+    assert isinstance(ans, qt.TradeResult)
+    if not ans.table.rows:
+        return [], [Missing("trade flows", f"no trade flows involving {label} are loaded",
+                            "autarky fetch baci --release 202401 --hs 17 --years 2015-2023")]
+    missing = []
+    cov = ans.coverage
+    notes = ["Values in current USD; supplier HHI over supplier countries (0–1); net import ratio (M − X) / M."]
+    if cov is not None and not cov.complete:
+        notes.insert(0, f"Partial data: {cov.note}. These figures describe {label}'s trade with those exporters "
+                        "only, not its whole trade.")
+        missing.append(Missing("world trade flows", cov.missing or cov.note, cov.remedy))
+    sec = Section("trade", f"{label}: import dependence by strategic sector (product-level trade)", answer=ans,
+                  notes=notes)
+    values = _points(ans.table, "year", "imports", "group")
+    if values and len({v["year"] for v in values}) > 1:
+        sec.charts.append(Chart("trade-imports", f"{label}: imports by strategic sector", {
+            "$schema": VEGA, "width": "container", "height": 220, "data": {"values": values},
+            "mark": {"type": "line", "point": True, "tooltip": True},
+            "encoding": {"x": {"field": "year", "type": "ordinal"},
+                         "y": {"field": "imports", "type": "quantitative", "title": "imports (USD)"},
+                         "color": {"field": "group", "type": "nominal", "title": "sector"}}}))
+    return [sec], missing
+
+
+@builder("complexity")
+def complexity_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from autarky.queries import ask
+
+    if len(members) != 1:
+        return [], [Missing("economic complexity", "computed for single economies; assess one economy")]
+    ans = ask(store, "complexity", cx.ComplexityRequest(economy=req.economy, top=10))
+    assert isinstance(ans, cx.ComplexityResult)
+    if ans.economy_eci is None:
+        return [], [Missing("economic complexity", f"{label} has no exports in the loaded trade flows")]
+    sec = Section("complexity", f"{label}: economic complexity", answer=ans,
+                  tables=[ans.sectors] if ans.sectors is not None else [],
+                  notes=["RCA (Balassa), ECI and PCI as in Hidalgo & Hausmann (2009), normalised as the Growth "
+                         "Lab's ecomplexity does; ranks are among the economies in the loaded flows only."])
+    return [sec], []
+
+
+@builder("io")
+def io_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from autarky.io import national_tables
+    from autarky.queries import ask
+
+    if len(members) != 1:
+        return [], [Missing("input-output", "tables describe single economies; assess one economy")]
+    economy = next(iter(members))
+    national = national_tables(store, region=economy)
+    if not national:
+        return [], [Missing("input-output tables", f"no national input-output table for {economy} is loaded",
+                            "autarky fetch oecd-iot --economies " + economy)]
+    full = ask(store, "io.self-sufficiency", qio.SelfSufficiencyRequest(economy=economy))
+    assert isinstance(full, qio.SelfSufficiencyResult)
+    years = sorted({int(r["year"]) for r in full.table.rows if r.get("year") is not None})
+    last = years[-1]
+    goods = {f"{i:02d}" for i in range(1, GOODS_LAST + 1)}
+    dep = sorted(((r["import_dependence"].point or 0.0, r["sector"]) for r in full.table.rows
+                  if r.get("year") == last and r.get("sector") in goods and r.get("import_dependence") is not None),
+                 reverse=True)
+    picked = [code for _, code in dep[:req.top]]
+    if ELECTRONICS not in picked:
+        picked.append(ELECTRONICS)
+    ss = ask(store, "io.self-sufficiency", qio.SelfSufficiencyRequest(economy=economy, sector=",".join(picked)))
+    assert isinstance(ss, qio.SelfSufficiencyResult)
+    focus = Table(ss.table.columns, [r for r in ss.table.rows if r.get("sector") == ELECTRONICS],
+                  title=f"{label}: computer, electronic and optical equipment (industry {ELECTRONICS}), "
+                        f"{years[0]}–{last}", notes=ss.table.notes)
+    sec = Section("io", f"{label}: self-sufficiency of the {len(picked) - 1} most import-dependent goods industries "
+                  f"in {last} and of electronics, {years[0]}–{last} (input–output tables)", answer=ss, tables=[focus],
+                  notes=["SSR = Q / (Q + M − X), the FAO self-sufficiency ratio per industry; import dependence "
+                         "= M / (Q + M − X)."])
+    values = _points(focus, "year", "self_sufficiency")
+    if values:
+        sec.charts.append(Chart("io-trajectory", focus.title, {
+            "$schema": VEGA, "width": "container", "height": 200, "data": {"values": values},
+            "mark": {"type": "line", "point": True, "tooltip": True},
+            "encoding": {"x": {"field": "year", "type": "ordinal"},
+                         "y": {"field": "self_sufficiency", "type": "quantitative", "title": "Q / (Q + M − X)"}}}))
+    latest = max(national, key=lambda r: (int(r["dataset_id"]), r["year"] or 0))
+    shock = ask(store, "io.exposure", qio.ExposureRequest(economy=economy, dataset=str(latest["dataset_id"]),
+                                                          year=latest["year"], top=req.top))
+    sections = [sec, Section("io-shock", shock.main_table().title if shock.main_table() else "", answer=shock)]
+    return sections, []
+
+
+@builder("money")
+def money_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from autarky.queries import ask
+
+    flows = ask(store, "money.flows", qm.FlowsRequest(by="phase", economy=req.economy))
+    assert isinstance(flows, qm.FlowsResult)
+    if not flows.table.rows:
+        return [], [Missing("investment ledger", f"no deal with an investee in {label} is in the ledger",
+                            "autarky import ledger PATH")]
+    notes = ["Every deal row cites its own public document (`autarky money deals`); amounts that could not be "
+             "sourced are blank, never estimated."]
+    sections = [Section("money", f"State investment in {label}, by fund phase", answer=flows, notes=notes)]
+    try:
+        al = ask(store, "money.alignment", qm.AlignmentRequest(economy=req.economy))
+    except AutarkyError as exc:  # alignment needs a supply-chain map; the flows stand without it
+        return sections, [Missing("alignment with chokepoints", str(exc), "autarky import eto PATH")]
+    sections.append(Section("money-alignment", f"Alignment: deal value on {label}'s chokepoints versus what "
+                            "it supplies itself", answer=al))
+    return sections, []
