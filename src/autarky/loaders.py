@@ -11,10 +11,12 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from autarky.errors import UsageError
-from autarky.store import ImportResult, Store
+
+if TYPE_CHECKING:
+    from autarky.store import ImportResult, Store
 
 __all__ = ["LOADERS", "Loader", "Progress", "get_loader", "run_loader"]
 
@@ -25,7 +27,7 @@ class Progress(Protocol):
     def __call__(self, done: int, total: int | None = None, description: str | None = None) -> None: ...
 
 
-Loader = Callable[..., ImportResult]
+Loader = Callable[..., "ImportResult"]
 
 
 @dataclass(frozen=True)

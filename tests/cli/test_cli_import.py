@@ -83,5 +83,5 @@ def test_reimport_is_unchanged_and_datasets_lists_it(tmp_path: Path) -> None:
     assert run("import", "eto", str(ETO), store=store).returncode == 0
     r = run("import", "eto", str(ETO), store=store)
     assert r.returncode == 0 and "unchanged" in r.stdout
-    d = json.loads(run("datasets", "--format", "json", store=store).stdout)
+    d = json.loads(run("datasets", "--format", "json", store=store).stdout)["table"]["rows"]
     assert len(d) == 1 and d[0]["licence"] == "CC BY-NC 4.0" and d[0]["vintage"] == "2026-08"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,7 @@ from autarky.cli.app import app
 from autarky.io import ExtractionResult, IOModel, bilateral_scenario, extract, load_io_table, read_io_table
 from autarky.store import open_store
 from autarky.trade.baci import load_baci
+from resultjson import rows as table_rows
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +28,10 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _json(store_path: Path, *args: str) -> list[dict[str, object]]:
+def _json(store_path: Path, *args: str) -> list[dict[str, Any]]:
     r = CliRunner().invoke(app, ["--store", str(store_path), *args, "--format", "json"])
     assert r.exit_code == 0, r.output
-    out: list[dict[str, object]] = json.loads(r.stdout)
-    return out
+    return table_rows(json.loads(r.stdout))
 
 
 def test_io_extract_range_matches_the_library(store_path: Path) -> None:
@@ -41,17 +42,18 @@ def test_io_extract_range_matches_the_library(store_path: Path) -> None:
     model = IOModel(read_io_table(st, "pymrio-testmrio"))
     lib = extract(model, [bilateral_scenario(model, ("reg2", "reg3"), "food", "reg1")], fraction=1.0)
     assert isinstance(lib, ExtractionResult)
-    high, low = float(str(reg2["output_loss_high"])), float(str(reg2["output_loss_low"]))
-    assert high == pytest.approx(float(lib.loss_in("reg2")[0]), rel=1e-9)
-    assert 0 < low < high
+    loss = reg2["output_loss"]
+    assert loss["basis"] == "bounded"  # the cut is a range: the loss is an interval, not a midpoint
+    assert loss["high"] == pytest.approx(float(lib.loss_in("reg2")[0]), rel=1e-9)
+    assert 0 < loss["low"] < loss["high"]
 
 
 def test_io_all_single_sector_scenarios(store_path: Path) -> None:
     rows = _json(store_path, "io", "scenarios", "--all", "single-sector", "--top", "5")
-    losses = [float(str(r["output_loss"])) for r in rows]
+    losses = [float(r["output_loss"]) for r in rows]
     assert len(rows) == 5 and losses == sorted(losses, reverse=True) and losses[0] > 0
 
 
 def test_complexity_on_the_bundled_baci_sample(store_path: Path) -> None:
-    rows = _json(store_path, "complexity", "--top", "5", "--no-save")
+    rows = _json(store_path, "complexity", "--top", "5")
     assert rows and {"economy", "eci"} <= set(rows[0])

@@ -24,6 +24,7 @@ from autarky.money import (
 from autarky.money.flows import explode_nodes
 from autarky.money.frames import DEAL_COLUMNS
 from autarky.store import Store
+from resultjson import rows
 
 DATA = Path(__file__).parents[1] / "data" / "money"
 
@@ -99,20 +100,22 @@ def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 def test_cli_flows_alignment_redundancy_resolve(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "cli.duckdb")
     _cli(["--store", db, "import", "ledger", str(DATA / "flows")], capsys)
-    out = json.loads(_cli(["--store", db, "money", "flows", "--by", "phase,segment", "--format", "json"], capsys))
+    out = rows(json.loads(_cli(["--store", db, "money", "flows", "--by", "phase,segment", "--format", "json"],
+                               capsys)))
     got = {(r["phase"], r["segment"]): r["amount_cny"] for r in out}
     assert got[("I", "fabrication")] == pytest.approx(100.0)
-    red = json.loads(_cli(["--store", db, "money", "redundancy", "--count", "funds", "--format", "json"], capsys))
+    red = rows(json.loads(_cli(["--store", db, "money", "redundancy", "--count", "funds", "--format", "json"],
+                               capsys)))
     assert [r["key"] for r in red] == ["equipment"]
-    failed = json.loads(_cli(["--store", db, "money", "failed", "--format", "json"], capsys))
+    failed = rows(json.loads(_cli(["--store", db, "money", "failed", "--format", "json"], capsys)))
     assert failed[0]["status"] == "failed" and failed[0]["deals"] == 2
     csv_out = _cli(["--store", db, "money", "concentration", "--over", "province", "--format", "csv"], capsys)
-    assert csv_out.splitlines()[0] == "province,value,share"
+    assert csv_out.splitlines()[0].startswith("group,value,value_low,value_high,value_label,value_basis,share")
     _cli(["--store", db, "import", "ledger", str(DATA / "resolution")], capsys)
-    listing = json.loads(_cli(["--store", db, "money", "resolve", "--format", "json"], capsys))
+    listing = rows(json.loads(_cli(["--store", db, "money", "resolve", "--format", "json"], capsys)))
     assert any(r["key"] == "f:big-fund-3>bf2" for r in listing)
     _cli(["--store", db, "money", "resolve", "--accept", "f:big-fund-3>bf2"], capsys)
-    listing = json.loads(_cli(["--store", db, "money", "resolve", "--format", "json"], capsys))
+    listing = rows(json.loads(_cli(["--store", db, "money", "resolve", "--format", "json"], capsys)))
     assert all(r["key"] != "f:big-fund-3>bf2" for r in listing)
 
 
@@ -120,7 +123,7 @@ def test_cli_alignment_with_map(tmp_path: Path, capsys: pytest.CaptureFixture[st
     db = str(tmp_path / "cli.duckdb")
     _cli(["--store", db, "import", "eto", str(bundled_path("eto-chip-explorer-2026"))], capsys)
     _cli(["--store", db, "import", "ledger", str(bundled_path("ledger"))], capsys)
-    out = json.loads(_cli(["--store", db, "money", "alignment", "CHN", "--format", "json"], capsys))
+    out = rows(json.loads(_cli(["--store", db, "money", "alignment", "CHN", "--format", "json"], capsys)))
     assert {r["phase"] for r in out} >= {"I", "II"}
     for r in out:
         shares = [r[f"share_{c}"] for c in ("chokepoint", "self_supplied", "other", "unmapped")]

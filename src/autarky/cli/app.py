@@ -13,14 +13,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autarky.errors import AutarkyError
-from autarky.store import Store, open_store
+
+if TYPE_CHECKING:
+    from autarky.store import Store
 
 __all__ = ["StoreOption", "app", "console", "err_console", "get_store", "main", "progress_bar", "state"]
 
@@ -65,6 +67,8 @@ def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data
 
     ``ensure_data`` loads the bundled sample data first if the store has no dataset yet (first use).
     """
+    from autarky.store import open_store
+
     path = store if store is not None else state.store_path
     st = open_store(path, read_only=read_only)
     if ensure_data and not read_only:

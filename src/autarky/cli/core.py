@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
 import typer
 
-from autarky import bundled, loaders
+from autarky import loaders
 from autarky.cli.app import StoreOption, app, console, err_console, get_store, progress_bar
 from autarky.cli.questions import group
 from autarky.cli.render import Format, print_table
 from autarky.errors import UsageError
-from autarky.store import ImportResult, Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from autarky import bundled
+    from autarky.store import ImportResult, Store
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _results_table(results: list[ImportResult]) -> pa.Table:
+    import pyarrow as pa
+
     return pa.Table.from_pylist([
         {"dataset": r.name, "vintage": r.vintage, "status": r.status, "id": r.dataset_id,
          "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined}
@@ -27,6 +33,8 @@ def _results_table(results: list[ImportResult]) -> pa.Table:
 
 
 def load_bundled_with_progress(store: Store) -> list[ImportResult]:
+    from autarky import bundled
+
     with progress_bar("loading bundled data") as progress:
         def announce(ds: bundled.BundledDataset) -> None:
             progress(0, None, f"loading {ds.path}")

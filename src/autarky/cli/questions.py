@@ -71,6 +71,9 @@ def _parameter(name: str, p: Param, default: Any) -> inspect.Parameter:
     if p.repeatable:
         ann = Annotated[list[str] | None, typer.Option(_flag(name, p), **opts)]
         return inspect.Parameter(name, kind, annotation=ann, default=None)
+    if p.pair:
+        ann = Annotated[tuple[str, str], typer.Option(_flag(name, p), **opts)]
+        return inspect.Parameter(name, kind, annotation=ann, default=...)
     typ = p.wire if required else p.wire | None
     ann = Annotated[typ, typer.Option(_flag(name, p), **opts, show_default=default is not None)]
     return inspect.Parameter(name, kind, annotation=ann, default=... if required else default)
@@ -98,8 +101,10 @@ def command_for(q: Question, *, extra: Callable[..., None] | None = None) -> Cal
         for n, p, _ in declared:
             if p.repeatable and isinstance(kw.get(n), list):
                 kw[n] = ",".join(kw[n]) if kw[n] else None
+            if p.pair and isinstance(kw.get(n), tuple):
+                kw[n] = ",".join(kw[n])
         request = q.request(**kw)
-        st = get_store(store_path, ensure_data=True)
+        st = get_store(store_path, ensure_data=q.needs_data)
         result = ask(st, q.name, request)
         render(result, fmt, out, store=st)
 

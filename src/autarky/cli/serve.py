@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
-from autarky.api import DEFAULT_MAX_UPLOAD_BYTES, create_app
 from autarky.cli.app import StoreOption, app, err_console, get_store
+
+#: The largest import upload accepted by default (the API's own default, repeated to keep start-up light).
+DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -39,6 +41,8 @@ def serve(
 ) -> None:
     """Serve the JSON API (OpenAPI at /openapi.json) and the dashboard; read-only unless AUTARKY_TOKEN is set."""
     import uvicorn
+
+    from autarky.api import create_app
 
     st = get_store(store, ensure_data=True)  # creates the store and loads the sample data on first use
     path = st.path

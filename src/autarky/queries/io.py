@@ -16,11 +16,11 @@ if TYPE_CHECKING:
     from autarky.store import Store
 
 __all__ = [
+    "ExposureRequest",
     "ExtractRequest",
     "IOTablesRequest",
     "MultipliersRequest",
     "ScenariosRequest",
-    "ExposureRequest",
     "SelfSufficiencyRequest",
 ]
 
@@ -177,20 +177,36 @@ def extract(store: Store, req: ExtractRequest) -> ExtractResult:
 
 
 def _frame_table(rows: list[dict[str, Any]], title: str, sources: list[SourceRef], notes: list[str]) -> Any:
-    """A table whose numeric columns are derived figures and other columns text (IO result frames)."""
+    """A typed table from an IO result frame: ``x_low``/``x_high`` pairs become one figure ``x`` (an interval
+    when a scenario parameter was given as a range), other numbers derived figures, the rest text."""
+    from autarky.figures import interval
+
     if not rows:
         return build_table([], [text("scenario", "Scenario")], title=title, notes=notes)
+    keys = list(rows[0])
+    pairs = {k[:-4] for k in keys if k.endswith("_low") and f"{k[:-4]}_high" in keys}
+    merged: list[dict[str, Any]] = []
+    for r in rows:
+        m = {k: v for k, v in r.items() if not (k.endswith(("_low", "_high")) and k.rsplit("_", 1)[0] in pairs)}
+        for p in pairs:
+            lo, hi = r[f"{p}_low"], r[f"{p}_high"]
+            frac = p.endswith(("share", "cut")) or p in ("fraction", "substitution")
+            m[p] = None if lo is None or hi is None else interval(
+                min(lo, hi), max(lo, hi), unit="fraction" if frac else "table unit", sources=sources)
+        merged.append(m)
     outs = []
-    for key, value in rows[0].items():
+    for key in [k for k in keys if k not in {f"{p}_{e}" for p in pairs for e in ("low", "high")}] + sorted(pairs):
+        value = merged[0].get(key)
         label = key.replace("_", " ").capitalize()
-        if isinstance(value, float) or (value is None and key not in ("scenario", "kind", "model")):
-            fmt = "fraction" if key.endswith(("_share", "fraction", "substitution")) else "number"
-            outs.append(fig(key, label, unit="fraction" if fmt == "fraction" else "table unit", fmt=fmt))
+        is_frac = key.endswith(("_share", "share", "fraction", "substitution")) or key == "cut"
+        if key in pairs or isinstance(value, float) or (value is None and key not in ("scenario", "kind", "model")):
+            outs.append(fig(key, label, unit="fraction" if is_frac else "table unit",
+                            fmt="fraction" if is_frac else "number"))
         elif isinstance(value, int) and not isinstance(value, bool):
             outs.append(integer(key, label))
         else:
             outs.append(text(key, label))
-    return build_table(rows, outs, sources=sources, title=title, notes=notes)
+    return build_table(merged, outs, sources=sources, title=title, notes=notes)
 
 
 def scenarios(store: Store, req: ScenariosRequest) -> ScenariosResult:

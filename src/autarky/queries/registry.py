@@ -19,8 +19,9 @@ __all__ = ["QUESTIONS", "by_command", "get"]
 
 
 def _q(name: str, command: str, path: str, request: type, run: str, summary: str, *, tabular: bool = True,
-       example: dict[str, object] | None = None, generated_cli: bool = True) -> Question:
-    return Question(name, tuple(command.split()), path, request, run, summary, tabular, example or {}, generated_cli)
+       example: dict[str, object] | None = None, generated_cli: bool = True, needs_data: bool = True) -> Question:
+    return Question(name, tuple(command.split()), path, request, run, summary, tabular, example or {}, generated_cli,
+                    needs_data)
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -28,14 +29,14 @@ QUESTIONS: tuple[Question, ...] = (
        "The main job: an economy's scorecard across the domains, with takeaways, sources and what is missing",
        tabular=False, example={"economy": "CHN"}, generated_cli=False),
     _q("datasets", "datasets", "/api/datasets", d.DatasetsRequest, "autarky.queries.datasets:datasets",
-       "Every loaded dataset: vintage, licence, rows loaded and quarantined, provenance"),
+       "Every loaded dataset: vintage, licence, rows loaded and quarantined, provenance", needs_data=False),
     _q("quarantine", "quarantine", "/api/quarantine", d.QuarantineRequest, "autarky.queries.datasets:quarantine",
-       "Rows set aside on import, with file, line, field and reason"),
+       "Rows set aside on import, with file, line, field and reason", needs_data=False),
     _q("blocs", "blocs list", "/api/blocs", d.BlocsRequest, "autarky.queries.datasets:blocs",
-       "Every bloc with its members, rule and source"),
+       "Every bloc with its members, rule and source", needs_data=False),
     _q("economy", "blocs show", "/api/economies/resolve", d.EconomyRequest, "autarky.queries.datasets:economy",
        "Resolve an economy, a bloc or a list of them to ISO3 members", tabular=False,
-       example={"name": "CHIP_TOOLMAKERS"}),
+       example={"name": "CHIP_TOOLMAKERS"}, needs_data=False),
     _q("trade.dependence", "trade dependence", "/api/trade/dependence", t.DependenceRequest,
        "autarky.queries.trade:dependence",
        "Imports, exports, supplier concentration and top suppliers of an economy, year by year",

@@ -45,6 +45,7 @@ class Param:
     positional: bool = False
     choices: tuple[str, ...] = ()
     repeatable: bool = False  # the CLI flag may be given several times (joined with commas)
+    pair: bool = False  # the CLI option takes two values (``--between US_ALLIES CHN``), joined with a comma
     minimum: float | None = None
     maximum: float | None = None
     api_max_length: int = 500
@@ -118,6 +119,9 @@ class Question:
     #: False: the CLI command is written by hand (it adds face-only options, e.g. assess's report), still
     #: asking the question through :func:`autarky.queries.ask` and rendering its JSON the same way
     generated_cli: bool = True
+    #: False: answers from the store's own tables (datasets, blocs): the faces do not load the bundled sample
+    #: data into an empty store first
+    needs_data: bool = True
     registry: ClassVar[dict[str, Question]] = {}
 
     def answer_function(self) -> Callable[..., Any]:

@@ -117,8 +117,8 @@ class ShiftRequest(_TradeBase):
 
 @dataclass(frozen=True, kw_only=True)
 class DecouplingRequest(_TradeBase):
-    between: str = param(help="Two blocs or economies, e.g. US_ALLIES,CHN (or repeat the option).",
-                         flag="--between", repeatable=True)
+    between: str = param(help="Two blocs or economies: --between US_ALLIES CHN (API: between=US_ALLIES,CHN).",
+                         flag="--between", pair=True)
     sector: str | None = param(None, help="Strategic sector(s), comma-separated.")
     years: str | None = param(None, help="Years, e.g. 2015-2023.")
 
