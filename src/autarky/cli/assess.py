@@ -40,8 +40,8 @@ def scorecard(result: Result, out: Console, *, detail: bool = False, section: st
     if section is None:
         out.print(f"[bold]{result.economy}[/bold]: technological self-sufficiency"
                   + (f" ({' '.join(result.members)})" if len(result.members) > 1 else ""), highlight=False)
-        for t in result.takeaways:
-            out.print(f"• {fill(t.template, t.figures)}", highlight=False)
+        for tk in result.takeaways:
+            out.print(f"• {fill(tk.template, tk.figures)}", highlight=False)
         out.print()
     for s in chosen:
         if not (detail or section or s.brief):

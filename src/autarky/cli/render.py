@@ -36,12 +36,13 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
-_LAYOUTS: dict[str, Callable[[Result, Console], None]] = {}
+Layout = Callable[..., None]  # (result, console, **options)
+_LAYOUTS: dict[str, Layout] = {}
 
 
-def terminal_layout(question: str) -> Callable[[Callable[[Result, Console], None]], Callable[[Result, Console], None]]:
+def terminal_layout(question: str) -> Callable[[Layout], Layout]:
     """Register a terminal layout for a question's result (table format only)."""
-    def deco(fn: Callable[[Result, Console], None]) -> Callable[[Result, Console], None]:
+    def deco(fn: Layout) -> Layout:
         _LAYOUTS[question] = fn
         return fn
 

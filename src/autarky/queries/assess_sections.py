@@ -136,7 +136,8 @@ def io_sections(store: Store, req: AssessRequest, label: str, members: frozenset
     latest = max(national, key=lambda r: (int(r["dataset_id"]), r["year"] or 0))
     shock = ask(store, "io.exposure", qio.ExposureRequest(economy=economy, dataset=str(latest["dataset_id"]),
                                                           year=latest["year"], top=req.top))
-    sections = [sec, Section("io-shock", shock.main_table().title if shock.main_table() else "", answer=shock)]
+    shock_table = shock.main_table()
+    sections = [sec, Section("io-shock", shock_table.title if shock_table is not None else "", answer=shock)]
     return sections, []
 
 

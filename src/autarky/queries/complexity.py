@@ -148,7 +148,7 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
         rca = products.filter(pl.col("rca") >= req.threshold)
         mean_pci = rca["pci"].drop_nulls().mean() if rca.height else None
         rows.append({"sector": sector, "products": products.height, "with_rca": rca.height,
-                     "mean_pci": None if mean_pci is None else float(mean_pci)})  # type: ignore[arg-type]
+                     "mean_pci": None if mean_pci is None else float(mean_pci)})
     outs = [text("sector", "Sector"), integer("products", "Products exported", fmt="count"),
             integer("with_rca", f"With RCA ≥ {req.threshold:g}", fmt="count"),
             fig("mean_pci", "Mean PCI of those", unit="index", fmt="number")]

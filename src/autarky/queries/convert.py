@@ -14,7 +14,7 @@ from typing import Any
 from autarky.figures import Basis, Coverage, Figure, SourceRef
 from autarky.queries.results import Column, Table
 
-__all__ = ["Out", "build_table", "fig", "integer", "listing", "shares", "text"]
+__all__ = ["Out", "build_table", "cny", "fig", "fraction", "integer", "listing", "shares", "text", "usd"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,21 @@ def listing(key: str, label: str, *, field: str | None = None, split: str | None
 def fig(key: str, label: str, *, unit: str | None = None, fmt: str | None = None, basis: Basis = Basis.DERIVED,
         field: str | None = None, doc: str | None = None) -> Out:
     return Out(Column(key, label, "figure", unit=unit, fmt=fmt, doc=doc), field or key, basis)
+
+
+def usd(key: str, label: str, **kw: Any) -> Out:
+    """A figure in current US dollars."""
+    return fig(key, label, unit="USD", fmt="usd", **kw)
+
+
+def cny(key: str, label: str, **kw: Any) -> Out:
+    """A figure in yuan."""
+    return fig(key, label, unit="CNY", fmt="cny", **kw)
+
+
+def fraction(key: str, label: str, **kw: Any) -> Out:
+    """A share 0–1, shown as a percent."""
+    return fig(key, label, unit="fraction", fmt="fraction", **kw)
 
 
 def shares(key: str, label: str, *, field: str | None = None, doc: str | None = None) -> Out:

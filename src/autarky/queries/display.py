@@ -14,7 +14,7 @@ The query layer never formats; faces call :func:`cell` with the cell and its :cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -145,7 +145,7 @@ def fmt_for_unit(unit: str | None) -> str | None:
     return {"fraction": "fraction", "%": "pct", "index": "index", "count": "count", "year": "year"}.get(unit or "")
 
 
-def fill(template: str, figures: dict[str, Figure | None]) -> str:
+def fill(template: str, figures: Mapping[str, Figure | None]) -> str:
     """A takeaway sentence: each ``{name}`` replaced by its figure written for readers."""
     return template.format(**{k: figure(f, fmt_for_unit(f.unit) if f is not None else None)
                               for k, f in figures.items()})

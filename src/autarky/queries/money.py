@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from autarky.figures import Basis, Figure, SourceRef
-from autarky.queries.convert import Out, build_table, fig, integer, listing, text
+from autarky.queries.convert import Out, build_table, cny, fig, integer, listing, text, usd
 from autarky.queries.results import TableResult
 from autarky.queries.spec import Request, as_choice, as_names, param, set_field
 
@@ -155,7 +155,6 @@ def _ledger(store: Store, economy: str | None) -> _Ledger:
     return _Ledger(frames, sources, notes)
 
 
-MONEY = {"CNY": {"unit": "CNY", "fmt": "cny"}, "USD": {"unit": "USD", "fmt": "usd"}}
 _TEXT_KEYS = {"phase", "segment", "province", "fund", "fund_name", "level", "node_id", "status", "investee",
               "investee_name", "economy", "sector", "key", "class", "city", "hq_economy", "deal_type", "currency"}
 
@@ -177,9 +176,9 @@ def _dim_outs(frame: pl.DataFrame, figures: dict[str, Out]) -> list[Out]:
 
 
 _AMOUNTS = {
-    "amount_cny": fig("amount_cny", "Amount (CNY)", **MONEY["CNY"],
+    "amount_cny": cny("amount_cny", "Amount (CNY)",
                       doc="sum of deal amounts converted at the annual average rate of each deal's year"),
-    "amount_usd": fig("amount_usd", "Amount (USD)", **MONEY["USD"]),
+    "amount_usd": usd("amount_usd", "Amount (USD)"),
     "deals": integer("deals", "Deals", fmt="count"),
     "with_amount": integer("with_amount", "Deals with an amount", fmt="count"),
     "cny_missing": integer("cny_missing", "Amounts without a CNY rate", fmt="count"),
@@ -218,8 +217,8 @@ def alignment(store: Store, req: AlignmentRequest) -> AlignmentResult:
     classes = m.chain_node_classes(store, members, self_supplied_at=req.self_supplied_at)
     out = m.alignment(led.frames.deals, classes, by=req.by.split(","),
                       value="amount_usd" if req.usd else "amount_cny", include_planned=req.include_planned)
-    unit = "USD" if req.usd else "CNY"
-    figures = {c: fig(c, c.replace("_", " ").capitalize(), **MONEY[unit]) for c in out.columns
+    money = usd if req.usd else cny
+    figures = {c: money(c, c.replace("_", " ").capitalize()) for c in out.columns
                if out.schema[c].is_float() and not c.endswith("share")}
     rows = _labelled(out.to_dicts(), [c for c in out.columns if not out.schema[c].is_numeric()])
     table = build_table(rows, _dim_outs(out, figures), sources=led.sources,
@@ -251,7 +250,7 @@ def concentration(store: Store, req: ConcentrationRequest) -> ConcentrationResul
     c = m.concentration(led.frames.deals, req.over, include_planned=req.include_planned)
     outs = [text("group", req.over.capitalize(), field=req.over) if req.over in c.shares.columns
             else text("group", req.over.capitalize()),
-            fig("value", "Value (CNY)", **MONEY["CNY"]), fig("share", "Share", unit="fraction", fmt="fraction")]
+            cny("value", "Value (CNY)"), fig("share", "Share", unit="fraction", fmt="fraction")]
     table = build_table(_labelled(c.shares.to_dicts(), [req.over]), outs, sources=led.sources,
                         title=f"Concentration over {req.over}")
     hhi = None if c.hhi is None else Figure(Basis.DERIVED, value=c.hhi, unit="index", sources=tuple(led.sources))
@@ -283,7 +282,7 @@ def deals(store: Store, req: DealsRequest) -> DealsResult:
     outs = [text("deal_id", "Deal"), text("fund_name", "Fund"), text("phase", "Phase"),
             text("investee_name", "Investee"), text("segment", "Segment"),
             fig("amount", "Amount (as reported)", unit="reported currency", fmt="money", basis=Basis.REPORTED),
-            text("currency", "Currency"), fig("amount_usd", "Amount (USD)", **MONEY["USD"]),
+            text("currency", "Currency"), usd("amount_usd", "Amount (USD)"),
             text("date", "Date"), fig("stake_pct", "Stake", unit="%", fmt="pct", basis=Basis.REPORTED),
             text("status", "Status"), text("confidence", "Confidence"),
             text("source_document", "Source", terminal=False), text("source_locator", "Locator", terminal=False)]
@@ -314,8 +313,8 @@ def funds(store: Store, req: FundsRequest) -> FundsResult:
                 basis=Basis.REPORTED),
             fig("raised_capital", "Raised capital", unit="reported currency", fmt="money", basis=Basis.REPORTED),
             text("currency", "Currency"),
-            fig("registered_capital_usd", "Registered capital (USD)", **MONEY["USD"]),
-            fig("raised_capital_usd", "Raised capital (USD)", **MONEY["USD"]),
+            usd("registered_capital_usd", "Registered capital (USD)"),
+            usd("raised_capital_usd", "Raised capital (USD)"),
             text("source_document", "Source", terminal=False)]
     rows = f.to_dicts() if f.height else []
     for r in rows:

@@ -167,7 +167,8 @@ class Table:
         return frame
 
     def to_pandas(self) -> pd.DataFrame:
-        return self.to_arrow().to_pandas()
+        frame: pd.DataFrame = self.to_arrow().to_pandas()
+        return frame
 
 
 class _Interner:

@@ -63,7 +63,7 @@ def param(default: Any = MISSING, **kw: Any) -> Any:
 def params_of(cls: type) -> list[tuple[str, Param, Any]]:
     """(name, Param, default) of every declared field of a request class: the class's own fields first
     (in declaration order), then those it inherits (shared options such as a compute engine)."""
-    depth = {}
+    depth: dict[str, int] = {}
     for i, klass in enumerate(cls.__mro__):
         for name in getattr(klass, "__annotations__", {}):
             depth.setdefault(name, i)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from autarky.figures import Basis, Coverage, SourceRef
-from autarky.queries.convert import Out, build_table, fig, integer, listing, shares, text
+from autarky.queries.convert import Out, build_table, fig, fraction, integer, listing, shares, text, usd
 from autarky.queries.results import TableResult
 from autarky.queries.spec import Request, as_choice, as_names, as_years, param, set_field
 
@@ -229,8 +229,6 @@ def _years_held(store: Store, ids: list[int]) -> list[int]:
     return [int(r["year"]) for r in rows]
 
 
-USD = {"unit": "USD", "fmt": "usd"}
-FRACTION = {"unit": "fraction", "fmt": "fraction"}
 
 
 def _top(v: Any) -> list[dict[str, Any]]:
@@ -248,12 +246,12 @@ def dependence(store: Store, req: DependenceRequest) -> DependenceResult:
     outs: list[Out] = [
         integer("year", "Year", fmt="year"),
         text("group", {"sector": "Sector", "segment": "Segment", "product": "HS product"}[req.by]),
-        fig("imports", "Imports", **USD, basis=Basis.DERIVED, doc="sum of import flows, current USD"),
-        fig("exports", "Exports", **USD),
-        fig("net", "Net exports", **USD),
-        fig("net_import_ratio", "Net import ratio", **FRACTION,
+        usd("imports", "Imports", basis=Basis.DERIVED, doc="sum of import flows, current USD"),
+        usd("exports", "Exports"),
+        usd("net", "Net exports"),
+        fraction("net_import_ratio", "Net import ratio",
             doc="(imports − exports) / imports, capped to [−1, 1] by construction"),
-        fig("imports_growth", "Import growth", **FRACTION, doc="year-on-year change of imports"),
+        fraction("imports_growth", "Import growth", doc="year-on-year change of imports"),
         fig("supplier_hhi", "Supplier HHI", unit="index", fmt="index",
             doc="Herfindahl–Hirschman index of suppliers' shares of the imports (0–1)"),
         integer("n_suppliers", "Suppliers", fmt="count"),
@@ -261,10 +259,10 @@ def dependence(store: Store, req: DependenceRequest) -> DependenceResult:
     ]
     names = t.column_names
     if "bloc_share" in names:
-        outs.append(fig("bloc_share", f"Share from {req.bloc}", **FRACTION))
+        outs.append(fraction("bloc_share", f"Share from {req.bloc}"))
     for extra, label in (("self_sufficiency", "Self-sufficiency (FAO)"), ("import_dependency", "Import dependency")):
         if extra in names:
-            outs.append(fig(extra, label, **FRACTION))
+            outs.append(fraction(extra, label))
     rows = [dict(r, top_suppliers=_top(r.get("top_suppliers"))) for r in t.to_pylist()]
     table = build_table(rows, outs, sources=_sources(t), coverage=cov, title=f"Import dependence of {req.economy}")
     return DependenceResult(req, table, coverage=cov, notes=_notes(t), sources=_sources(t))
@@ -289,8 +287,8 @@ def screen(store: Store, req: ScreenRequest) -> ScreenResult:
         integer("years_flagged", "Years flagged", fmt="count"),
         integer("first_flagged", "First flagged", fmt="year"),
         integer("last_flagged", "Last flagged", fmt="year"),
-        fig("imports", "Imports", **USD),
-        fig("exports", "Exports", **USD),
+        usd("imports", "Imports"),
+        usd("exports", "Exports"),
         fig("import_hhi", "Import HHI", unit="index", fmt="index"),
         fig("world_export_hhi", "World export HHI", unit="index", fmt="index"),
         fig("import_export_ratio", "Imports / exports", unit="ratio", fmt="number"),
@@ -317,13 +315,13 @@ def shift(store: Store, req: ShiftRequest) -> ShiftResult:
     outs = [
         text("supplier", "Supplier"),
         Out(_bool_col("is_loser", "Is the losing supplier"), "is_loser"),
-        fig("base_value", "Imports, base period", **USD),
-        fig("compare_value", "Imports, compare period", **USD),
-        fig("base_share", "Share, base period", **FRACTION),
-        fig("compare_share", "Share, compare period", **FRACTION),
+        usd("base_value", "Imports, base period"),
+        usd("compare_value", "Imports, compare period"),
+        fraction("base_share", "Share, base period"),
+        fraction("compare_share", "Share, compare period"),
         fig("share_change", "Share change", unit="fraction", fmt="pp"),
         fig("loser_share_change", "Loser's share change", unit="fraction", fmt="pp"),
-        fig("captured", "Share of the loss captured", **FRACTION),
+        fraction("captured", "Share of the loss captured"),
     ]
     table = build_table(t.to_pylist(), outs, sources=_sources(t), coverage=cov,
                         title=f"Supplier shift in {req.importer}'s imports away from {req.loser}")
@@ -338,14 +336,14 @@ def decoupling(store: Store, req: DecouplingRequest) -> DecouplingResult:
     cov = _coverage(store, t, req.years)
     outs = [
         integer("year", "Year", fmt="year"),
-        fig("a_to_b", f"{a} exports to {b}", **USD),
-        fig("b_to_a", f"{b} exports to {a}", **USD),
-        fig("a_imports", f"{a} imports", **USD),
-        fig("b_imports", f"{b} imports", **USD),
-        fig("world", "World trade", **USD),
-        fig("share_of_a_imports_from_b", f"Share of {a} imports from {b}", **FRACTION),
-        fig("share_of_b_imports_from_a", f"Share of {b} imports from {a}", **FRACTION),
-        fig("bilateral_share_of_world", "Bilateral share of world trade", **FRACTION),
+        usd("a_to_b", f"{a} exports to {b}"),
+        usd("b_to_a", f"{b} exports to {a}"),
+        usd("a_imports", f"{a} imports"),
+        usd("b_imports", f"{b} imports"),
+        usd("world", "World trade"),
+        fraction("share_of_a_imports_from_b", f"Share of {a} imports from {b}"),
+        fraction("share_of_b_imports_from_a", f"Share of {b} imports from {a}"),
+        fraction("bilateral_share_of_world", "Bilateral share of world trade"),
     ]
     table = build_table(t.to_pylist(), outs, sources=_sources(t), coverage=cov,
                         title=f"Strategic trade between {a} and {b}")
@@ -372,7 +370,7 @@ def coverage(store: Store, req: CoverageRequest) -> CoverageResult:
     outs = [text("source", "Source"), text("name", "Dataset"), text("vintage", "Release"),
             integer("year", "Year", fmt="year"), text("hs_revision", "HS revision"),
             text("reported_by", "Reported by"), integer("rows", "Rows", fmt="count"),
-            fig("value_usd", "Value", **USD, basis=Basis.DERIVED), integer("dataset_id", "Dataset id")]
+            usd("value_usd", "Value", basis=Basis.DERIVED), integer("dataset_id", "Dataset id")]
     srcs = [SourceRef(dataset=str(r["name"]), dataset_id=int(r["dataset_id"]), vintage=str(r["vintage"]))
             for r in t.to_pylist()]
     rows = t.to_pylist()

@@ -70,16 +70,14 @@ def flow_coverage(store: Store, dataset_ids: Sequence[int], years_held: Sequence
 
 
 def _span(years: Sequence[int]) -> str:
+    """``[2015, 2016, 2017, 2020]`` → ``"2015-2017, 2020"``."""
     ys = sorted(set(years))
     if not ys:
         return "none"
-    runs: list[str] = []
-    start = prev = ys[0]
-    for y in ys[1:] + [None]:  # type: ignore[list-item]
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        runs.append(str(start) if start == prev else f"{start}-{prev}")
-        if y is not None:
-            start = prev = y
-    return ", ".join(runs)
+    runs: list[list[int]] = [[ys[0], ys[0]]]
+    for y in ys[1:]:
+        if y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
