@@ -81,6 +81,27 @@ def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data
     return st
 
 
+def get_reader(store: Path | None = None, *, needs_data: bool = True) -> Store:
+    """The store opened read-only for a question (several readers may share it, e.g. beside a server).
+
+    A store that does not exist yet, or holds no dataset when the question needs data, is first created and
+    given the bundled sample data (first use), then reopened read-only.
+    """
+    from autarky.store import open_store, resolve_store_path
+
+    path = resolve_store_path(store if store is not None else state.store_path)
+    if path.exists():
+        st = open_store(path, read_only=True)
+        if not needs_data:
+            return st
+        row = st.raw.execute("SELECT count(*) FROM datasets").fetchone()
+        if row and row[0]:
+            return st
+        st.close()
+    get_store(path, ensure_data=needs_data).close()
+    return open_store(path, read_only=True)
+
+
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[..., None]]:
     """A Rich progress bar on stderr, handed to library code as a ``progress(done, total, description)``."""

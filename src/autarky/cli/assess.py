@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from autarky.cli.app import StoreOption, app, console, err_console, get_store
+from autarky.cli.app import StoreOption, app, console, err_console, get_reader
 from autarky.cli.render import Format, render, render_table, terminal_layout
 from autarky.queries.results import Result
 
@@ -82,7 +82,7 @@ def assess_cmd(
     from autarky.queries.assess import AssessRequest
 
     request = AssessRequest(economy=economy, top=top, sector=sector)
-    st = get_store(store, ensure_data=True)
+    st = get_reader(store)
     result = ask(st, "assess", request)
     if fmt is Format.table:
         scorecard(result, console, detail=detail, section=section)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from autarky.cli.app import StoreOption, err_console, get_store
+from autarky.cli.app import StoreOption, err_console, get_reader, get_store
 from autarky.cli.questions import group
 from autarky.cli.render import Format, render
 
@@ -29,9 +29,9 @@ def resolve_cmd(
     from autarky import money as m
     from autarky.queries import ask
 
-    st = get_store(store, ensure_data=True)
     todo = [(w, "merge") for w in accept or []] + [(w, "distinct") for w in reject or []]
     if todo:
+        st = get_store(store, ensure_data=True)
         # keys are resolved against the listing before any decision changes it
         listing = m.pending_suggestions(st)
         keys = {str(r["n"]): str(r["key"]) for r in listing.iter_rows(named=True)}
@@ -39,4 +39,4 @@ def resolve_cmd(
             d = m.decide(st, keys.get(which.strip(), which), decision)
             err_console.print(f"{d.decision}: {d.entity_type} {d.entity_id} -> {d.candidate_id}")
         return
-    render(ask(st, "money.suggestions", all=all_), fmt)
+    render(ask(get_reader(store), "money.suggestions", all=all_), fmt)

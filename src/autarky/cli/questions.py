@@ -91,7 +91,7 @@ def command_for(q: Question, *, extra: Callable[..., None] | None = None) -> Cal
         raise RuntimeError(f"{q.name}: request fields {clash} clash with common options")
 
     def callback(**kw: Any) -> None:
-        from autarky.cli.app import get_store
+        from autarky.cli.app import get_reader
         from autarky.cli.render import render
         from autarky.queries import ask
 
@@ -104,7 +104,7 @@ def command_for(q: Question, *, extra: Callable[..., None] | None = None) -> Cal
             if p.pair and isinstance(kw.get(n), tuple):
                 kw[n] = ",".join(kw[n])
         request = q.request(**kw)
-        st = get_store(store_path, ensure_data=q.needs_data)
+        st = get_reader(store_path, needs_data=q.needs_data)
         result = ask(st, q.name, request)
         render(result, fmt, out, store=st)
 

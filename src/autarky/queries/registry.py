@@ -46,7 +46,7 @@ QUESTIONS: tuple[Question, ...] = (
        example={"economy": "CHN", "all": True}),
     _q("trade.shift", "trade shift", "/api/trade/shift", t.ShiftRequest, "autarky.queries.trade:shift",
        "China+1: which suppliers gained the share a supplier lost between two periods",
-       example={"importer": "CHN", "loser": "ZAF", "base": "2020", "compare": "2020"}),
+       example={"importer": "USA", "loser": "CHN", "source": "comtrade", "base": "2012", "compare": "2022"}),
     _q("trade.decoupling", "trade decoupling", "/api/trade/decoupling", t.DecouplingRequest,
        "autarky.queries.trade:decoupling", "Bilateral strategic-goods trade between two blocs, year by year",
        example={"between": "US_ALLIES,CHN"}),
