@@ -11,8 +11,9 @@ import polars as pl
 
 from autarky.errors import FormatError, MissingFileError
 from autarky.io.tables import FloatArray
+from autarky.numbers import NumberError, read_number
 
-__all__ = ["read_grid", "read_wide_csv", "to_floats"]
+__all__ = ["cell_number", "read_grid", "read_wide_csv", "to_floats"]
 
 
 def require_file(path: Path) -> Path:
@@ -74,33 +75,38 @@ def _first_ragged_line(path: Path, comment_prefix: str | None) -> tuple[int, int
 
 
 def to_floats(df: pl.DataFrame, columns: Sequence[str], *, path: Path, first_line: int,
-              empty_is_zero: bool = True) -> FloatArray:
-    """Cast ``columns`` of a text frame to one float matrix (rows × columns).
+              empty_is_zero: bool = False) -> FloatArray:
+    """Cast ``columns`` of a text frame to one float matrix (rows × columns), with the one number reader.
 
-    An empty cell is 0 when ``empty_is_zero``; anything else that is not a number raises
-    :class:`FormatError` naming the line (``first_line`` is the file line of the frame's first row)
-    and the column.
+    Cells follow :func:`autarky.numbers.read_number` (thousands separators, missing markers).  A missing
+    cell (blank, ``NA``, ``..``) in a matrix is an error naming the line (``first_line`` is the file line of
+    the frame's first row) and the column, unless the layout declares blanks to mean zero
+    (``empty_is_zero``, which no bundled layout does); anything that is not a number is an error too.
     """
     if not columns:
         return np.zeros((df.height, 0))
     schema = df.schema
     if all(schema[c].is_numeric() for c in columns):
-        num = df.select(columns).to_numpy().astype(np.float64)
-        return np.ascontiguousarray(np.where(np.isnan(num), 0.0, num))
-    sub = df.select(columns)
-    cast = sub.select(pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in columns)
-    blank = sub.select(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in columns)
-    bad = cast.select(pl.col(c).is_null() for c in columns).to_numpy() & ~blank.to_numpy()
-    if bad.any():
-        r, c = (int(v) for v in np.argwhere(bad)[0])
-        value = sub[r, c]
-        raise FormatError(f"{value!r} is not a number", path=str(path), line=first_line + r,
-                          field=columns[c])
-    arr = cast.to_numpy().astype(np.float64, copy=False)
-    if not empty_is_zero and np.isnan(arr).any():
-        r, c = (int(v) for v in np.argwhere(np.isnan(arr))[0])
-        raise FormatError("empty cell", path=str(path), line=first_line + r, field=columns[c])
-    return np.ascontiguousarray(np.where(np.isnan(arr), 0.0, arr))
+        arr = df.select(columns).to_numpy().astype(np.float64)
+    else:
+        sub = df.select(pl.col(c).cast(pl.String) for c in columns)
+        cast = sub.select(pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in columns)
+        arr = cast.to_numpy().astype(np.float64, copy=True)
+        for r, c in np.argwhere(np.isnan(arr)):  # only the cells a plain cast could not read
+            cell = sub[int(r), int(c)]
+            try:
+                value = read_number(cell)
+            except NumberError as exc:
+                raise FormatError(str(exc), path=str(path), line=first_line + int(r), field=columns[int(c)]) from None
+            arr[r, c] = np.nan if value is None else value
+    missing = np.isnan(arr)
+    if missing.any():
+        if not empty_is_zero:
+            r, c = (int(v) for v in np.argwhere(missing)[0])
+            raise FormatError("missing value in a table that must be complete (a blank is not read as 0)",
+                              path=str(path), line=first_line + r, field=columns[c])
+        arr = np.where(missing, 0.0, arr)
+    return np.ascontiguousarray(arr)
 
 
 def read_grid(path: Path, delimiter: str = "\t") -> list[list[str]]:
@@ -118,11 +124,14 @@ def read_grid(path: Path, delimiter: str = "\t") -> list[list[str]]:
     return rows
 
 
-def parse_number(text: str, *, path: Path, line: int, field: str) -> float:
-    t = text.strip()
-    if not t:
-        return 0.0
+def cell_number(text: str, *, path: Path, line: int, field: str) -> float:
+    """One cell of a table that must be complete, read with the one number reader; a missing or non-numeric
+    cell is a :class:`FormatError` naming file, line and field (never a silent 0)."""
     try:
-        return float(t)
-    except ValueError:
-        raise FormatError(f"{text!r} is not a number", path=str(path), line=line, field=field) from None
+        value = read_number(text)
+    except NumberError as exc:
+        raise FormatError(str(exc), path=str(path), line=line, field=field) from None
+    if value is None:
+        raise FormatError(f"{text!r} is a missing value in a table that must be complete (a blank is not read "
+                          "as 0)", path=str(path), line=line, field=field)
+    return value

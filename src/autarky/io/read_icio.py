@@ -120,8 +120,9 @@ def read_icio(path: Path, *, year: int | None = None, name: str | None = None, u
         parts = [to_floats(df[i:i + 1], [pick[c] for c in industries], path=path, first_line=i + 2)
                  for i in factor_rows]
         V = np.vstack(parts)
-        V_Y = np.vstack([to_floats(df[i:i + 1], [pick[c] for c in fd_cols], path=path, first_line=i + 2)
-                         for i in factor_rows])
+        # as in the national layout, primary inputs against final demand may be blank: none recorded
+        V_Y = np.vstack([to_floats(df[i:i + 1], [pick[c] for c in fd_cols], path=path, first_line=i + 2,
+                                   empty_is_zero=True) for i in factor_rows])
     factor_labels = tuple(row_labels[i] for i in factor_rows)
     rows_total = Z.sum(axis=1) + Y.sum(axis=1)
     if total_row is not None:

@@ -126,20 +126,24 @@ def read_national(path: Path, *, region: str | None = None, year: int | None = N
     fd_cols = [c for c in value_cols if c not in ind_cols and c != total_col]
     fd_names = [c.strip() for c in fd_cols]
 
-    def rows(idx: list[int], columns: list[str]) -> FloatArray:
+    def rows(idx: list[int], columns: list[str], *, blank_is_zero: bool = False) -> FloatArray:
         if not idx:
             return np.zeros((0, len(columns)))
         if idx == list(range(idx[0], idx[0] + len(idx))):
-            return to_floats(df[idx[0]: idx[-1] + 1], columns, path=path, first_line=header_line + 1 + idx[0])
-        return np.vstack([to_floats(df[i:i + 1], columns, path=path, first_line=header_line + 1 + i)
-                          for i in idx])
+            return to_floats(df[idx[0]: idx[-1] + 1], columns, path=path, first_line=header_line + 1 + idx[0],
+                             empty_is_zero=blank_is_zero)
+        return np.vstack([to_floats(df[i:i + 1], columns, path=path, first_line=header_line + 1 + i,
+                                    empty_is_zero=blank_is_zero) for i in idx])
 
     Z = rows(dom, ind_cols)
     Y = rows(dom, fd_cols)
     Z_imp = rows(imp, ind_cols) if imp else None
     Y_imp = rows(imp, fd_cols) if imp else None
     V = rows(prim, ind_cols)
-    V_Y = rows(prim, fd_cols)
+    # the layout's one declared blank: primary inputs recorded against final use (taxes on final products) are
+    # often not recorded at all, and a blank there means none (docs/io-layouts.md); everywhere else a blank
+    # cell is an error
+    V_Y = rows(prim, fd_cols, blank_is_zero=True)
     x = rows(outp, ind_cols)[0] if outp else Z.sum(axis=1) + Y.sum(axis=1)
     if total_col is not None:
         tot = rows(dom, [total_col])[:, 0]

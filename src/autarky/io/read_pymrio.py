@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from autarky.errors import FormatError, MissingFileError, UsageError
-from autarky.io._csv import parse_number, read_grid
+from autarky.io._csv import cell_number, read_grid
 from autarky.io.tables import DEFAULT_ATOL, DEFAULT_RTOL, Extension, FloatArray, IOTable
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class _Grid:
         body = rows[self.n_header:]
         self.index = [tuple(c.strip() for c in r[: self.n_index]) for r in body]
         self.values: FloatArray = np.array(
-            [[parse_number(cell, path=path, line=self.n_header + i + 1, field="/".join(self.columns[j]))
+            [[cell_number(cell, path=path, line=self.n_header + i + 1, field="/".join(self.columns[j]))
               for j, cell in enumerate(r[self.n_index:])] for i, r in enumerate(body)],
             dtype=np.float64,
         ).reshape(len(body), len(self.columns))

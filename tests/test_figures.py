@@ -1,0 +1,65 @@
+"""Typed figures: each basis keeps its invariants; JSON and flat exports keep what is known, and no more."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autarky.figures import Basis, Coverage, Figure, SourceRef, interval
+from autarky.queries.results import Column, Table, TableResult
+
+ETO = SourceRef("eto-chip-explorer", 1, "2026-08", "CC BY-NC 4.0", "provision.csv", (12, 13))
+
+
+def test_each_basis_holds_what_it_claims() -> None:
+    assert Figure.reported(41.0, unit="%", sources=[ETO]).low == 41.0
+    with pytest.raises(ValueError, match="needs a value"):
+        Figure(Basis.REPORTED)
+    with pytest.raises(ValueError, match="needs low and high"):
+        Figure(Basis.BOUNDED, low=0.0)
+    with pytest.raises(ValueError, match="reversed"):
+        Figure.bounded(8.0, 0.0)
+    with pytest.raises(ValueError, match="needs a label"):
+        Figure(Basis.QUALITATIVE, low=0.0, high=30.0)
+    with pytest.raises(ValueError, match="no value"):
+        Figure(Basis.QUALITATIVE, value=3.0, label="major")
+    with pytest.raises(ValueError, match="infinite"):
+        Figure.derived(float("inf"))
+
+
+def test_an_interval_has_no_point_and_never_a_midpoint() -> None:
+    f = Figure.bounded(0.0, 8.0, unit="%")
+    assert f.point is None and f.value is None and not f.is_point
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_interval_basis_follows_its_inputs(a: float, b: float) -> None:
+    lo, hi = min(a, b), max(a, b)
+    f = interval(lo, hi, inputs=[Basis.REPORTED])
+    assert f.basis is (Basis.DERIVED if hi - lo <= 1e-12 else Basis.BOUNDED)
+    assert interval(lo, hi, inputs=[Basis.REPORTED, Basis.ASSUMED]).basis is Basis.ASSUMED
+    assert interval(lo, hi, label="major").basis in (Basis.DERIVED, Basis.QUALITATIVE)
+
+
+def test_figure_dict_round_trip() -> None:
+    cov = Coverage(False, "2 exporters", economies=("AFG", "ZAF"), years=(2020,), missing="world flows",
+                   remedy="autarky fetch baci")
+    f = Figure.qualitative("major", low=0.0, high=30.0, unit="%", sources=[ETO], coverage=cov, note="n")
+    assert Figure.from_dict(f.to_dict()) == f
+
+
+def test_table_exports_flatten_figures_and_json_interns_sources() -> None:
+    cols = (Column("node", "Node"), Column("share", "Share", "figure", unit="%", fmt="pct"))
+    t = Table(cols, [{"node": "N20", "share": Figure.reported(100.0, unit="%", sources=[ETO])},
+                     {"node": "N1", "share": Figure.bounded(0.0, 8.0, unit="%", sources=[ETO])}])
+    arrow = t.to_arrow()
+    assert arrow.column_names == ["node", "share", "share_low", "share_high", "share_label", "share_basis"]
+    assert arrow.column("share").to_pylist() == [100.0, None]  # the interval has no point
+    assert arrow.column("share_high").to_pylist() == [100.0, 8.0]
+    doc = TableResult(request=None, table=t).to_dict()
+    assert len(doc["sources"]) == 1 and doc["table"]["rows"][1]["share"]["sources"] == [0]
+    with pytest.raises(TypeError, match="not a Figure"):
+        Table(cols, [{"node": "N1", "share": "8%"}])
+    with pytest.raises(ValueError, match="undeclared"):
+        Table(cols, [{"node": "N1", "other": 1}])
