@@ -231,6 +231,17 @@ def _years_held(store: Store, ids: list[int]) -> list[int]:
 
 
 
+def hs_names(store: Store, codes: list[str]) -> dict[str, str]:
+    """The HS nomenclature's description of each code (any revision loaded; the newest wins)."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    rows = store.query(f"SELECT code, description FROM hs_products WHERE code IN ({marks}) "
+                       "ORDER BY revision", wanted).to_pylist()
+    return {r["code"]: r["description"] for r in rows if r["description"]}
+
+
 def _top(v: Any) -> list[dict[str, Any]]:
     return [{"name": x["supplier"], "share": x["share"]} for x in (v or [])]
 
@@ -264,6 +275,11 @@ def dependence(store: Store, req: DependenceRequest) -> DependenceResult:
         if extra in names:
             outs.append(fraction(extra, label))
     rows = [dict(r, top_suppliers=_top(r.get("top_suppliers"))) for r in t.to_pylist()]
+    if req.by == "product":
+        names = hs_names(store, [r["group"] for r in rows])
+        for r in rows:
+            r["name"] = names.get(r["group"])
+        outs.insert(2, text("name", "Product"))
     table = build_table(rows, outs, sources=_sources(t), coverage=cov, title=f"Import dependence of {req.economy}")
     return DependenceResult(req, table, coverage=cov, notes=_notes(t), sources=_sources(t))
 
@@ -294,7 +310,12 @@ def screen(store: Store, req: ScreenRequest) -> ScreenResult:
         fig("import_export_ratio", "Imports / exports", unit="ratio", fmt="number"),
     ]
     outs = [o for o in candidates if o.field in names]
-    table = build_table(t.to_pylist(), outs, sources=_sources(t), coverage=cov,
+    rows = t.to_pylist()
+    described = hs_names(store, [r["product"] for r in rows])
+    for r in rows:
+        r["name"] = described.get(r["product"])
+    outs.insert(1, text("name", "Product"))
+    table = build_table(rows, outs, sources=_sources(t), coverage=cov,
                         title=f"Dependency screen of {req.economy}")
     return ScreenResult(req, table, coverage=cov, notes=_notes(t), sources=_sources(t))
 

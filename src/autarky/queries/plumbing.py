@@ -1,0 +1,84 @@
+"""What faces need besides questions: opening the store, importing, the bundled data, SQL, user blocs and
+entity decisions.  Faces import these from here (and never from ``autarky.store`` or a domain), so the
+layer contract can forbid faces to reach below the query layer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from autarky.bundled import BundledDataset
+    from autarky.store import ImportResult, Store
+
+__all__ = [
+    "add_bloc",
+    "decide_suggestion",
+    "import_kinds",
+    "init_store",
+    "open_store",
+    "read_only_sql",
+    "resolve_store_path",
+    "run_import",
+]
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+    from autarky.store import open_store as _open
+
+    return _open(path, read_only=read_only)
+
+
+def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
+    from autarky.store import resolve_store_path as _resolve
+
+    return _resolve(path)
+
+
+def import_kinds() -> dict[str, str]:
+    """Every import kind with its help text (cheap: loaders are imported on use)."""
+    from autarky.loaders import LOADERS
+
+    return {k: v.help for k, v in LOADERS.items()}
+
+
+def run_import(store: Store, kind: str, path: Path, progress: Callable[..., None] | None = None,
+               **options: Any) -> ImportResult:
+    """Import ``path`` as ``kind`` (one transaction; bad rows to quarantine)."""
+    from autarky.loaders import get_loader
+
+    loader = get_loader(kind)
+    return loader(store, Path(path), progress=progress, **options)
+
+
+def init_store(store: Store, progress: Callable[..., None] | None = None,
+               on_start: Callable[[BundledDataset], None] | None = None) -> list[ImportResult]:
+    """Load every bundled sample dataset (``autarky init``)."""
+    from autarky.bundled import load_bundled
+
+    return load_bundled(store, progress=progress, on_start=on_start)
+
+
+def read_only_sql(store: Store, sql: str) -> pa.Table:
+    return store.read_only_sql(sql)
+
+
+def add_bloc(store: Store, name: str, members: Sequence[str], description: str = "", source: str = "") -> tuple[
+        str, ...]:
+    """Add or replace a user bloc; its members as stored."""
+    store.add_bloc(name, members, description, source)
+    return store.blocs()[name]
+
+
+def decide_suggestion(store: Store, which: str, decision: str) -> Any:
+    """Accept (``merge``) or reject (``distinct``) an entity-match suggestion, by its number or key."""
+    from autarky import money as m
+
+    listing = m.pending_suggestions(store)
+    keys = {str(r["n"]): str(r["key"]) for r in listing.iter_rows(named=True)}
+    return m.decide(store, keys.get(which.strip(), which), decision)
