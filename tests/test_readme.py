@@ -45,7 +45,7 @@ def test_the_python_api_snippet_runs_as_documented(tmp_path: Path, bundled_store
     mp.chdir(tmp_path)
     try:
         namespace: dict[str, object] = {}
-        exec(compile(block.group(1), "README.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block.group(1), "README.md", "exec"), namespace)
     finally:
         mp.undo()
     frame = namespace["frame"]
