@@ -12,7 +12,8 @@ from autarky.queries.spec import Request, as_names, param, set_field
 if TYPE_CHECKING:
     from autarky.store import Store
 
-__all__ = ["BlocsRequest", "DatasetsRequest", "EconomyRequest", "QuarantineRequest"]
+__all__ = ["BlocsRequest", "DatasetsRequest", "EconomiesRequest", "EconomyRequest", "QuarantineRequest",
+           "WarningsRequest"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,8 +29,18 @@ class QuarantineRequest(Request):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WarningsRequest(Request):
+    dataset: int | None = param(None, help="Only this dataset id.", wire=int, minimum=1, maximum=2**62)
+
+
+@dataclass(frozen=True, kw_only=True)
 class BlocsRequest(Request):
     pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class EconomiesRequest(Request):
+    search: str | None = param(None, help="Part of a name or code, any case (default: every economy).")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +62,14 @@ class QuarantineResult(TableResult):
 
 class BlocsResult(TableResult):
     question = "blocs"
+
+
+class WarningsResult(TableResult):
+    question = "warnings"
+
+
+class EconomiesResult(TableResult):
+    question = "economies"
 
 
 @dataclass
@@ -123,3 +142,26 @@ def economy(store: Store, req: EconomyRequest) -> EconomyResult:
     is_bloc = any(p in known and tuple(known[p]) != (p,) for p in r.parts)
     return EconomyResult(req, label=r.label, parts=list(r.parts), is_bloc=is_bloc,
                          members=[{"iso3": m, "name": name_of(m)} for m in sorted(r.members)])
+
+
+def warnings(store: Store, req: WarningsRequest) -> WarningsResult:
+    where, params = ("WHERE w.dataset_id = ?", [req.dataset]) if req.dataset is not None else ("", [])
+    rows = store.query(
+        "SELECT w.dataset_id AS id, d.name AS dataset, w.subject, w.message FROM data_warnings w "
+        f"JOIN datasets d USING (dataset_id) {where} ORDER BY w.dataset_id, w.subject, w.message", params).to_pylist()
+    outs = [integer("id", "Dataset id"), text("dataset", "Dataset"), text("subject", "Subject"),
+            text("message", "Finding")]
+    return WarningsResult(req, build_table(rows, outs, title="Data warnings (findings kept as published)"))
+
+
+def economies(store: Store, req: EconomiesRequest) -> EconomiesResult:
+    where, params = "", []
+    if req.search:
+        where = ("WHERE contains(lower(iso3), lower(?)) OR contains(lower(name), lower(?))"
+                 " OR contains(lower(coalesce(official_name, '')), lower(?))")
+        params = [req.search] * 3
+    rows = store.query(f"SELECT iso3, name, official_name, iso2, un_code, continent FROM economies {where} "
+                       "ORDER BY iso3", params).to_pylist()
+    outs = [text("iso3", "ISO3"), text("name", "Name"), text("official_name", "Official name", terminal=False),
+            text("iso2", "ISO2"), integer("un_code", "UN M49"), text("continent", "Continent")]
+    return EconomiesResult(req, build_table(rows, outs, title="Economies (ISO 3166)"))
