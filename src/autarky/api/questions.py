@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import JSONResponse
 
-from autarky.api.deps import HubDep
+from autarky.api.deps import MAX_ROWS, HubDep
 from autarky.api.errors import ERROR_RESPONSES
 from autarky.queries import QUESTIONS, ask
 from autarky.queries.spec import Param, Question, params_of
@@ -66,16 +66,25 @@ def route_for(q: Question) -> Callable[..., JSONResponse]:
     declared = [(n, p, d) for n, p, d in params_of(q.request) if p.api]
 
     def route(hub: HubDep, **kw: Any) -> JSONResponse:
+        limit, offset = kw.pop("limit", None), kw.pop("offset", 0)
         for n, p, _ in declared:
             if p.repeatable and isinstance(kw.get(n), list):
                 kw[n] = ",".join(kw[n]) if kw[n] else None
         req = q.request(**kw)
         with hub.reader() as store:
-            body = hub.cached(_cache_key(q, req), lambda: ask(store, q.name, req).to_dict())
+            body = hub.cached(_cache_key(q, req) + (limit, offset),
+                              lambda: ask(store, q.name, req).paged(limit, offset).to_dict())
         return JSONResponse(body)
 
     params = [inspect.Parameter("hub", inspect.Parameter.KEYWORD_ONLY, annotation=HubDep)]
     params += [_query(n, p, d) for n, p, d in declared]
+    if q.tabular:
+        params += [
+            inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+                int | None, Query(ge=1, le=MAX_ROWS, description=f"At most this many rows (≤ {MAX_ROWS}).")]),
+            inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Annotated[
+                int, Query(ge=0, le=10**9, description="Rows to skip.")]),
+        ]
     route.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     route.__name__ = "q_" + q.name.replace(".", "_").replace("-", "_")
     route.__doc__ = q.summary + "."

@@ -79,7 +79,7 @@ def _parameter(name: str, p: Param, default: Any) -> inspect.Parameter:
     return inspect.Parameter(name, kind, annotation=ann, default=... if required else default)
 
 
-_COMMON = ("store", "fmt", "out")
+_COMMON = ("store", "fmt", "out", "limit", "offset")
 
 
 def command_for(q: Question, *, extra: Callable[..., None] | None = None) -> Callable[..., None]:
@@ -98,6 +98,8 @@ def command_for(q: Question, *, extra: Callable[..., None] | None = None) -> Cal
         fmt: Format = kw.pop("fmt")
         out: Path | None = kw.pop("out")
         store_path: Path | None = kw.pop("store")
+        limit: int | None = kw.pop("limit", None)
+        offset: int = kw.pop("offset", 0)
         for n, p, _ in declared:
             if p.repeatable and isinstance(kw.get(n), list):
                 kw[n] = ",".join(kw[n]) if kw[n] else None
@@ -105,10 +107,17 @@ def command_for(q: Question, *, extra: Callable[..., None] | None = None) -> Cal
                 kw[n] = ",".join(kw[n])
         request = q.request(**kw)
         st = get_reader(store_path, needs_data=q.needs_data)
-        result = ask(st, q.name, request)
+        result = ask(st, q.name, request).paged(limit, offset)
         render(result, fmt, out, store=st)
 
     params = [_parameter(n, p, d) for n, p, d in declared]
+    if q.tabular:
+        params += [
+            inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+                int | None, typer.Option(min=1, help="At most this many rows of the main table.")]),
+            inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Annotated[
+                int, typer.Option(min=0, help="Skip this many rows of the main table first.")]),
+        ]
     params += [
         inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, annotation=StoreOption, default=None),
         inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, default=Format.table, annotation=Annotated[

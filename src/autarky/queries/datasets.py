@@ -24,8 +24,6 @@ class DatasetsRequest(Request):
 @dataclass(frozen=True, kw_only=True)
 class QuarantineRequest(Request):
     dataset: int | None = param(None, help="Only this dataset id.", wire=int, minimum=1, maximum=2**62)
-    limit: int | None = param(None, help="At most this many rows.", wire=int, minimum=1, maximum=10**9)
-    offset: int = param(0, help="Rows to skip.", wire=int, minimum=0, maximum=10**9)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,16 +109,13 @@ def datasets(store: Store, req: DatasetsRequest) -> DatasetsResult:
 
 def quarantine(store: Store, req: QuarantineRequest) -> QuarantineResult:
     where, params = ("WHERE q.dataset_id = ?", [req.dataset]) if req.dataset is not None else ("", [])
-    total_row = store.query(f"SELECT count(*) AS n FROM quarantine q {where}", params).to_pylist()[0]
-    limit = "" if req.limit is None else f" LIMIT {int(req.limit)}"
     rows = store.query(
         "SELECT q.dataset_id AS id, d.name AS dataset, q.file, q.line, q.field, q.value, q.reason "
         f"FROM quarantine q JOIN datasets d USING (dataset_id) {where} "
-        f"ORDER BY q.dataset_id, q.file, q.line NULLS LAST, q.field{limit} OFFSET {int(req.offset)}",
-        params).to_pylist()
+        "ORDER BY q.dataset_id, q.file, q.line NULLS LAST, q.field", params).to_pylist()
     outs = [integer("id", "Dataset id"), text("dataset", "Dataset"), text("file", "File"),
             integer("line", "Line"), text("field", "Field"), text("value", "Value"), text("reason", "Reason")]
-    return QuarantineResult(req, build_table(rows, outs, title="Quarantined rows", total=int(total_row["n"])))
+    return QuarantineResult(req, build_table(rows, outs, title="Quarantined rows"))
 
 
 def blocs(store: Store, req: BlocsRequest) -> BlocsResult:

@@ -267,6 +267,18 @@ class Result:
             "coverages": [c.to_dict() for c in reg.coverages],
         }
 
+    def paged(self, limit: int | None, offset: int = 0) -> Result:
+        """The result with its main table cut to ``limit`` rows from ``offset`` (``total`` says how many there
+        were); other tables stay whole."""
+        t = self.main_table()
+        if t is None or (limit is None and not offset):
+            return self
+        total = t.total if t.total is not None else len(t.rows)
+        end = None if limit is None else offset + limit
+        t.rows = t.rows[offset:end]
+        t.total = total
+        return self
+
     def main_table(self) -> Table | None:
         """The table csv, parquet and data frames export (the first Table field), if any."""
         for f in fields(self):
