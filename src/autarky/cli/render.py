@@ -116,26 +116,41 @@ def _parquet(table: Table, out: Path | None) -> None:
 
 
 def render_table(console: Console, t: Table, *, max_rows: int | None = None) -> None:
-    """One typed table as a Rich table: labels as headers, figures written for readers, a legend."""
-    rt = RichTable(title=t.title or None, title_justify="left", show_lines=False, pad_edge=False)
+    """One typed table for the terminal: labels as headers, figures written for readers, a legend.
+
+    A table that fits the console's width prints as a grid; a wider one prints one record per row
+    (``label value · label value …``), so that nothing is cut or squeezed letter by letter at 80 columns."""
     cols = [c for c in t.columns if c.terminal]
-    for c in cols:
-        numeric = c.kind in ("figure", "int")
-        rt.add_column(c.label, overflow="fold", justify="right" if numeric else "left",
-                      min_width=min(len(c.label), 12) if numeric else None)
     rows = t.rows if max_rows is None else t.rows[:max_rows]
-    for r in rows:
-        rt.add_row(*(cell(r.get(c.key), c) for c in cols))
+    cells = [[cell(r.get(c.key), c) for c in cols] for r in rows]
     captions = list(t.notes)
     if max_rows is not None and len(t.rows) > max_rows:
         captions.insert(0, f"… and {len(t.rows) - max_rows} more rows (--format csv for all)")
     if t.total is not None and t.total > len(t.rows):
         captions.insert(0, f"{len(t.rows)} of {t.total} rows")
     captions += markers_in([t])
-    if captions:
-        rt.caption = "\n".join(captions)
-        rt.caption_justify = "left"
-    console.print(rt)
+    widths = [max([len(c.label)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    if sum(min(w, 30) for w in widths) + 3 * len(cols) <= console.width:
+        rt = RichTable(title=t.title or None, title_justify="left", show_lines=False, pad_edge=False)
+        for c in cols:
+            numeric = c.kind in ("figure", "int")
+            rt.add_column(c.label, overflow="fold", justify="right" if numeric else "left")
+        for row in cells:
+            rt.add_row(*row)
+        if captions:
+            rt.caption = "\n".join(captions)
+            rt.caption_justify = "left"
+        console.print(rt)
+        return
+    if t.title:
+        console.print(f"[bold]{t.title}[/bold]", highlight=False)
+    keyed = [i for i, c in enumerate(cols) if c.kind in ("text", "int") and i < 2]
+    for row in cells:
+        head = " · ".join(row[i] for i in keyed if row[i] != "—")
+        rest = " · ".join(f"{cols[i].label} {row[i]}" for i in range(len(cols)) if i not in keyed and row[i] != "—")
+        console.print(f"[bold]{head}[/bold]  {rest}" if head else rest, highlight=False)
+    for line in captions:
+        console.print(f"[dim]{line}[/dim]", highlight=False)
 
 
 def _coverage_and_sources(console: Console, result: Result) -> None:
