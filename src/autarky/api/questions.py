@@ -72,7 +72,7 @@ def route_for(q: Question) -> Callable[..., JSONResponse]:
                 kw[n] = ",".join(kw[n]) if kw[n] else None
         req = q.request(**kw)
         with hub.reader() as store:
-            body = hub.cached(_cache_key(q, req) + (limit, offset),
+            body = hub.cached((*_cache_key(q, req), limit, offset),
                               lambda: ask(store, q.name, req).paged(limit, offset).to_dict())
         return JSONResponse(body)
 
