@@ -6,7 +6,8 @@ Ledgers are imported with ``autarky import ledger PATH`` (CSV folder or file, .x
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -59,8 +60,12 @@ def flows_cmd(
     """Deal value in CNY and USD (annual average rates) per group, with deal counts."""
     st = get_store(store, ensure_data=True)
     frames = _frames(st, economy)
-    out = m.flows(frames.deals, [b for b in by.split(",") if b.strip()], include_planned=include_planned,
-                  statuses=[s.strip() for s in status.split(",")] if status else None)
+    dims = [b.strip() for b in by.split(",") if b.strip()]
+    picked = [s.strip() for s in status.split(",")] if status else None
+    if dims == ["phase"]:  # phases, and the unphased deals broken down by fund level and fund
+        out = m.flows_by_phase(frames.deals, include_planned=include_planned, statuses=picked)
+    else:
+        out = m.flows(frames.deals, dims, include_planned=include_planned, statuses=picked)
     _show(out, fmt, f"money flows by {by}",
           "amounts converted at Federal Reserve G.5A annual averages of each deal's year; "
           "cny_missing/usd_missing count amounts with no rate for their year")
@@ -130,6 +135,30 @@ def failed_cmd(economy: EconomyOption = None, store: StoreOption = None, fmt: Fo
     """Failed, abandoned and written-off projects: count and value (planned totals included)."""
     st = get_store(store, ensure_data=True)
     _show(m.failed_projects(_frames(st, economy).deals), fmt, "failed projects")
+
+
+def _figure_text(f: Any) -> str | None:
+    if f is None:
+        return None
+    return f"{f.value:,.0f} {f.unit}" + (" (sum)" if f.basis.value == "derived" and f.unit != "USD" else "")
+
+
+@money_app.command("white-elephants")
+def white_elephants_cmd(economy: EconomyOption = None, store: StoreOption = None,
+                        fmt: FormatOption = Format.table) -> None:
+    """Stalled, failed, defaulted, restructured or investigated projects and funds, with sources."""
+    st = get_store(store, ensure_data=True)
+    cases = m.white_elephants(st, economy=st.resolve(economy).members if economy else None)
+    if fmt is Format.json:
+        console.print_json(json.dumps([c.to_dict() for c in cases], default=str))
+        return
+    rows = [{"name": c.name, "status": c.status, "status_date": c.status_date_text,
+             "committed": _figure_text(c.committed), "committed_usd": _figure_text(c.committed_usd),
+             "sources": " | ".join(s.short() for s in c.sources)} for c in cases]
+    schema = dict.fromkeys(["name", "status", "status_date", "committed", "committed_usd", "sources"], pl.String)
+    _show(pl.DataFrame(rows, schema=schema), fmt, "white elephants",
+          "committed: money the ledger's deals put into each case (planned totals included), blank when no "
+          "source gives it; USD at the annual average of each deal's year")
 
 
 @money_app.command("deals")
