@@ -124,3 +124,35 @@ def test_flows_by_phase_names_an_unidentified_backer(store: Store) -> None:
     assert rows["Phase I"]["deals"] == 5  # x2, x3, z1, w1, v1
     assert rows["no phase · provincial · Province Fund"]["amount_cny"] == pytest.approx(150.0)  # x1 + y1 (planned)
     assert isinstance(out, pl.DataFrame)
+
+
+# -- the CLI (thin: parse, call, print) -------------------------------------------------------------------
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    import autarky.cli.money  # noqa: F401  (registers the money commands)
+    from autarky.cli import main
+
+    try:
+        main(args)
+    except SystemExit as exc:
+        assert exc.code in (0, None), capsys.readouterr().err
+    return capsys.readouterr().out
+
+
+def test_cli_white_elephants_and_flows_by_phase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from autarky.bundled import bundled_path
+
+    db = str(tmp_path / "cli.duckdb")
+    _cli(["--store", db, "import", "ledger", str(bundled_path("ledger"))], capsys)
+    cases = json.loads(_cli(["--store", db, "money", "white-elephants", "--format", "json"], capsys))
+    assert len(cases) >= 8 and all(c["sources"] and c["status"] and c["status_date"] for c in cases)
+    hsmc = next(c for c in cases if c["entity_id"] == "hsmc")
+    assert hsmc["committed"]["value"] == 128e9 and hsmc["committed"]["unit"] == "CNY"
+    rows = _cli(["--store", db, "money", "white-elephants", "--format", "csv"], capsys).splitlines()
+    assert rows[0] == "name,status,status_date,committed,committed_usd,sources"
+    assert any(r.startswith("Wuhan Hongxin") and "128,000,000,000 CNY" in r for r in rows)
+    flows_out = json.loads(_cli(["--store", db, "money", "flows", "--by", "phase", "--format", "json"], capsys))
+    buckets = [r["bucket"] for r in flows_out]
+    assert buckets[:3] == ["Phase I", "Phase II", "Phase III"]
+    assert "no phase · provincial · Shanghai Integrated Circuit Industry Investment Fund" in buckets
