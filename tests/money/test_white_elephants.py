@@ -149,9 +149,13 @@ def test_cli_white_elephants_and_flows_by_phase(tmp_path: Path, capsys: pytest.C
     assert len(cases) >= 8 and all(c["sources"] and c["status"] and c["status_date"] for c in cases)
     hsmc = next(c for c in cases if c["entity_id"] == "hsmc")
     assert hsmc["committed"]["value"] == 128e9 and hsmc["committed"]["unit"] == "CNY"
-    rows = _cli(["--store", db, "money", "white-elephants", "--format", "csv"], capsys).splitlines()
-    assert rows[0] == "name,status,status_date,committed,committed_usd,sources"
-    assert any(r.startswith("Wuhan Hongxin") and "128,000,000,000 CNY" in r for r in rows)
+    import csv
+    import io
+
+    text = _cli(["--store", db, "money", "white-elephants", "--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == ["name", "status", "status_date", "committed", "committed_usd", "sources"]
+    assert any(r["name"].startswith("Wuhan Hongxin") and r["committed"] == "128,000,000,000 CNY" for r in rows)
     flows_out = json.loads(_cli(["--store", db, "money", "flows", "--by", "phase", "--format", "json"], capsys))
     buckets = [r["bucket"] for r in flows_out]
     assert buckets[:3] == ["Phase I", "Phase II", "Phase III"]
