@@ -12,6 +12,7 @@ from autarky import bundled, loaders
 from autarky.cli.app import StoreOption, app, console, err_console, get_store, progress_bar
 from autarky.cli.render import Format, print_table
 from autarky.errors import UsageError
+from autarky.geo import bundled_as_of
 from autarky.store import ImportResult, Store
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -122,6 +123,10 @@ def blocs_list(store: StoreOption = None, fmt: FormatOption = Format.table) -> N
         "SELECT b.bloc, b.origin, count(m.iso3) AS n, string_agg(m.iso3, ' ' ORDER BY m.iso3) AS members,"
         " b.source FROM blocs b LEFT JOIN bloc_members m USING (bloc) GROUP BY ALL ORDER BY b.bloc"
     )
+    as_of = bundled_as_of()  # the membership date of bundled blocs (user blocs have none)
+    t = t.append_column("as_of", pa.array(
+        [as_of.get(b) if o == "bundled" else None
+         for b, o in zip(t.column("bloc").to_pylist(), t.column("origin").to_pylist(), strict=True)], pa.string()))
     print_table(console, t, fmt, title="blocs")
 
 

@@ -11,6 +11,7 @@ from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.jsonio import plain
 from autarky.api.models import BlocOut, EconomyOut, EconomyRef, Page, ResolvedOut
 from autarky.errors import UnknownItemError
+from autarky.geo import bundled_as_of
 from autarky.geo.economies import name_of
 
 router = APIRouter(prefix="/api", tags=["economies and blocs"], responses=ERROR_RESPONSES)
@@ -56,7 +57,9 @@ def _blocs(hub: HubDep) -> list[dict[str, Any]]:
         def compute() -> list[dict[str, Any]]:
             members = store.blocs()
             rows = store.query("SELECT bloc, description, source, origin FROM blocs ORDER BY bloc").to_pylist()
-            return [{**r, "members": list(members.get(r["bloc"], ()))} for r in rows]
+            as_of = bundled_as_of()
+            return [{**r, "as_of": as_of.get(r["bloc"]) if r["origin"] == "bundled" else None,
+                     "members": list(members.get(r["bloc"], ()))} for r in rows]
 
         return hub.cached("bloc-rows", compute)
 
