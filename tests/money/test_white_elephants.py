@@ -160,3 +160,15 @@ def test_cli_white_elephants_and_flows_by_phase(tmp_path: Path, capsys: pytest.C
     buckets = [r["bucket"] for r in flows_out]
     assert buckets[:3] == ["Phase I", "Phase II", "Phase III"]
     assert "no phase · provincial · Shanghai Integrated Circuit Industry Investment Fund" in buckets
+
+
+def test_statuses_load_from_json_too(store: Store, tmp_path: Path) -> None:
+    import json
+
+    doc = {"investees": [{"investee_id": "p", "name": "Project P", "source_document": "doc", "confidence": "low"}],
+           "statuses": [{"entity": "Project P", "status": "Stalled", "status_date": "2020-05",
+                         "source_document": "doc 2", "confidence": "medium"}]}
+    (tmp_path / "l.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert load_ledger(store, tmp_path / "l.json").rows_quarantined == 0
+    (case,) = white_elephants(store)
+    assert (case.entity_id, case.status, case.status_date_text) == ("p", "stalled", "2020-05")
