@@ -81,9 +81,11 @@ def test_money_summary_with_the_eto_map(store: Store) -> None:
     load_ledger(store, bundled_path("ledger"))
     out = money_summary(store, "CHN")
     rows = {r["phase"]: r for r in out["alignment"]}
-    # Phase I: CNY 496 m into an EDA developer (N84: China supplies little of EDA) of CNY 1,296 m valued
-    assert rows["I"]["chokepoint"] == pytest.approx(496e6)
-    assert rows["I"]["share_chokepoint"] == pytest.approx(496 / 1296)
+    # Phase I's valued deals: SMSC 2018 USD 946.5 m at the 2018 average 6.6090 CNY/USD, and the IPV fund
+    # CNY 800 m; neither investee supplies a node of the map (SMIC itself is the ETO's photomask provider,
+    # N33, but no amount goes to SMIC), so all of it is unmapped -- no share is invented for fabs.
+    assert rows["I"]["value"] == pytest.approx(946.5e6 * 6.6090 + 800e6)
+    assert rows["I"]["share_unmapped"] == pytest.approx(1.0) and rows["I"]["chokepoint"] == 0
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -9,12 +9,13 @@ import pytest
 
 from autarky import loaders
 from autarky.bundled import BUNDLED, bundled_path
-from autarky.money import load_frames, load_ledger
+from autarky.figures import Basis
+from autarky.money import load_frames, load_ledger, white_elephants
 from autarky.store import Store
 
 FACTS = Path(__file__).parents[1] / "data" / "money" / "facts-china-state-tech-investment.csv"
 SEED = bundled_path("ledger")
-SOURCED = ("funds", "fund_shareholders", "investees", "deals", "ledger_figures")
+SOURCED = ("funds", "fund_shareholders", "investees", "deals", "ledger_figures", "entity_statuses")
 
 
 @pytest.fixture
@@ -91,3 +92,95 @@ def test_seed_entities_resolve_by_chinese_name(seeded: Store, tmp_path: Path) ->
     rows = {r["deal_id"]: r for r in seeded.query("SELECT * FROM deals WHERE deal_id LIKE 'x%'").to_pylist()}
     assert (rows["x1"]["fund_id"], rows["x1"]["investee_id"]) == ("big-fund-2", "smic")
     assert (rows["x2"]["fund_id"], rows["x2"]["investee_id"]) == ("big-fund-3", "naura")
+
+
+# -- issue 13: corrections, white elephants, the ledger as wide as the money -------------------------------
+COPY_SITES = ("serrurierigny", "SCMP reprint")
+
+
+def test_no_row_cites_a_vague_reprint_or_a_known_copy_site(seeded: Store) -> None:
+    for table in SOURCED:
+        for r in seeded.query(f'SELECT * FROM "{table}"').to_pylist():
+            text = " ".join(str(r.get(c) or "") for c in ("source_document", "source_publisher", "source_locator"))
+            assert not any(c in text for c in COPY_SITES), (table, r)
+
+
+def test_every_seed_row_has_a_url_or_a_document_locator(seeded: Store) -> None:
+    for table in SOURCED:
+        for r in seeded.query(f'SELECT * FROM "{table}"').to_pylist():
+            assert r["source_document"] and (r["source_locator"] or r["source_publisher"]), (table, r)
+
+
+def test_smic_2019_holding_is_the_filing_figure(seeded: Store) -> None:
+    row = seeded.query("SELECT * FROM deals WHERE deal_id = 'bf1-smic-2019'").to_pylist()[0]
+    assert row["stake_pct"] == 15.77 and row["fund_id"] == "big-fund-1" and row["investee_id"] == "smic"
+    assert "Annual Report 2019" in row["source_document"] and "F04" in row["notes"]
+
+
+def test_may_2020_injection_went_to_smsc_from_big_fund_2_and_shanghai_fund_2(seeded: Store) -> None:
+    rows = {r["deal_id"]: r for r in seeded.query(
+        "SELECT * FROM deals WHERE investee_id = 'smsc' AND date = DATE '2020-05-15'").to_pylist()}
+    assert (rows["bf2-smsc-2020"]["fund_id"], rows["bf2-smsc-2020"]["amount"]) == ("big-fund-2", 1.5e9)
+    assert (rows["sh2-smsc-2020"]["fund_id"], rows["sh2-smsc-2020"]["amount"]) == ("shanghai-ic-fund-2", 750e6)
+    assert {r["currency"] for r in rows.values() if r["amount"]} == {"USD"}
+    assert rows["bf2-smsc-2020"]["stake_pct"] == 23.077  # SMSC 23.077% after the increase
+    # the unattributed "US$2.2 billion into SMIC" row is gone
+    assert not seeded.query("SELECT * FROM deals WHERE deal_id = 'state-smic-2020-05'").num_rows
+
+
+def test_at_least_forty_big_fund_investees(seeded: Store) -> None:
+    rows = seeded.query("SELECT DISTINCT investee_id, fund_id FROM deals WHERE fund_id LIKE 'big-fund%'").to_pylist()
+    investees = {r["investee_id"] for r in rows}
+    assert len(investees) >= 40, len(investees)
+    phased = {r["investee_id"] for r in rows if r["fund_id"] in ("big-fund-1", "big-fund-2", "big-fund-3")}
+    assert len(phased) >= 36
+    # stakes are reported percentages with the report date; holdings carry no invented amount
+    holdings = seeded.query("SELECT * FROM deals WHERE deal_type = 'holding' AND fund_id LIKE 'big-fund%'").to_pylist()
+    assert holdings and all(h["amount"] is None and h["date"] is not None for h in holdings)
+
+
+def test_phase_three_vehicles_and_deals(seeded: Store) -> None:
+    rows = {r["investee_id"]: r for r in seeded.query(
+        "SELECT * FROM deals WHERE fund_id = 'big-fund-3'").to_pylist()}
+    assert rows["huaxin-dingxin"]["amount"] == 93e9 and rows["guotou-jixin"]["amount"] == 71e9
+    assert rows["smsc"]["amount"] == 1.832e9 and rows["smsc"]["currency"] == "USD"
+
+
+def test_investees_link_to_the_eto_nodes_they_provide(seeded: Store) -> None:
+    import csv
+
+    from autarky.bundled import bundled_path as bp
+
+    eto = bp("eto-chip-explorer-2026")
+    with (eto / "providers.csv").open(encoding="utf-8") as fh:
+        names = {r["provider_id"]: r["provider_name"] for r in csv.DictReader(fh)}
+    with (eto / "provision.csv").open(encoding="utf-8") as fh:
+        provided: dict[str, set[str]] = {}
+        for r in csv.DictReader(fh):
+            provided.setdefault(names.get(r["provider_id"], r["provider_name"]), set()).add(r["provided_id"])
+    nodes = {r["investee_id"]: set((r["node_ids"] or "").split(";")) - {""}
+             for r in seeded.query("SELECT investee_id, node_ids FROM investees").to_pylist()}
+    for investee, provider in (("naura", "NAURA"), ("amec", "AMEC"), ("piotech", "Piotech"), ("smic", "SMIC"),
+                               ("changchuan", "Hangzhou Changchuan Technology")):
+        assert nodes[investee] and nodes[investee] <= provided[provider], investee
+
+
+EIGHT = {"hsmc": "failed", "tsinghua-unigroup": "restructured", "tacoma-nanjing": "failed", "hidm": "failed",
+         "gf-chengdu": "failed", "hxt": "failed", "kuntong": "stalled", "big-fund-1": "investigated"}
+
+
+def test_the_eight_white_elephants_with_sources(seeded: Store) -> None:
+    cases = {c.entity_id: c for c in white_elephants(seeded)}
+    assert {k: cases[k].status for k in EIGHT} == EIGHT
+    for c in cases.values():
+        assert c.sources and all(s.dataset and (s.url or s.locator) for s in c.sources), c.entity_id
+        assert c.status_date is not None
+    unigroup = [e.status for e in cases["tsinghua-unigroup"].history]
+    assert unigroup[:2] == ["defaulted", "defaulted"] and unigroup[-1] == "restructured"
+    hsmc = cases["hsmc"]
+    assert hsmc.committed is not None and hsmc.committed.basis is Basis.REPORTED and hsmc.committed.value == 128e9
+    assert hsmc.committed.unit == "CNY" and "planned" in (hsmc.committed.note or "")
+    # USD at the 2017 Fed G.5A average (6.7569 CNY per USD)
+    assert hsmc.committed_usd is not None and hsmc.committed_usd.value == pytest.approx(128e9 / 6.7569)
+    assert cases["big-fund-1"].committed is None  # a fund's probe is not money committed to it
+    assert cases["hidm"].committed_usd is None  # no bundled 2016 rate: no USD figure, not an estimate

@@ -139,6 +139,7 @@ class BlocOut(BaseModel):
     bloc: str
     description: str | None = None
     source: str | None = None
+    as_of: str | None = None  # the date the bundled membership is stated as of (YYYY[-MM[-DD]])
     origin: str
     members: list[str]
 

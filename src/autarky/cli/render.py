@@ -144,7 +144,7 @@ def render_table(console: Console, t: Table, *, max_rows: int | None = None) -> 
         return
     if t.title:
         console.print(f"[bold]{t.title}[/bold]", highlight=False)
-    keyed = [i for i, c in enumerate(cols) if c.kind in ("text", "int") and i < 2]
+    keyed = [i for i, c in enumerate(cols) if i < 2 and (c.kind == "text" or (c.kind == "int" and c.fmt == "year"))]
     for row in cells:
         head = " · ".join(row[i] for i in keyed if row[i] != "—")
         rest = " · ".join(f"{cols[i].label} {row[i]}" for i in range(len(cols)) if i not in keyed and row[i] != "—")

@@ -25,6 +25,7 @@ __all__ = [
     "explode_nodes",
     "failed_projects",
     "flows",
+    "flows_by_phase",
     "group_columns",
     "select_deals",
 ]
@@ -118,6 +119,47 @@ def flows(deals: pl.DataFrame, by: Sequence[str], *, include_planned: bool = Fal
         .alias("usd_missing"),
     )
     return out.sort(["amount_cny", *cols], descending=[True] + [False] * len(cols), nulls_last=True)
+
+
+_PHASE_ORDER = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def flows_by_phase(deals: pl.DataFrame, *, include_planned: bool = False,
+                   statuses: Sequence[str] | None = None) -> pl.DataFrame:
+    """Flows by fund phase, with the deals of funds that have no phase broken down by fund level and fund.
+
+    A phase is a stage of one national programme (Big Fund I, II, III); provincial, municipal, SOE and
+    private funds have none, and a deal may have no identified fund at all.  Lumping those together would
+    hide who paid, so each such deal is grouped by its fund's level and by the fund itself.  Columns:
+    ``bucket`` (``Phase I`` … or ``no phase · <level> · <fund>``), ``phase``, ``fund_level``, ``fund_id``,
+    ``fund_name`` (the last three null on phased rows), then the columns of :func:`flows`.  Phased rows
+    first, in phase order; then the rest by CNY value.  The CNY totals equal ``flows(deals, [])``.
+    """
+    phased = flows(deals.filter(pl.col("phase").is_not_null()), ["phase"], include_planned=include_planned,
+                   statuses=statuses)
+    loose = deals.filter(pl.col("phase").is_null())
+    split = flows(loose, ["fund_level", "fund"], include_planned=include_planned, statuses=statuses) \
+        if loose.height else pl.DataFrame()
+    empty_cols = {"fund_level": pl.String, "fund_id": pl.String, "fund_name": pl.String}
+    phased = phased.with_columns(
+        *(pl.lit(None, t).alias(c) for c, t in empty_cols.items()),
+        (pl.lit("Phase ") + pl.col("phase")).alias("bucket"),
+        pl.col("phase").replace_strict(_PHASE_ORDER, default=99, return_dtype=pl.Int32).alias("_order"),
+    )
+    parts = [phased]
+    if split.height:
+        level = pl.col("fund_level").fill_null("level not recorded")
+        name = pl.col("fund_name").fill_null(pl.col("fund_id")).fill_null("fund not identified")
+        parts.append(split.with_columns(
+            pl.lit(None, pl.String).alias("phase"),
+            (pl.lit("no phase · ") + level + pl.lit(" · ") + name).alias("bucket"),
+            pl.lit(1000, pl.Int32).alias("_order"),
+        ))
+    cols = ["bucket", "phase", "fund_level", "fund_id", "fund_name", "deals", "with_amount", "amount_cny",
+            "amount_usd", "cny_missing", "usd_missing"]
+    out = pl.concat([p.select([*cols, "_order"]) for p in parts], how="vertical_relaxed")
+    return out.sort(["_order", "amount_cny", "bucket"], descending=[False, True, False], nulls_last=True) \
+        .drop("_order")
 
 
 @dataclass(frozen=True)

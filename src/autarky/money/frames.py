@@ -9,11 +9,17 @@ investee's economy, province, city, sector, segment and map nodes, which every a
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-from autarky.money.store_io import canonical_ids, current_ledger_datasets, decisions, read_ledger_table
+from autarky.money.store_io import (
+    canonical_ids,
+    current_ledger_datasets,
+    decisions,
+    empty_frame,
+    read_ledger_table,
+)
 from autarky.store import Store
 
 __all__ = ["DEAL_COLUMNS", "LedgerFrames", "collapse_entities", "enrich_deals", "load_frames"]
@@ -27,12 +33,14 @@ DEAL_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
     "usd_rate": pl.Float64, "cny_rate": pl.Float64, "fx_year": pl.Int32, "date": pl.Date, "year": pl.Int32,
     "stake_pct": pl.Float64, "deal_type": pl.String, "status": pl.String, "confidence": pl.String,
     "source_document": pl.String, "source_locator": pl.String, "dataset_id": pl.Int64,
+    "source_publisher": pl.String, "source_date": pl.String, "source_file": pl.String, "source_line": pl.Int32,
+    "fx_source": pl.String, "notes": pl.String,
 }
 
 
 @dataclass(frozen=True)
 class LedgerFrames:
-    """Funds, investees, enriched deals, shareholders and figures of the current ledgers."""
+    """Funds, investees, enriched deals, shareholders, figures and statuses of the current ledgers."""
 
     funds: pl.DataFrame
     investees: pl.DataFrame
@@ -40,6 +48,7 @@ class LedgerFrames:
     shareholders: pl.DataFrame
     figures: pl.DataFrame
     dataset_ids: tuple[int, ...]
+    statuses: pl.DataFrame = field(default_factory=lambda: empty_frame("entity_statuses"))
 
     @property
     def empty(self) -> bool:
@@ -127,6 +136,15 @@ def load_frames(store: Store, *, economy: Collection[str] | None = None) -> Ledg
     if shareholders.height and merges["fund"]:
         shareholders = shareholders.with_columns(
             pl.col("fund_id").replace_strict(merges["fund"], default=pl.col("fund_id"), return_dtype=pl.String))
+    statuses = read_ledger_table(store, "entity_statuses", ids)
+    if statuses.height:
+        statuses = statuses.with_columns(
+            pl.when(pl.col("entity_type") == "fund")
+            .then(pl.col("entity_id").replace_strict(merges["fund"], default=pl.col("entity_id"),
+                                                     return_dtype=pl.String))
+            .otherwise(pl.col("entity_id").replace_strict(merges["investee"], default=pl.col("entity_id"),
+                                                          return_dtype=pl.String))
+            .alias("entity_id"))
     return LedgerFrames(
         funds=collapse_entities(funds, "fund_id", merges["fund"]),
         investees=collapse_entities(investees, "investee_id", merges["investee"]),
@@ -134,4 +152,5 @@ def load_frames(store: Store, *, economy: Collection[str] | None = None) -> Ledg
         shareholders=shareholders,
         figures=read_ledger_table(store, "ledger_figures", ids),
         dataset_ids=tuple(ids),
+        statuses=statuses,
     )

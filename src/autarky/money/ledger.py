@@ -190,6 +190,7 @@ class _Build:
             ("shareholders", lambda: self._shareholders(clean["shareholders"])),
             ("deals", lambda: self._deals(clean["deals"])),
             ("figures", lambda: self._figures(clean["figures"])),
+            ("statuses", lambda: self._statuses(clean["statuses"])),
         ]
         total = len(steps) + 1
         for i, (label, step) in enumerate(steps, start=1):
@@ -407,6 +408,23 @@ class _Build:
             v["_row"] = row
             self.figures.append(v)
 
+    def _statuses(self, rows: list[_Row]) -> None:
+        """What became of a project, company or fund: each row names a known entity (never creates one)."""
+        self.statuses: list[dict[str, Any]] = []
+        for row in rows:
+            v = dict(row.values)
+            kind = v.get("entity_type") or "investee"
+            ents = self.funds if kind == "fund" else self.investees
+            eid, how = self._ref(ents, v["entity"], row, create=False)
+            if eid is None:
+                self._quarantine(row.origin, row, "entity", v["entity"],
+                                 f"no {kind} {v['entity']!r} to attach the status to ({how})")
+                continue
+            when: PartialDate | None = v.get("status_date")
+            self.statuses.append({**v, "entity_type": kind, "entity_id": eid, "entity_ref": v["entity"],
+                                  "status_date": when.value if when else None,
+                                  "status_date_precision": when.precision if when else None, "_row": row})
+
     # -- conversion and checks ------------------------------------------------------------------------
     def _convert(self, v: dict[str, Any], col: str, when: PartialDate | None) -> None:
         amount, currency = v.get(col), v.get("currency")
@@ -470,6 +488,7 @@ class _Build:
         shareholders = [{**s, **origin(s), **_date_cols(s.get("date"))} for s in getattr(self, "shareholders", [])]
         deals = [{**d, **origin(d), **_date_cols(d.get("date"))} for d in getattr(self, "deals", [])]
         figures = [{**g, **origin(g)} for g in getattr(self, "figures", [])]
+        statuses = [{**t, **origin(t)} for t in getattr(self, "statuses", [])]
         # entities created from a deal's reference are derived rows: not counted as rows loaded
         for name, rows in (("funds", funds), ("investees", investees)):
             self._insert(name, [r for r in rows if not r.get("implicit")])
@@ -477,6 +496,7 @@ class _Build:
         self._insert("fund_shareholders", shareholders)
         self._insert("deals", deals)
         self._insert("ledger_figures", figures)
+        self._insert("entity_statuses", statuses)
         self._insert("entity_aliases", _dedupe_aliases(self.aliases), count=False)
         self._insert("entity_suggestions", self.suggestions, count=False)
 

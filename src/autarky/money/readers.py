@@ -300,8 +300,8 @@ def _read_json(path: Path) -> RawLedger:
     except json.JSONDecodeError as exc:
         raise FormatError(f"not JSON: {exc.msg} (column {exc.colno})", path=str(path), line=exc.lineno) from exc
     if not isinstance(doc, dict):
-        raise FormatError("expected a JSON object with keys funds, shareholders, investees, deals, figures, "
-                          "aliases (and optionally dataset)", path=str(path))
+        raise FormatError(f"expected a JSON object with keys {', '.join(TABLES)} (and optionally dataset)",
+                          path=str(path))
     ledger = RawLedger(files=[path])
     nested_shareholders: list[tuple[str, Mapping[str, Any], int, str]] = []
     for key, items in doc.items():

@@ -10,7 +10,7 @@ import polars as pl
 from autarky.store import Store
 from autarky.store.schema import table as declared_table
 
-__all__ = ["canonical_ids", "current_ledger_datasets", "decisions", "read_ledger_table"]
+__all__ = ["canonical_ids", "current_ledger_datasets", "decisions", "empty_frame", "read_ledger_table"]
 
 _ARROW_TO_POLARS = {
     "VARCHAR": pl.String, "DOUBLE": pl.Float64, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DATE": pl.Date,

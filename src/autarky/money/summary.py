@@ -8,7 +8,7 @@ import polars as pl
 
 from autarky.errors import UnknownItemError, UsageError
 from autarky.money.alignment import alignment, chain_node_classes
-from autarky.money.flows import failed_projects, flows
+from autarky.money.flows import failed_projects, flows, flows_by_phase
 from autarky.money.frames import LedgerFrames, load_frames
 from autarky.store import Store
 
@@ -38,6 +38,8 @@ def money_summary(store: Store, economy: str = "CHN", frames: LedgerFrames | Non
         deals_with_amount=int(deals["amount"].is_not_null().sum()),
         deals_with_source=int(deals["source_document"].is_not_null().sum()),
         flows_by_phase=flows(deals, ["phase"]).to_dicts(),
+        # the same flows with the unphased deals broken down by fund level and fund (``bucket`` labels them)
+        flows_by_phase_detail=flows_by_phase(deals).to_dicts(),
         failed=failed_projects(deals).to_dicts(),
         funds=frames.funds.filter(pl.col("economy").is_in(list(resolved.members)) | pl.col("economy").is_null())
         .select("fund_id", "name", "level", "phase", "established", "registered_capital", "raised_capital",

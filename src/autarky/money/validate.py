@@ -18,9 +18,12 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from autarky.numbers import NumberError, read_number
+
 __all__ = [
     "AMOUNT_BASES",
     "CONFIDENCE",
+    "ENTITY_STATUSES",
     "FAILED_STATUSES",
     "LEVELS",
     "SOURCE_COLUMNS",
@@ -39,6 +42,11 @@ __all__ = [
 LEVELS = ("national", "provincial", "municipal", "SOE", "private")
 STATUSES = ("announced", "agreed", "completed", "holding", "failed", "abandoned", "written_off")
 FAILED_STATUSES = ("failed", "abandoned", "written_off")
+#: What became of a project, company or fund (the ``statuses`` table), each row dated and sourced:
+#: ``operating``; ``stalled`` (work stopped, not wound up); ``failed`` (closed, liquidated, abandoned);
+#: ``defaulted`` (missed payments on its debt); ``restructured`` (ownership or debt reorganised);
+#: ``investigated`` (its managers under official investigation).
+ENTITY_STATUSES = ("operating", "stalled", "failed", "defaulted", "restructured", "investigated")
 AMOUNT_BASES = ("committed", "paid", "planned", "registered", "reported")
 CONFIDENCE = ("high", "medium", "low")
 ENTITY_TYPES = ("fund", "investee")
@@ -108,29 +116,19 @@ def _lower(col: str, value: Any) -> str | None:
     return text.lower() if text else None
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
 def _number(col: str, value: Any) -> float | None:
-    if _blank(value):
-        return None
+    """A number through the one reader (:func:`autarky.numbers.read_number`): thousands separators,
+    blank/NA -> None; anything else not a number sends the row to quarantine with the reason."""
     if isinstance(value, bool):
         raise RowError(col, value, f"{col} must be a number, not a boolean")
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        if _THOUSANDS.match(text):
-            text = text.replace(",", "")
-        if not _NUMBER.match(text):
-            raise RowError(col, value, f"{col} is not a number: {value!r}")
-        number = float(text)
-    else:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is not None and not isinstance(value, int | float | str):
         raise RowError(col, value, f"{col} must be a number")
-    if not math.isfinite(number):
-        raise RowError(col, value, f"{col} must be finite")
-    return number
+    try:
+        return read_number(value)
+    except NumberError as exc:
+        raise RowError(col, value, f"{col}: {exc}") from exc
 
 
 def _amount(col: str, value: Any) -> float | None:
@@ -142,8 +140,12 @@ def _amount(col: str, value: Any) -> float | None:
 
 def _percent(col: str, value: Any) -> float | None:
     if isinstance(value, str) and value.strip().endswith("%"):
-        value = value.strip()[:-1]
-    number = _number(col, value)
+        try:
+            number = read_number(value, percent=True)
+        except NumberError as exc:
+            raise RowError(col, value, f"{col}: {exc}") from exc
+    else:
+        number = _number(col, value)
     if number is not None and not 0 <= number <= 100:
         raise RowError(col, value, f"{col} must be between 0 and 100 (got {number:g})")
     return number
@@ -305,6 +307,13 @@ TABLES: dict[str, TableFormat] = {
         required=("subject", "metric"),
         synonyms={"fund_id": "fund"},
     ),
+    "statuses": TableFormat(
+        "statuses",
+        {"entity_type": _choice(ENTITY_TYPES), "entity": _text, "status": _choice(ENTITY_STATUSES),
+         "status_date": _date, **_SOURCE_PARSERS},
+        required=("entity", "status"),
+        synonyms={"entity_id": "entity", "investee": "entity", "date": "status_date", "as_of": "status_date"},
+    ),
     "aliases": TableFormat(
         "aliases",
         {"entity_type": _choice(ENTITY_TYPES), "entity": _text, "alias": _text, "alias_kind": _lower,
@@ -317,7 +326,8 @@ TABLES: dict[str, TableFormat] = {
 
 _TABLE_SYNONYMS = {"fund_shareholders": "shareholders", "ledger_figures": "figures",
                    "entity_aliases": "aliases", "fund": "funds", "deal": "deals", "investee": "investees",
-                   "figure": "figures", "shareholder": "shareholders"}
+                   "figure": "figures", "shareholder": "shareholders",
+                   "status": "statuses", "entity_statuses": "statuses", "project_statuses": "statuses"}
 
 
 def canonical_table(name: str) -> str | None:

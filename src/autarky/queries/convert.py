@@ -36,7 +36,7 @@ def integer(key: str, label: str, *, field: str | None = None, fmt: str | None =
 
 
 def listing(key: str, label: str, *, field: str | None = None, split: str | None = None,
-            doc: str | None = None) -> Out:
+            doc: str | None = None, terminal: bool = True) -> Out:
     """A list of names; ``split`` turns a delimited string into the list."""
     def conv(v: Any) -> Any:
         if v is None:
@@ -45,7 +45,7 @@ def listing(key: str, label: str, *, field: str | None = None, split: str | None
             return [x.strip() for x in v.split(split or ",") if x.strip()]
         return list(v)
 
-    return Out(Column(key, label, "list", doc=doc), field or key, convert=conv)
+    return Out(Column(key, label, "list", doc=doc, terminal=terminal), field or key, convert=conv)
 
 
 def fig(key: str, label: str, *, unit: str | None = None, fmt: str | None = None, basis: Basis = Basis.DERIVED,

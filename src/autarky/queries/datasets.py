@@ -120,12 +120,14 @@ def quarantine(store: Store, req: QuarantineRequest) -> QuarantineResult:
 
 def blocs(store: Store, req: BlocsRequest) -> BlocsResult:
     members = store.blocs()
-    rows = store.query("SELECT bloc, description, source, origin FROM blocs ORDER BY bloc").to_pylist()
+    rows = store.query("SELECT bloc, description, source, origin, as_of, source_url FROM blocs ORDER BY bloc"
+                       ).to_pylist()
     for r in rows:
         r["members"] = list(members.get(r["bloc"], ()))
         r["n"] = len(r["members"])
     outs = [text("bloc", "Bloc"), text("origin", "Origin"), integer("n", "Members", fmt="count"),
-            listing("members", "ISO3 members"), text("description", "What it is"), text("source", "Source")]
+            text("as_of", "As of"), listing("members", "ISO3 members"), text("description", "What it is"),
+            text("source", "Source"), text("source_url", "Source URL", terminal=False)]
     return BlocsResult(req, build_table(rows, outs, title="Blocs"))
 
 

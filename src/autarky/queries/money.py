@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from autarky.figures import Basis, Figure, SourceRef
 from autarky.queries.convert import Out, build_table, cny, fig, integer, listing, text, usd
-from autarky.queries.results import TableResult
+from autarky.queries.results import Table, TableResult
 from autarky.queries.spec import Request, as_choice, as_names, param, set_field
 
 if TYPE_CHECKING:
@@ -94,6 +94,11 @@ class FundsRequest(Request):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WhiteElephantsRequest(Request):
+    economy: str | None = param(None, help=ECONOMY_HELP)
+
+
+@dataclass(frozen=True, kw_only=True)
 class SuggestionsRequest(Request):
     all: bool = param(False, help="Show decided suggestions too.", wire=bool)
 
@@ -132,6 +137,14 @@ class FundsResult(TableResult):
 
 class SuggestionsResult(TableResult):
     question = "money.suggestions"
+
+
+@dataclass
+class WhiteElephantsResult(TableResult):
+    """Each case as a row, and its dated status history with a source per event."""
+
+    question = "money.white-elephants"
+    histories: dict[str, Table] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -200,8 +213,12 @@ def flows(store: Store, req: FlowsRequest) -> FlowsResult:
 
     led = _ledger(store, req.economy)
     dims = req.by.split(",")
-    out = m.flows(led.frames.deals, dims, include_planned=req.include_planned,
-                  statuses=[s.strip() for s in req.status.split(",")] if req.status else None)
+    statuses = [s.strip() for s in req.status.split(",")] if req.status else None
+    if dims == ["phase"]:  # the phases, and the deals of funds without a phase by fund level and fund
+        out = m.flows_by_phase(led.frames.deals, include_planned=req.include_planned, statuses=statuses)
+        out = out.select(["bucket", *[c for c in out.columns if c in _AMOUNTS]])
+    else:
+        out = m.flows(led.frames.deals, dims, include_planned=req.include_planned, statuses=statuses)
     rows = _labelled(out.to_dicts(), [c for c in out.columns if c not in _AMOUNTS])
     table = build_table(rows, _dim_outs(out, _AMOUNTS), sources=led.sources, title=f"Money flows by {req.by}",
                         notes=["amounts converted at Federal Reserve G.5A annual averages of each deal's year; "
@@ -349,3 +366,33 @@ def suggestions(store: Store, req: SuggestionsRequest) -> SuggestionsResult:
     table = build_table(rows, outs, title="Entity suggestions to review",
                         notes=["accept with `autarky money resolve --accept N`, keep apart with `--reject N`"])
     return SuggestionsResult(req, table)
+
+
+def white_elephants(store: Store, req: WhiteElephantsRequest) -> WhiteElephantsResult:
+    """Stalled, failed, defaulted, restructured or investigated projects and funds, each with its sources."""
+    from autarky import money as m
+
+    members = store.resolve(req.economy).members if req.economy else None
+    cases = m.white_elephants(store, economy=members)
+    rows = [{"name": c.name, "entity": c.entity_id, "kind": c.entity_type, "province": c.province,
+             "status": c.status, "status_date": c.status_date_text, "committed": c.committed,
+             "committed_usd": c.committed_usd, "deals": list(c.deal_ids),
+             "sources": [s.url or s.dataset for s in c.sources]} for c in cases]
+    outs = [text("name", "Project or fund"), text("entity", "Ledger id", terminal=False),
+            text("kind", "Kind", terminal=False), text("province", "Province"), text("status", "Status"),
+            text("status_date", "Since"),
+            fig("committed", "Committed", unit="reported currency", fmt="money",
+                doc="money the ledger's deals put into the case (planned totals included); blank when no source "
+                    "gives it"),
+            usd("committed_usd", "Committed (USD)"), listing("deals", "Deals", terminal=False),
+            listing("sources", "Sources", terminal=False)]
+    table = build_table(rows, outs, title="White elephants: failed, stalled and restructured projects")
+    histories = {
+        c.entity_id: build_table(
+            [{"status": e.status, "date": e.date_text, "confidence": e.confidence, "source": e.source.url or
+              e.source.dataset, "notes": e.notes} for e in c.history],
+            [text("status", "Status"), text("date", "Date"), text("confidence", "Confidence"),
+             text("source", "Source"), text("notes", "Notes")], title=f"{c.name}: status history")
+        for c in cases}
+    srcs = list(dict.fromkeys(s for c in cases for s in c.sources))
+    return WhiteElephantsResult(req, table, histories=histories, sources=srcs)

@@ -98,6 +98,10 @@ QUESTIONS: tuple[Question, ...] = (
        "Failed, abandoned and written-off projects: count and value (planned totals included)"),
     _q("money.deals", "money deals", "/api/money/deals", m.DealsRequest, "autarky.queries.money:deals",
        "Every deal with fund, investee, amount, date, status and its source"),
+    _q("money.white-elephants", "money white-elephants", "/api/money/white-elephants", m.WhiteElephantsRequest,
+       "autarky.queries.money:white_elephants",
+       "Failed, stalled, defaulted, restructured or investigated projects and funds, with committed money and "
+       "dated, sourced statuses"),
     _q("money.funds", "money funds", "/api/money/funds", m.FundsRequest, "autarky.queries.money:funds",
        "Funds with level, phase, registered and raised capital, and source"),
     _q("money.suggestions", "money suggestions", "/api/money/suggestions", m.SuggestionsRequest,

@@ -240,7 +240,8 @@ class Store:
         try:
             con.execute("DELETE FROM bloc_members WHERE bloc = ?", [name])
             con.execute("DELETE FROM blocs WHERE bloc = ?", [name])
-            con.execute("INSERT INTO blocs VALUES (?, ?, ?, 'user')", [name, description, source])
+            con.execute("INSERT INTO blocs (bloc, description, source, origin) VALUES (?, ?, ?, 'user')",
+                        [name, description, source])
             con.executemany("INSERT INTO bloc_members VALUES (?, ?)", [[name, m] for m in clean])
             con.commit()
         except BaseException:

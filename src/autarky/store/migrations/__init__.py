@@ -46,8 +46,9 @@ def refresh_bundled_blocs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM blocs WHERE origin = 'bundled'")
     for b in bundled_blocs():
         if "as_of" in cols:
-            con.execute("INSERT INTO blocs (bloc, description, source, origin, as_of) VALUES (?, ?, ?, 'bundled', ?)",
-                        [b.name, b.description, b.source, getattr(b, "as_of", None)])
+            con.execute("INSERT INTO blocs (bloc, description, source, origin, as_of, source_url) "
+                        "VALUES (?, ?, ?, 'bundled', ?, ?)",
+                        [b.name, b.description, b.source, b.as_of, b.source_url])
         else:
             con.execute("INSERT INTO blocs (bloc, description, source, origin) VALUES (?, ?, ?, 'bundled')",
                         [b.name, b.description, b.source])
@@ -59,8 +60,9 @@ def _v1(con: duckdb.DuckDBPyConnection) -> None:
     refresh_bundled_blocs(con)
 
 
-#: Data steps run after a version's SQL file.
-HOOKS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1}
+#: Data steps run after a version's SQL file.  Version 2 re-seeds the bundled blocs: they gained an as-of
+#: date and a source URL, Thailand joined US_ALLIES, WASSENAAR and CHINA_PLUS_ONE were added.
+HOOKS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1, 2: refresh_bundled_blocs}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, from_version: int, to_version: int = SCHEMA_VERSION) -> None:

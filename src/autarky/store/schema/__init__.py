@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 __all__ = ["SCHEMA_VERSION", "Column", "Table", "all_tables", "table"]
 
 #: Bump when a declared table changes, and add a migration in ``autarky.store.migrations``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)

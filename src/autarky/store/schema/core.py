@@ -79,6 +79,8 @@ TABLES: tuple[Table, ...] = (
             Column("description", "VARCHAR"),
             Column("source", "VARCHAR"),
             Column("origin", "VARCHAR", False, "bundled or user"),
+            Column("as_of", "VARCHAR", doc="the date its membership is stated for (bundled blocs)"),
+            Column("source_url", "VARCHAR", doc="where the membership is published"),
         ),
         primary_key=("bloc",),
         provenance=False,

@@ -145,6 +145,24 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "entity_statuses",
+        "What became of a project, company or fund, dated and sourced: operating, stalled, failed, defaulted, "
+        "restructured or investigated (one row per event; the latest dated row is the current status).",
+        (
+            dataset_id(),
+            Column("entity_type", "VARCHAR", False, "investee or fund"),
+            Column("entity_id", "VARCHAR", False),
+            Column("entity_ref", "VARCHAR", doc="the entity as the ledger named it"),
+            Column("status", "VARCHAR", False,
+                   "operating, stalled, failed, defaulted, restructured or investigated"),
+            Column("status_date", "DATE", doc="when the status was reported or took effect (first day of a "
+                                              "year or month when only that is known)"),
+            Column("status_date_precision", "VARCHAR", doc="year, month or day"),
+            *_SOURCE,
+            *_ORIGIN,
+        ),
+    ),
+    Table(
         "entity_aliases",
         "Names under which a fund or investee appears (English, Chinese, pinyin, abbreviations).",
         (

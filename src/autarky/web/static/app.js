@@ -174,7 +174,8 @@ export function fillPicker() {
   const input = document.getElementById("economy-input");
   if (!list || !input) return;
   api("/api/blocs").then((blocs) => {
-    blocs.forEach((b) => list.append(el("option", {value: b.bloc}, `${b.bloc} (${b.members.length} economies)`)));
+    blocs.forEach((b) => list.append(el("option", {value: b.bloc},
+      `${b.bloc} (${b.members.length} economies${b.as_of ? `, as of ${b.as_of}` : ""})`)));
   }).catch(() => {});
   input.addEventListener("focus", () => {
     api("/api/economies", {limit: 1000}).then((page) => {

@@ -114,7 +114,8 @@ function prefill(countries, blocs) {
   const p = params();
   const against = (p.get("against") || "CHIP_TOOLMAKERS").split(",").map((s) => s.trim()).filter(Boolean);
   const blocSelect = document.getElementById("against-bloc");
-  blocs.forEach((b) => blocSelect.append(el("option", {value: b.bloc}, `${b.bloc} (${b.members.join(" ")})`)));
+  blocs.forEach((b) => blocSelect.append(el("option", {value: b.bloc},
+    `${b.bloc} (${b.members.join(" ")})${b.as_of ? ` as of ${b.as_of}` : ""}`)));
   const box = document.getElementById("against-countries");
   countries.slice(0, 24).forEach((c) => box.append(el("label", {},
     el("input", {type: "checkbox", value: c.iso3, name: "against_country", "data-country": c.iso3}), ` ${c.iso3}`,
