@@ -1,0 +1,1 @@
+"""Innovation inputs, published series and targets, and trajectories against targets."""
