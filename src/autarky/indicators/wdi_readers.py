@@ -28,7 +28,6 @@ import json
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -146,9 +145,9 @@ def _read_folder(folder: Path, src: WdiSource) -> None:
     if not src.vintages:
         note = folder / "SOURCE.md"
         if note.exists():
-            m = re.search(r"Last Updated Date\W+(\d{4}-\d{2}-\d{2})", note.read_text(encoding="utf-8"))
-            if m:
-                src.vintages.append(m.group(1))
+            found = re.search(r"Last Updated Date\W+(\d{4}-\d{2}-\d{2})", note.read_text(encoding="utf-8"))
+            if found:
+                src.vintages.append(found.group(1))
 
 
 def _read_file(path: Path, src: WdiSource, layout: str | None = None) -> None:
