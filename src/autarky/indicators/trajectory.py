@@ -241,7 +241,7 @@ def fit_trajectory(years: Sequence[int], values: Sequence[float], *, target: Tar
         verdict, text = Verdict.TOO_FEW_POINTS, (
             f"too few points: {len(pts)} observation(s), a trend with an interval needs {MIN_POINTS}")
         if target is not None and observed_at_target is not None:
-            verdict, text = _judge_observed(target, observed_at_target, unit)
+            verdict, text = _judge_observed(target, observed_at_target, unit or target.unit)
         return Trajectory(verdict=verdict, explanation=text, **base)
 
     t = np.array([p[0] for p in pts], dtype=float)
@@ -282,10 +282,11 @@ def fit_trajectory(years: Sequence[int], values: Sequence[float], *, target: Tar
                          sources=merge_sources(target.sources, all_sources),
                          note=f"target minus projection for {proj_year}; {assumption}")
     reach = _reach_year(grid, mean, low, high, target, horizon, last or first, all_sources, assumption)
+    shown = unit or target.unit
     if observed_at_target is not None:
-        verdict, text = _judge_observed(target, observed_at_target, unit)
+        verdict, text = _judge_observed(target, observed_at_target, shown)
     else:
-        verdict, text = _judge(target, p_mean, p_low, p_high, proj_year, unit, level)
+        verdict, text = _judge(target, p_mean, p_low, p_high, proj_year, shown, level)
     return Trajectory(verdict=verdict, explanation=text, slope=slope, projection=projection, gap=gap,
                       reach_year=reach, band=band, **base)
 
