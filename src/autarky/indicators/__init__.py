@@ -11,7 +11,7 @@
 """
 
 from autarky.indicators.aggregate import BlocValue, aggregate, cagr, ols_slope, rank_of
-from autarky.indicators.catalogue import CATALOGUE, IndicatorSpec, spec_for
+from autarky.indicators.catalogue import IndicatorSpec, spec_for
 from autarky.indicators.innovation import (
     EconomyValue,
     IndicatorRow,
@@ -34,7 +34,6 @@ from autarky.indicators.trajectory import (
 from autarky.indicators.wdi import load_wdi
 
 __all__ = [
-    "CATALOGUE",
     "BandPoint",
     "BlocValue",
     "EconomyValue",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,14 @@ from autarky.figures import Coverage, Figure, SourceRef
 from autarky.geo.resolve import Resolved
 from autarky.indicators.aggregate import BlocValue, aggregate, cagr, ols_slope, rank_of
 from autarky.indicators.catalogue import CATALOGUE, GDP, IndicatorSpec, spec_for
-from autarky.indicators.store_io import IndicatorData, Value, indicator_data, merge_refs
+from autarky.indicators.store_io import (
+    IndicatorData,
+    Value,
+    indicator_data,
+    indicator_names,
+    merge_refs,
+    year_pool,
+)
 from autarky.indicators.trajectory import per_year
 from autarky.store import Store
 
@@ -123,22 +130,31 @@ def innovation(store: Store, economy: str, peers: str | Sequence[str] | None = N
         raise UsageError("min_coverage must lie between 0 and 1")
     subject = store.resolve(economy)
     peer_list = [store.resolve(p) for p in split_peers(peers)]
-    data = indicator_data(store)
-    if not data.series:
+    names = indicator_names(store)
+    if not names:
         raise UsageError("no indicator values in the store: run `autarky init` (bundled WDI extract) or "
                          "`autarky import wdi PATH`")
-    codes = [s.code for s in CATALOGUE if s.code in data.series]
-    codes += sorted(c for c in data.series if c not in codes)
+    codes = [s.code for s in CATALOGUE if s.code in names]
+    codes += sorted(c for c in names if c not in codes)
     if indicators is not None:
         wanted = {c.upper() for c in indicators}
         codes = [c for c in codes if c.upper() in wanted]
         if not codes:
             raise UsageError(f"none of {', '.join(indicators)} is in the store")
+    members = set(subject.members).union(*(p.members for p in peer_list))
+    data = indicator_data(store, economies=members)
+    pools: dict[tuple[str, int], dict[str, float]] = {}
+
+    def pool(code: str, year: int) -> dict[str, float]:
+        if (code, year) not in pools:
+            pools[(code, year)] = year_pool(store, code, year)
+        return pools[(code, year)]
+
     rows = []
     for code in codes:
-        spec = spec_for(code, data.names.get(code))
-        calc = _Calc(data, spec, trend_years, min_coverage)
-        rows.append(IndicatorRow(code, spec.label, data.names.get(code, spec.label), spec.unit, spec.aggregation,
+        spec = spec_for(code, names.get(code))
+        calc = _Calc(data, spec, trend_years, min_coverage, pool)
+        rows.append(IndicatorRow(code, spec.label, names.get(code, spec.label), spec.unit, spec.aggregation,
                                  calc.of(subject), tuple(calc.of(p) for p in peer_list)))
     return InnovationResult(subject.label, tuple(p.label for p in peer_list), tuple(rows), trend_years,
                             min_coverage)
@@ -156,13 +172,15 @@ def indicator_series(store: Store, economy: str | Resolved, code: str, *,
         codes.add(spec.weight)
     if len(who.members) > 1:
         codes.add(GDP)
-    data = data or indicator_data(store, codes)
+    data = data or indicator_data(store, codes, who.members)
     return _Calc(data, spec_for(code, data.names.get(code)), DEFAULT_TREND_YEARS, min_coverage).series(who)
 
 
 class _Calc:
-    def __init__(self, data: IndicatorData, spec: IndicatorSpec, trend_years: int, min_coverage: float) -> None:
+    def __init__(self, data: IndicatorData, spec: IndicatorSpec, trend_years: int, min_coverage: float,
+                 pool: Callable[[str, int], dict[str, float]] | None = None) -> None:
         self.data, self.spec, self.trend_years, self.min_coverage = data, spec, trend_years, min_coverage
+        self.pool = pool
 
     def of(self, who: Resolved) -> EconomyValue:
         members = tuple(sorted(who.members))
@@ -192,10 +210,11 @@ class _Calc:
         value = Figure.reported(last.value, unit=unit, sources=(last.ref,))
         trend, growth = self._trend([(v.year, v.value) for v in vals[-self.trend_years:]],
                                     [v.ref for v in vals[-self.trend_years:]])
-        pool = self.data.year_values(code, last.year)
+        pool = self.pool(code, last.year) if self.pool is not None else {
+            e: v.value for e, v in self.data.year_values(code, last.year).items()}
         rank = None
         if econ in pool:
-            r, n = rank_of(last.value, [v.value for v in pool.values()])
+            r, n = rank_of(last.value, list(pool.values()))
             ref = SourceRef(dataset=last.ref.dataset, dataset_id=last.ref.dataset_id, vintage=last.ref.vintage,
                             licence=last.ref.licence, url=last.ref.url,
                             locator=f"{code}, all {n} economies reporting {last.year}", year=last.year)

@@ -14,19 +14,26 @@ from typing import Any
 from autarky.figures import SourceRef
 from autarky.store import Store
 
-__all__ = ["IndicatorData", "SeriesPoint", "Value", "indicator_data", "known_indicators", "known_series", "merge_refs",
-           "series_points"]
+__all__ = ["IndicatorData", "SeriesPoint", "Value", "indicator_data", "indicator_names", "known_indicators",
+           "known_series", "merge_refs", "series_points", "year_pool"]
 
 WB_INDICATOR_URL = "https://data.worldbank.org/indicator/{code}"
 
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """One indicator value with where it came from."""
+    """One indicator value with where it came from (the reference is built when asked for)."""
 
     year: int
     value: float
-    ref: SourceRef
+    origin: tuple[Any, ...]  # code, economy, dataset name, dataset_id, vintage, licence, file, line
+
+    @property
+    def ref(self) -> SourceRef:
+        code, econ, name, dataset_id, vintage, licence, file, line = self.origin
+        return SourceRef(dataset=name, dataset_id=int(dataset_id), vintage=vintage, licence=licence, file=file,
+                         lines=(int(line),) if line is not None else (), url=WB_INDICATOR_URL.format(code=code),
+                         locator=f"{code}, {econ}, {self.year}", year=self.year)
 
 
 @dataclass
@@ -63,39 +70,60 @@ class IndicatorData:
         return out
 
 
-def indicator_data(store: Store, codes: Iterable[str] | None = None) -> IndicatorData:
-    """Current values (newest vintage per indicator, economy and year) of ``codes`` (default: all)."""
-    wanted = sorted(set(codes)) if codes is not None else None
-    where = ""
+_CURRENT = (
+    "SELECT v.indicator_code, v.indicator_name, v.economy, v.is_aggregate, v.year, v.value, v.source_file,"
+    " v.source_line, d.dataset_id, d.name, d.vintage, d.licence FROM indicator_values v"
+    " JOIN datasets d USING (dataset_id) {where}"
+    " QUALIFY row_number() OVER (PARTITION BY v.indicator_code, v.economy, v.year"
+    "   ORDER BY d.vintage DESC, d.dataset_id DESC) = 1"
+)
+
+
+def indicator_data(store: Store, codes: Iterable[str] | None = None,
+                   economies: Iterable[str] | None = None) -> IndicatorData:
+    """Current values (newest vintage per indicator, economy and year) of ``codes`` for ``economies``
+    (default: all of either)."""
+    clauses: list[str] = []
     params: list[Any] = []
-    if wanted is not None:
-        if not wanted:
+    for column, wanted in (("v.indicator_code", codes), ("v.economy", economies)):
+        if wanted is None:
+            continue
+        items = sorted(set(wanted))
+        if not items:
             return IndicatorData()
-        where = "WHERE v.indicator_code IN (" + ", ".join("?" for _ in wanted) + ")"
-        params = list(wanted)
-    rows = store.query(
-        "SELECT v.indicator_code, v.indicator_name, v.economy, v.is_aggregate, v.year, v.value, v.source_file,"
-        " v.source_line, d.dataset_id, d.name, d.vintage, d.licence FROM indicator_values v"
-        f" JOIN datasets d USING (dataset_id) {where}"
-        " QUALIFY row_number() OVER (PARTITION BY v.indicator_code, v.economy, v.year"
-        "   ORDER BY d.vintage DESC, d.dataset_id DESC) = 1"
-        " ORDER BY v.indicator_code, v.economy, v.year", params,
-    ).to_pylist()
+        clauses.append(f"{column} IN (" + ", ".join("?" for _ in items) + ")")
+        params.extend(items)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    cols = store.query(_CURRENT.format(where=where) + " ORDER BY v.indicator_code, v.economy, v.year",
+                       params).to_pydict()
     data = IndicatorData()
     series: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
-        code, econ, year = r["indicator_code"], r["economy"], int(r["year"])
-        if r["indicator_name"]:
-            data.names.setdefault(code, r["indicator_name"])
-        if r["is_aggregate"]:
+    for code, name, econ, agg, year, value, file, line, dataset_id, ds_name, vintage, licence in zip(
+            cols["indicator_code"], cols["indicator_name"], cols["economy"], cols["is_aggregate"], cols["year"],
+            cols["value"], cols["source_file"], cols["source_line"], cols["dataset_id"], cols["name"],
+            cols["vintage"], cols["licence"], strict=True):
+        if name and code not in data.names:
+            data.names[code] = name
+        if agg:
             data.aggregates.add(econ)
-        ref = SourceRef(dataset=r["name"], dataset_id=int(r["dataset_id"]), vintage=r["vintage"],
-                        licence=r["licence"], file=r["source_file"],
-                        lines=(int(r["source_line"]),) if r["source_line"] is not None else (),
-                        url=WB_INDICATOR_URL.format(code=code), locator=f"{code}, {econ}, {year}", year=year)
-        series[code][econ].append(Value(year, float(r["value"]), ref))
+        series[code][econ].append(Value(int(year), float(value),
+                                        (code, econ, ds_name, dataset_id, vintage, licence, file, line)))
     data.series = {c: dict(e) for c, e in series.items()}
     return data
+
+
+def year_pool(store: Store, code: str, year: int) -> dict[str, float]:
+    """economy -> current value of ``code`` in ``year`` for every economy (WDI aggregates excluded)."""
+    cols = store.query(_CURRENT.format(where="WHERE v.indicator_code = ? AND v.year = ? AND NOT v.is_aggregate"),
+                       [code, year]).to_pydict()
+    return dict(zip(cols["economy"], (float(v) for v in cols["value"]), strict=True))
+
+
+def indicator_names(store: Store) -> dict[str, str]:
+    """Every indicator code in the store with its name."""
+    return {str(r["indicator_code"]): str(r["name"] or r["indicator_code"]) for r in store.query(
+        "SELECT indicator_code, any_value(indicator_name) AS name FROM indicator_values GROUP BY 1 ORDER BY 1"
+    ).to_pylist()}
 
 
 def merge_refs(refs: Iterable[SourceRef], locator: str | None = None) -> tuple[SourceRef, ...]:
