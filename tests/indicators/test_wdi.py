@@ -197,3 +197,17 @@ def test_the_bundled_folder_keeps_its_licence_and_source(tidy: Tidy) -> None:
 
     digest = hashlib.sha256((folder / "indicators.csv").read_bytes()).hexdigest()
     assert digest in (folder / "SHA256SUMS").read_text(encoding="utf-8")
+
+
+def test_refreshing_indicators_one_at_a_time_keeps_each(store: Store, fixtures: Path, tmp_path: Path) -> None:
+    rd = tmp_path / "rd"
+    rd.mkdir()
+    for p in (fixtures / "api").glob("GB.XPD.RSDV.GD.ZS_*.json"):
+        shutil.copy(p, rd)
+    first = load_wdi(store, rd)
+    second = load_wdi(store, fixtures / "api" / "IP.PAT.RESD_WLD;EUU;CHN_page1.json")
+    assert (first.name, second.name) == ("wdi:GB.XPD.RSDV.GD.ZS", "wdi:IP.PAT.RESD")
+    assert first.vintage == second.vintage == "2021-09-15" and second.status == "loaded"
+    counts = {r["indicator_code"]: r["n"] for r in store.query(
+        "SELECT indicator_code, count(*) AS n FROM indicator_values GROUP BY 1").to_pylist()}
+    assert counts == {"GB.XPD.RSDV.GD.ZS": first.rows_loaded, "IP.PAT.RESD": 15}

@@ -195,9 +195,9 @@ class _Calc:
         if len(members) == 1:
             return [(v.year, v.value, (v.ref,)) for v in self.data.values(self.spec.code, members[0])]
         out = []
-        for year, (bv, share, refs) in sorted(self._bloc_years(members).items()):
+        for year, (bv, share, used) in sorted(self._bloc_years(members).items()):
             if bv.value is not None and share >= self.min_coverage:
-                out.append((year, bv.value, merge_refs(refs, locator=f"{self.spec.code}, {year}")))
+                out.append((year, bv.value, merge_refs((v.ref for v in used), locator=f"{self.spec.code}, {year}")))
         return out
 
     # -- one economy --------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ class _Calc:
                                 None, None, None)
         good = [y for y in computable if results[y][1] >= self.min_coverage]
         year = good[-1] if good else max(computable, key=lambda y: (results[y][1], y))
-        bv, share, refs = results[year]
+        bv, share, used = results[year]
         assert bv.value is not None
         missing = [m for m in members if m not in bv.covered]
         gdp_known = any(self.data.at(GDP, m, year) is not None for m in members)
@@ -267,20 +267,21 @@ class _Calc:
         rule = {"sum": "sum over members", "gdp_weighted": "GDP-weighted mean over members (current US$)",
                 "population_weighted": "population-weighted mean over members",
                 "ratio_of_sums": "ratio of the members' sums"}[spec.aggregation]
-        value = Figure.derived(bv.value, unit=spec.unit, sources=merge_refs(refs, locator=f"{spec.code}, {year}"),
-                               coverage=coverage, note="; ".join(p for p in (rule, spec.note) if p))
+        sources = merge_refs((v.ref for v in used), locator=f"{spec.code}, {year}")
+        value = Figure.derived(bv.value, unit=spec.unit, sources=sources, coverage=coverage,
+                               note="; ".join(p for p in (rule, spec.note) if p))
         series = [(y, results[y][0].value, results[y][2]) for y in computable if results[y][1] >= self.min_coverage]
         window = [(y, v) for y, v, _ in series if v is not None][-self.trend_years:]
-        trend, growth = self._trend(window, [r for y, _, rs in series if y >= (window[0][0] if window else 0)
-                                             for r in rs])
+        trend, growth = self._trend(window, [v.ref for y, _, vs in series if y >= (window[0][0] if window else 0)
+                                             for v in vs])
         if trend is not None:
             trend = trend.with_(note=f"{trend.note}; bloc values from the members with data each year")
         return EconomyValue(label, members, year, value, trend, growth, None)
 
-    def _bloc_years(self, members: tuple[str, ...]) -> dict[int, tuple[BlocValue, float, list[SourceRef]]]:
-        """year -> (bloc value, share of the members' GDP covered, source rows) for every year with data."""
+    def _bloc_years(self, members: tuple[str, ...]) -> dict[int, tuple[BlocValue, float, list[Value]]]:
+        """year -> (bloc value, share of the members' GDP covered, values used) for every year with data."""
         spec = self.spec
-        results: dict[int, tuple[BlocValue, float, list[SourceRef]]] = {}
+        results: dict[int, tuple[BlocValue, float, list[Value]]] = {}
         for year in sorted({v.year for m in members for v in self.data.values(spec.code, m)}):
             values = {m: v for m in members if (v := self.data.at(spec.code, m, year)) is not None}
             weights: dict[str, Value] | None = None
@@ -288,9 +289,9 @@ class _Calc:
                 weights = self.data.year_values(spec.weight, year, members)
             bv = aggregate(spec, {m: v.value for m, v in values.items()},
                            None if weights is None else {m: w.value for m, w in weights.items()}, members)
-            refs = [values[m].ref for m in bv.covered] + [weights[m].ref for m in bv.covered
-                                                         if weights is not None and m in weights]
-            results[year] = (bv, self._share(bv.covered, members, year), refs)
+            used = [values[m] for m in bv.covered] + [weights[m] for m in bv.covered
+                                                      if weights is not None and m in weights]
+            results[year] = (bv, self._share(bv.covered, members, year), used)
         return results
 
     def _share(self, covered: Sequence[str], members: Sequence[str], year: int) -> float:

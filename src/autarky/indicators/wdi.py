@@ -12,10 +12,11 @@ one transaction.  A value is quarantined, with file, line, field and reason, whe
 * it repeats an indicator, economy and year already read in the same import.
 
 Aggregates are flagged from the file where it says (tidy ``is_aggregate``; the bulk zip's country metadata,
-blank ``Region``), else from the bundled WDI code list.  The dataset is named ``wdi`` and its vintage is
-the release date the files state ("Last Updated Date" in a bulk CSV, ``lastupdated`` in API JSON, the
-newest if several), so a refresh from the API is kept beside the bundled release and queries read, for
-each indicator, economy and year, the value of the newest vintage.
+blank ``Region``), else from the bundled WDI code list.  The dataset is named ``wdi`` (``wdi:<codes>`` for
+a load of one to three indicators, see :func:`default_name`) and its vintage is the release date the files
+state ("Last Updated Date" in a bulk CSV, ``lastupdated`` in API JSON, the newest if several), so a refresh
+from the API is kept beside the bundled release and queries read, for each indicator, economy and year,
+the value of the newest vintage.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from autarky.store import DatasetMeta, Importer, ImportResult, Store, hash_paths
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FIRST_YEAR", "WDI_ATTRIBUTION", "load_wdi", "wdi_codes"]
+__all__ = ["FIRST_YEAR", "WDI_ATTRIBUTION", "default_name", "load_wdi", "wdi_codes"]
 
 FIRST_YEAR = 1960
 WDI_ATTRIBUTION = (
@@ -49,6 +50,15 @@ WDI_ATTRIBUTION = (
     "Institute for Statistics, WIPO, NSF Science and Engineering Indicators, UN Comtrade (WITS), IMF BoP, "
     "World Bank and OECD national accounts"
 )
+
+
+def default_name(codes: list[str]) -> str:
+    """``wdi:<code>[+<code>…]`` for a load of one to three indicators, else ``wdi``.
+
+    Loads of the same name and vintage replace each other; naming small loads after their indicators lets a
+    user (or the fetcher) refresh indicators one at a time from the API without one refresh replacing another.
+    """
+    return "wdi:" + "+".join(codes) if 1 <= len(codes) <= 3 else "wdi"
 
 
 @cache
@@ -74,8 +84,9 @@ def load_wdi(store: Store, path: Path, *, progress: Progress | None = None, name
     src = read_wdi(path)
     stated = max(src.vintages) if src.vintages else None
     digest = hashlib.sha256((hash_paths(src.files) + json.dumps({"name": name, "vintage": vintage})).encode())
+    codes = sorted({v.indicator_code for v in src.values if v.indicator_code})
     meta = DatasetMeta(
-        name=name or "wdi",
+        name=name or default_name(codes),
         kind="wdi",
         vintage=vintage or stated or "current",
         content_hash=digest.hexdigest(),
