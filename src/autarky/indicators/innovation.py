@@ -35,7 +35,7 @@ from autarky.indicators.store_io import (
     indicator_data,
     indicator_names,
     merge_refs,
-    year_pool,
+    year_pools,
 )
 from autarky.indicators.trajectory import per_year
 from autarky.store import Store
@@ -143,12 +143,12 @@ def innovation(store: Store, economy: str, peers: str | Sequence[str] | None = N
             raise UsageError(f"none of {', '.join(indicators)} is in the store")
     members = set(subject.members).union(*(p.members for p in peer_list))
     data = indicator_data(store, economies=members)
-    pools: dict[tuple[str, int], dict[str, float]] = {}
+    singles = [next(iter(w.members)) for w in (subject, *peer_list) if len(w.members) == 1]
+    pools = year_pools(store, {(code, vals[-1].year) for code in codes for e in singles
+                               if (vals := data.values(code, e))})
 
     def pool(code: str, year: int) -> dict[str, float]:
-        if (code, year) not in pools:
-            pools[(code, year)] = year_pool(store, code, year)
-        return pools[(code, year)]
+        return pools.get((code, year), {})
 
     rows = []
     for code in codes:

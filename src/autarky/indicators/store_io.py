@@ -15,7 +15,7 @@ from autarky.figures import SourceRef
 from autarky.store import Store
 
 __all__ = ["IndicatorData", "SeriesPoint", "Value", "indicator_data", "indicator_names", "known_indicators",
-           "known_series", "merge_refs", "series_points", "year_pool"]
+           "known_series", "merge_refs", "series_points", "year_pools"]
 
 WB_INDICATOR_URL = "https://data.worldbank.org/indicator/{code}"
 
@@ -112,11 +112,20 @@ def indicator_data(store: Store, codes: Iterable[str] | None = None,
     return data
 
 
-def year_pool(store: Store, code: str, year: int) -> dict[str, float]:
-    """economy -> current value of ``code`` in ``year`` for every economy (WDI aggregates excluded)."""
-    cols = store.query(_CURRENT.format(where="WHERE v.indicator_code = ? AND v.year = ? AND NOT v.is_aggregate"),
-                       [code, year]).to_pydict()
-    return dict(zip(cols["economy"], (float(v) for v in cols["value"]), strict=True))
+def year_pools(store: Store, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, float]]:
+    """(indicator, year) -> {economy: current value} for every economy (WDI aggregates excluded), for the
+    ``pairs`` asked: what ranks are computed over, read in one query."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return {}
+    where = "WHERE NOT v.is_aggregate AND (v.indicator_code, v.year) IN (" + ", ".join(
+        "(?, ?)" for _ in wanted) + ")"
+    cols = store.query(_CURRENT.format(where=where), [x for pair in wanted for x in pair]).to_pydict()
+    pools: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    for code, year, econ, value in zip(cols["indicator_code"], cols["year"], cols["economy"], cols["value"],
+                                       strict=True):
+        pools[(code, year)][econ] = value
+    return dict(pools)
 
 
 def indicator_names(store: Store) -> dict[str, str]:

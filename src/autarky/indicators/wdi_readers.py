@@ -288,9 +288,10 @@ def _read_api(text: str, name: str, src: WdiSource) -> None:
             raise FormatError(f"the page header has no {key!r}", path=name, field=key)
     if head.get("lastupdated"):
         stamp = str(head["lastupdated"])
-        if not _DATE.fullmatch(stamp):
-            raise FormatError(f"lastupdated {stamp!r} is not a YYYY-MM-DD date", path=name, field="lastupdated")
-        src.vintages.append(stamp)
+        if _DATE.fullmatch(stamp):
+            src.vintages.append(stamp)
+        else:
+            src.warnings.append((name, f"lastupdated {stamp!r} is not a YYYY-MM-DD date; not used as the vintage"))
     records = doc[1]
     if records is None:  # the API answers an empty result with null
         records = []
