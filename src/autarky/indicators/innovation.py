@@ -11,8 +11,8 @@ the same for each peer.
 A bloc (EU27, US_ALLIES, any list) is aggregated by the indicator's rule (sums for counts and money,
 GDP-weighted means for ratios to GDP, population-weighted for per-million ratios — or a sentence saying
 population is missing —, ratio of sums for shares), from the members that have data in a year.  Its year
-is the latest in which the members with data hold at least ``min_coverage`` of the members' GDP (of the
-members' count when GDP is unknown that year); the figure's :class:`~autarky.figures.Coverage` names the
+is the latest in which the members with data hold at least ``min_coverage`` (default 80%) of the members'
+GDP (of the members' count when GDP is unknown that year); the figure's :class:`~autarky.figures.Coverage` names the
 members covered, those missing and the GDP share.  A bloc has no rank.
 """
 
@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_MIN_COVERAGE", "DEFAULT_TREND_YEARS", "EconomyValue", "Indic
            "indicator_series", "innovation", "split_peers"]
 
 DEFAULT_TREND_YEARS = 10
-DEFAULT_MIN_COVERAGE = 0.5
+DEFAULT_MIN_COVERAGE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +255,12 @@ class _Calc:
         bv, share, used = results[year]
         assert bv.value is not None
         missing = [m for m in members if m not in bv.covered]
-        gdp_known = any(self.data.at(GDP, m, year) is not None for m in members)
-        share_text = (f"{share:.0%} of the members' GDP" if gdp_known else f"{share:.0%} of the members (GDP unknown)")
+        no_gdp = [m for m in members if self.data.at(GDP, m, year) is None]
+        if len(no_gdp) == len(members):
+            share_text = f"{share:.0%} of the members (GDP unknown)"
+        else:
+            share_text = f"{share:.0%} of the members' GDP" + (
+                f" (no GDP figure for {', '.join(no_gdp)})" if no_gdp else "")
         coverage = Coverage(
             complete=not missing,
             note=f"{len(bv.covered)} of {len(members)} members with data in {year}; {share_text}",
