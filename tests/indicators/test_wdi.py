@@ -211,3 +211,16 @@ def test_refreshing_indicators_one_at_a_time_keeps_each(store: Store, fixtures: 
     counts = {r["indicator_code"]: r["n"] for r in store.query(
         "SELECT indicator_code, count(*) AS n FROM indicator_values GROUP BY 1").to_pylist()}
     assert counts == {"GB.XPD.RSDV.GD.ZS": first.rows_loaded, "IP.PAT.RESD": 15}
+
+
+def test_a_fetch_folder_may_hold_other_files(store: Store, fixtures: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "fetched"
+    folder.mkdir()
+    page = json.loads((fixtures / "api" / "IP.PAT.RESD_WLD;EUU;CHN_page1.json").read_text())
+    page[0]["lastupdated"] = "1783987200"  # not a date: kept out of the vintage, with a warning
+    (folder / "page1.json").write_text(json.dumps(page))
+    (folder / "manifest.json").write_text(json.dumps({"url": "https://api.worldbank.org/v2/...", "sha256": "x"}))
+    (folder / "page2.json.partial").write_text("[{")
+    result = load_wdi(store, folder)
+    assert result.rows_loaded == 15 and result.vintage == "current"
+    assert any("not a YYYY-MM-DD date" in w for w in result.warnings)
