@@ -35,6 +35,9 @@ BUNDLED: tuple[BundledDataset, ...] = (
     BundledDataset("io", "mrio-test", "LGPL-3.0", {"layout": "pymrio"}),
     BundledDataset("io", "oecd-iot-chn", "CC BY 4.0", {"layout": "oecd"}),
     BundledDataset("ledger", "ledger", "MIT (autarky); facts cited per row"),
+    BundledDataset("wdi", "wdi-science-technology", "CC BY 4.0"),
+    BundledDataset("series", "series", "MIT (autarky); facts cited per row",
+                   {"name": "autarky-series", "licence": "MIT (autarky); facts cited per row"}),
 )
 
 

@@ -45,6 +45,8 @@ LOADERS: dict[str, LoaderSpec] = {
     "comtrade": LoaderSpec("autarky.trade.comtrade:load_comtrade", "UN Comtrade bulk or API CSV"),
     "io": LoaderSpec("autarky.io.store:load_io_table", "input-output table (--layout pymrio|icio|national|oecd)"),
     "ledger": LoaderSpec("autarky.money.ledger:load_ledger", "investment ledger: CSV, XLSX or JSON"),
+    "series": LoaderSpec("autarky.indicators.series:load_series", "published series and targets: CSV, XLSX or JSON"),
+    "wdi": LoaderSpec("autarky.indicators.wdi:load_wdi", "World Bank WDI: tidy CSV, bulk CSV/zip or API JSON pages"),
 }
 
 

@@ -161,3 +161,78 @@ def money_sections(store: Store, req: AssessRequest, label: str, members: frozen
     sections.append(Section("money-alignment", f"Alignment: deal value on {label}'s chokepoints versus what "
                             "it supplies itself", answer=al))
     return sections, []
+
+
+#: Peers the innovation section compares an economy with (the economy itself is left out).
+INNOVATION_PEERS = ("USA", "JPN", "KOR", "DEU", "EU27", "CHN")
+
+
+@builder("innovation")
+def innovation_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from autarky.queries import ask
+    from autarky.queries import innovation as qi
+
+    peers = ",".join(p for p in INNOVATION_PEERS if p != label)
+    ans = ask(store, "innovation", qi.InnovationRequest(economy=req.economy, peers=peers))
+    assert isinstance(ans, qi.InnovationResult)
+    if not ans.table.rows:
+        return [], [Missing("innovation indicators", "no World Bank WDI indicators are loaded",
+                            "autarky fetch wdi --indicators GB.XPD.RSDV.GD.ZS,SP.POP.SCIE.RD.P6 --economies "
+                            + label)]
+    return [Section("innovation", f"{label}: innovation inputs beside its peers (World Bank WDI)", answer=ans)], []
+
+
+def _trajectory_chart(name: str, t: Any) -> Chart:
+    """Observed points, the trend's prediction band, and the target as a marker."""
+    layers: list[dict[str, Any]] = []
+    band = [{"year": r["year"], "low": r["interval"].low, "high": r["interval"].high, "trend": r["fitted"].point}
+            for r in t.band.rows] if t.band is not None else []
+    observed = _points(t.observed, "year", "value") if t.observed is not None else []
+    y_title = f"{t.name or t.series} ({t.unit or ''})"
+    if band:
+        layers.append({"data": {"values": band}, "mark": {"type": "area", "opacity": 0.25, "color": "#7f8c8d"},
+                       "encoding": {"x": {"field": "year", "type": "quantitative", "axis": {"format": "d"}},
+                                    "y": {"field": "low", "type": "quantitative", "title": y_title},
+                                    "y2": {"field": "high"}}})
+        layers.append({"data": {"values": band}, "mark": {"type": "line", "strokeDash": [4, 3], "color": "#7f8c8d"},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "y": {"field": "trend", "type": "quantitative"}}})
+    if observed:
+        layers.append({"data": {"values": observed}, "mark": {"type": "line", "point": True, "tooltip": True},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "y": {"field": "value", "type": "quantitative"}}})
+    if t.target is not None and t.target.point is not None:
+        layers.append({"data": {"values": [{"year": t.target_year, "target": t.target.point}]},
+                       "mark": {"type": "point", "shape": "diamond", "size": 120, "color": "#c0392b", "filled": True,
+                                "tooltip": True},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "y": {"field": "target", "type": "quantitative"}}})
+    return Chart(f"trajectory-{name}", f"{t.name or t.series}: observed, trend band and target",
+                 {"$schema": VEGA, "width": "container", "height": 220, "layer": layers,
+                  "title": f"{t.name or t.series}: observed, trend band and target"})
+
+
+@builder("targets")
+def target_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from autarky.queries import ask
+    from autarky.queries import innovation as qi
+
+    if len(members) != 1:
+        return [], []
+    economy = next(iter(members))
+    rows = store.query("SELECT DISTINCT series_id FROM series_points WHERE economy = ? AND kind = 'target' "
+                       "ORDER BY 1", [economy]).to_pylist()
+    sections = []
+    for r in rows:
+        try:
+            t = ask(store, "trajectory", qi.TrajectoryRequest(economy=economy, series=str(r["series_id"])))
+        except AutarkyError:
+            continue
+        assert isinstance(t, qi.TrajectoryResult)
+        sec = Section(f"target-{r['series_id']}", f"{label}: {t.name or t.series} against its target", answer=t,
+                      notes=[t.explanation])
+        sec.charts.append(_trajectory_chart(str(r["series_id"]), t))
+        sections.append(sec)
+    return sections, []

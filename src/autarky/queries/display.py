@@ -25,7 +25,7 @@ __all__ = ["LEGEND", "cell", "fill", "fmt_for_unit", "markers_in", "number"]
 
 DASH = "—"
 LEGEND = {
-    "*": "assumed: rests on an assumption you supplied",
+    "*": "assumed: rests on a stated assumption (yours, or a trend assumed to continue)",
     "†": "partial data: see the coverage note",
     "–": "an interval: only bounds are known (no source gives the exact figure)",
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from autarky.queries import assess as a
 from autarky.queries import complexity as cx
 from autarky.queries import datasets as d
+from autarky.queries import innovation as inn
 from autarky.queries import io
 from autarky.queries import money as m
 from autarky.queries import trade as t
@@ -63,6 +64,12 @@ QUESTIONS: tuple[Question, ...] = (
     _q("complexity", "complexity", "/api/complexity", cx.ComplexityRequest, "autarky.queries.complexity:complexity",
        "Economic complexity of the stored exports: top economies by ECI (the same numbers as ecomplexity)",
        example={"year": 2020}),
+    _q("innovation", "innovation", "/api/innovation", inn.InnovationRequest, "autarky.queries.innovation:innovation",
+       "Innovation inputs (World Bank WDI): latest value, trend and rank per indicator, peers side by side",
+       example={"economy": "CHN", "peers": "USA,EU27"}),
+    _q("trajectory", "trajectory", "/api/trajectory", inn.TrajectoryRequest, "autarky.queries.innovation:trajectory",
+       "A series fitted with a prediction interval, projected to its target year, with the gap and a verdict",
+       tabular=False, example={"economy": "CHN", "series": "ic-self-sufficiency"}),
     _q("io.tables", "io tables", "/api/io/tables", io.IOTablesRequest, "autarky.queries.io:tables",
        "Every stored input-output table with its dataset, vintage, year, shape and licence"),
     _q("io.multipliers", "io multipliers", "/api/io/multipliers", io.MultipliersRequest,

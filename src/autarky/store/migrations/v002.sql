@@ -22,3 +22,39 @@ CREATE TABLE IF NOT EXISTS "entity_statuses" (
   "source_line" INTEGER
 );
 
+CREATE TABLE IF NOT EXISTS "indicator_values" (
+  "dataset_id" BIGINT NOT NULL,
+  "indicator_code" VARCHAR NOT NULL,
+  "indicator_name" VARCHAR,
+  "economy" VARCHAR NOT NULL,
+  "economy_name" VARCHAR,
+  "is_aggregate" BOOLEAN NOT NULL,
+  "year" INTEGER NOT NULL,
+  "value" DOUBLE NOT NULL,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "indicator_values_idx0" ON "indicator_values" ("indicator_code", "economy", "year");
+
+CREATE TABLE IF NOT EXISTS "series_points" (
+  "dataset_id" BIGINT NOT NULL,
+  "series_id" VARCHAR NOT NULL,
+  "series_name" VARCHAR,
+  "economy" VARCHAR NOT NULL,
+  "year" INTEGER NOT NULL,
+  "value" DOUBLE NOT NULL,
+  "unit" VARCHAR,
+  "kind" VARCHAR NOT NULL,
+  "comparator" VARCHAR,
+  "definition" VARCHAR,
+  "source_document" VARCHAR NOT NULL,
+  "source_publisher" VARCHAR,
+  "source_date" VARCHAR,
+  "source_locator" VARCHAR,
+  "source_url" VARCHAR,
+  "notes" VARCHAR,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "series_points_idx0" ON "series_points" ("series_id", "economy", "year");
+
