@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fetchserver import Loopback, closed_port
 
-from autarky.errors import AuthError, FormatError, NetworkError, UnknownItemError
+from autarky.errors import AuthError, FormatError, NetworkError, UnknownItemError, UsageError
 from autarky.fetch import RetryPolicy, Transfer
 from autarky.fetch.http import _retry_after, read_sidecar, sidecar_path
 
@@ -225,3 +225,14 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
 
 def test_sidecar_sits_beside_the_file(tmp_path: Path) -> None:
     assert sidecar_path(tmp_path / "BACI_HS17_V202301.zip").name == "BACI_HS17_V202301.zip.autarky.json"
+
+
+def test_two_fetches_of_one_file_do_not_write_it_together(server: Loopback, tmp_path: Path) -> None:
+    import fcntl
+
+    server.add("/f.zip", BODY)
+    with (tmp_path / "f.zip.lock").open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with Transfer(retry=fast()) as t, pytest.raises(UsageError, match="another autarky fetch"):
+            t.download(server.url + "f.zip", tmp_path / "f.zip")
+    assert server.log == []

@@ -44,3 +44,13 @@ def test_public_names_are_sorted_and_importable() -> None:
     names = autarky.fetch.__all__
     assert list(names) == sorted(names) and len(set(names)) == len(names)
     assert all(hasattr(autarky.fetch, n) for n in names)
+
+
+def test_the_readme_gives_each_source_its_command_and_licence() -> None:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Get the real data", 1)[1].split("\n## ", 1)[0]
+    for s in SOURCES.values():
+        assert f"autarky fetch {s.name} " in section, s.name
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{s.name}` |"))
+        licence = s.licence.split(" (")[0].lower()
+        assert licence in row.lower(), (s.name, s.licence)

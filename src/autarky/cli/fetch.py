@@ -165,7 +165,7 @@ def wdi(
         config=_config(base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
 
 
-@fetch_app.command("icio")
+@fetch_app.command("oecd-icio")
 def icio(
     years: Annotated[str, typer.Option(help="Years, e.g. 2018-2020.")],
     edition: Annotated[str, typer.Option(help="ICIO edition: 2023 or 2021.")] = "2023",

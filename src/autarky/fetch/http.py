@@ -34,7 +34,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +43,7 @@ from typing import Any
 
 import httpx
 
-from autarky.errors import AuthError, FormatError, NetworkError, UnknownItemError
+from autarky.errors import AuthError, FormatError, NetworkError, UnknownItemError, UsageError
 from autarky.loaders import Progress
 
 log = logging.getLogger(__name__)
@@ -293,15 +294,18 @@ class Transfer:
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        desc = description or dest.name
+        with _exclusive(dest):
+            return self._download(url, dest, description or dest.name, refresh, revalidate, expected)
+
+    def _download(self, url: str, dest: Path, desc: str, refresh: bool, revalidate: bool,
+                  expected: tuple[str, str] | None) -> Download:
         cached = None if refresh else self._cached(dest, url)
         if cached is not None and not revalidate:
             return cached
         part = dest.with_name(dest.name + ".part")
-        state: dict[str, Any] = {}
 
         def attempt() -> Download:
-            return self._fetch_once(url, dest, part, desc, cached, state)
+            return self._fetch_once(url, dest, part, desc, cached)
 
         done: Download = self._run(url, attempt)
         if done.reused:
@@ -349,8 +353,7 @@ class Transfer:
         return Download(str(record.get("url") or _redact(url)), dest, size, actual, record.get("etag"),
                         record.get("last_modified"), fetched, reused=True)
 
-    def _fetch_once(self, url: str, dest: Path, part: Path, desc: str, cached: Download | None,
-                    state: dict[str, Any]) -> Download:
+    def _fetch_once(self, url: str, dest: Path, part: Path, desc: str, cached: Download | None) -> Download:
         headers = {"Accept-Encoding": "identity"}
         offset = 0
         pmeta = _read_part_meta(part)
@@ -403,7 +406,6 @@ class Transfer:
                     for block in iter(lambda: fh.read(1 << 20), b""):
                         hasher.update(block)
             done = offset
-            state["resumed_from"] = offset
             with part.open(mode) as fh:
                 try:
                     for chunk in response.iter_raw():  # as received: a dropped connection loses nothing read
@@ -421,6 +423,27 @@ class Transfer:
             return Download(_redact(url), part, done, hasher.hexdigest(), pm.get("etag", etag),
                             pm.get("last_modified", last_modified), datetime.now(UTC).replace(tzinfo=None),
                             False, offset)
+
+
+@contextmanager
+def _exclusive(dest: Path) -> Iterator[None]:
+    """One download of ``dest`` at a time: a second fetch of the same file stops with a clear error."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover  (not POSIX: no lock)
+        yield
+        return
+    lock = dest.with_name(dest.name + ".lock")
+    with lock.open("a") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise UsageError(f"{dest}: another autarky fetch is downloading this file; wait for it to finish"
+                             ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _part_meta(part: Path) -> Path:
