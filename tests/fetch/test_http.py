@@ -150,10 +150,13 @@ def test_a_retry_after_beyond_the_waiting_limit_gives_up_at_once(server: Loopbac
     assert sleeps == []
 
 
-def test_offline_is_one_clear_line(tmp_path: Path) -> None:
+def test_offline_is_one_clear_line_after_few_retries(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}/f.zip"
-    with Transfer(retry=fast(retries=1), sleep=lambda s: None) as t, pytest.raises(NetworkError) as err:
+    sleeps: list[float] = []
+    policy = RetryPolicy(retries=5, backoff=1, connect_retries=2)
+    with Transfer(retry=policy, sleep=sleeps.append) as t, pytest.raises(NetworkError) as err:
         t.download(url, tmp_path / "f.zip")
+    assert sleeps == [1.0, 2.0]  # an unreachable server gets 2 retries, not 5
     message = str(err.value)
     assert message.startswith("cannot reach 127.0.0.1: ")
     assert message.endswith("; check your connection or --base-url")
@@ -236,3 +239,20 @@ def test_two_fetches_of_one_file_do_not_write_it_together(server: Loopback, tmp_
         with Transfer(retry=fast()) as t, pytest.raises(UsageError, match="another autarky fetch"):
             t.download(server.url + "f.zip", tmp_path / "f.zip")
     assert server.log == []
+
+
+def test_a_part_that_was_already_complete_is_finished_without_downloading_again(server: Loopback,
+                                                                               tmp_path: Path) -> None:
+    server.add("/f.zip", BODY)
+    server.drop_after["/f.zip"] = len(BODY)  # every byte arrives, then the connection closes
+    with Transfer(retry=fast(retries=0)) as t:
+        t.download(server.url + "f.zip", tmp_path / "f.zip")
+    # as if killed between the last byte and the rename: the complete part is still a .part
+    (tmp_path / "f.zip").rename(tmp_path / "f.zip.part")
+    (tmp_path / "f.zip.part.json").write_text(json.dumps({"url": server.url + "f.zip",
+                                                          "etag": server.resources["/f.zip"].etag}))
+    with Transfer(retry=fast(retries=0)) as t:
+        d = t.download(server.url + "f.zip", tmp_path / "f.zip")
+    last = server.hits("/f.zip")[-1]
+    assert last.status == 416 and last.sent == 0
+    assert (tmp_path / "f.zip").read_bytes() == BODY and d.sha256 == hashlib.sha256(BODY).hexdigest()

@@ -69,13 +69,15 @@ class RetryPolicy:
 
     ``retries`` further attempts after the first; the n-th retry waits ``backoff · 2^(n-1)`` seconds,
     at most ``max_backoff``, or the server's ``Retry-After``; all waits of one request together stay
-    within ``max_wait`` seconds.
+    within ``max_wait`` seconds.  A server that cannot be reached at all (refused, no route, no DNS:
+    usually offline) gets at most ``connect_retries`` of them, so that being offline is said quickly.
     """
 
     retries: int = 5
     backoff: float = 1.0
     max_backoff: float = 60.0
     max_wait: float = 600.0
+    connect_retries: int = 2
 
     def delay(self, retry: int) -> float:
         """Seconds before retry number ``retry`` (1-based) when the server gives no Retry-After."""
@@ -198,7 +200,7 @@ class Transfer:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 30.0)),
             trust_env=True,
             follow_redirects=True,
-            headers={"User-Agent": f"autarky/{__version__} (+https://github.com/autarky)", **(headers or {})},
+            headers={"User-Agent": f"autarky/{__version__}", **(headers or {})},
             transport=transport,
         )
 
@@ -217,9 +219,12 @@ class Transfer:
         host = _host(url)
         waited = 0.0
         last: _Retry | None = None
+        tries = 0
         for n in range(self.retry.retries + 1):
             if n:
                 assert last is not None
+                if last.unreachable and n > self.retry.connect_retries:
+                    break
                 wait = last.retry_after if last.retry_after is not None else self.retry.delay(n)
                 if waited + wait > self.retry.max_wait:
                     raise NetworkError(f"{host}: {last.why}; giving up: waiting {wait:.0f}s more would pass "
@@ -227,6 +232,7 @@ class Transfer:
                 log.info("%s: %s; retry %d/%d in %.1fs", host, last.why, n, self.retry.retries, wait)
                 self.sleep(wait)
                 waited += wait
+            tries += 1
             try:
                 return attempt()
             except _Retry as exc:
@@ -240,7 +246,7 @@ class Transfer:
         assert last is not None
         if last.unreachable:
             raise NetworkError(f"cannot reach {host}: {last.why}; check your connection or --base-url")
-        raise NetworkError(f"{host}: {last.why} (tried {self.retry.retries + 1} times); try again later")
+        raise NetworkError(f"{host}: {last.why} (tried {tries} times); try again later")
 
     def _check(self, response: httpx.Response, url: str) -> None:
         status = response.status_code
@@ -376,6 +382,11 @@ class Transfer:
                 log.info("%s: not modified since it was cached", dest)
                 return cached
             if response.status_code == 416 and offset:
+                complete = (response.headers.get("Content-Range") or "").rpartition("/")[2].strip()
+                if complete.isdigit() and int(complete) == offset:  # killed after the last byte, before the rename
+                    pm = pmeta or {}
+                    return Download(_redact(url), part, offset, file_sha256(part), pm.get("etag"),
+                                    pm.get("last_modified"), datetime.now(UTC).replace(tzinfo=None), False, offset)
                 log.info("%s: the server has no bytes past %d any more: restarting", dest, offset)
                 part.unlink(missing_ok=True)
                 raise _Retry("the partial download no longer matches the server's file", 0.0)
