@@ -7,6 +7,7 @@ go to stderr; the store is opened only once the download is done (a failed downl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -73,18 +74,18 @@ def _list(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
 
 
-def _run(source: str, call: object, store: Path | None, no_import: bool, fmt: Format) -> None:
-    assert callable(call)
+def _run(source: str, call: Callable[[StoreArg, Callable[..., None]], FetchResult], store: Path | None,
+         no_import: bool, fmt: Format) -> None:
     target: StoreArg = None if no_import else (lambda: get_store(store))
     with progress_bar(f"fetching {source}") as progress:
-        result: FetchResult = call(target, progress)
+        result = call(target, progress)
     _print(result, fmt)
 
 
 def _config(base_url: str | None, cache_dir: Path | None, refresh: bool, retries: int, timeout: float,
-            max_wait: float, progress: object) -> FetchConfig:
+            max_wait: float, progress: Callable[..., None]) -> FetchConfig:
     return FetchConfig(base_url=base_url, cache_dir=cache_dir, refresh=refresh, timeout=timeout,
-                       retry=RetryPolicy(retries=retries, max_wait=max_wait), progress=progress)  # type: ignore[arg-type]
+                       retry=RetryPolicy(retries=retries, max_wait=max_wait), progress=progress)
 
 
 def _print(result: FetchResult, fmt: Format) -> None:
