@@ -21,7 +21,7 @@ from it as well, so ``except ValueError`` keeps working for callers who think in
     │   ├── SchemaVersionError            the file was written by a newer autarky
     │   └── ReadOnlyError (PermissionError)  a write through a read-only path (autarky sql) (403)
     ├── EngineError                       an engine (Spark, ...) is missing or cannot do this
-    ├── NetworkError (ConnectionError)    a publisher cannot be reached or keeps failing (autarky fetch) (502)
+    ├── NetworkError (ConnectionError)    a publisher cannot be reached or keeps failing (autarky fetch)
     └── AuthError (PermissionError)       missing or wrong API token (401)
 """
 
@@ -172,7 +172,6 @@ class NetworkError(AutarkyError, ConnectionError):
     The message is one line naming the host and what to check (the connection, ``--base-url``).
     """
 
-    status_code = 502
     code = "network_error"
 
 
