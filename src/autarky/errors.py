@@ -21,6 +21,7 @@ from it as well, so ``except ValueError`` keeps working for callers who think in
     │   ├── SchemaVersionError            the file was written by a newer autarky
     │   └── ReadOnlyError (PermissionError)  a write through a read-only path (autarky sql) (403)
     ├── EngineError                       an engine (Spark, ...) is missing or cannot do this
+    ├── NetworkError (ConnectionError)    a publisher cannot be reached or keeps failing (autarky fetch)
     └── AuthError (PermissionError)       missing or wrong API token (401)
 """
 
@@ -38,6 +39,7 @@ __all__ = [
     "InputFileError",
     "MissingFileError",
     "ModelError",
+    "NetworkError",
     "ReadOnlyError",
     "SchemaVersionError",
     "StoreError",
@@ -162,6 +164,15 @@ class EngineError(AutarkyError):
     """An engine is missing or cannot run what was asked."""
 
     code = "engine_error"
+
+
+class NetworkError(AutarkyError, ConnectionError):
+    """A publisher's server cannot be reached, or keeps answering with errors after the retries.
+
+    The message is one line naming the host and what to check (the connection, ``--base-url``).
+    """
+
+    code = "network_error"
 
 
 class AuthError(AutarkyError, PermissionError):

@@ -248,8 +248,12 @@ class _Calc:
         computable = [y for y in years if results[y][0].value is not None]
         if not computable:
             reason = results[years[-1]][0].reason
-            return EconomyValue(label, members, None, Figure.qualitative(reason, unit=spec.unit, note=spec.note),
-                                None, None, None)
+            # the members' own values are the evidence for the words
+            last = years[-1]
+            srcs = merge_refs((v.ref for m in members if (v := self.data.at(spec.code, m, last)) is not None),
+                              locator=f"{spec.code}, members of {label}, {last}")
+            return EconomyValue(label, members, None, Figure.qualitative(reason, unit=spec.unit, note=spec.note,
+                                                                         sources=srcs), None, None, None)
         good = [y for y in computable if results[y][1] >= self.min_coverage]
         year = good[-1] if good else max(computable, key=lambda y: (results[y][1], y))
         bv, share, used = results[year]

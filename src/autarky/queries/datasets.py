@@ -96,13 +96,22 @@ def datasets(store: Store, req: DatasetsRequest) -> DatasetsResult:
         "SELECT dataset_id AS id, name, kind, vintage, licence, rows_loaded AS rows, rows_quarantined AS quarantined,"
         f" publisher, attribution, source, content_hash, CAST(loaded_at AS VARCHAR) AS loaded_at FROM datasets {where}"
         " ORDER BY dataset_id", params).to_pylist()
+    fetched: dict[int, list[dict[str, Any]]] = {}
+    for f in store.query("SELECT dataset_id, url, sha256 FROM fetched_files WHERE dataset_id IS NOT NULL "
+                         "ORDER BY dataset_id, url").to_pylist():
+        fetched.setdefault(int(f["dataset_id"]), []).append(f)
     for r in rows:
         r["source"] = _shown_source(r["source"])
+        files = fetched.get(int(r["id"]), [])
+        r["fetched_from"] = [f["url"] for f in files]
+        r["fetched_sha256"] = [f["sha256"] for f in files]
     outs = [integer("id", "Id"), text("name", "Dataset"), text("kind", "Kind"), text("vintage", "Vintage"),
             text("licence", "Licence"), integer("rows", "Rows", fmt="count"),
             integer("quarantined", "Quarantined", fmt="count"), text("publisher", "Publisher", terminal=False),
             text("attribution", "Attribution", terminal=False), text("source", "Source", terminal=False),
             text("content_hash", "Content sha256", terminal=False),
+            listing("fetched_from", "Fetched from", terminal=False),
+            listing("fetched_sha256", "Downloaded files' sha256", terminal=False),
             text("loaded_at", "Loaded at (UTC)", terminal=False)]
     return DatasetsResult(req, build_table(rows, outs, title="Datasets"))
 

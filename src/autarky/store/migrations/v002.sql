@@ -58,3 +58,18 @@ CREATE TABLE IF NOT EXISTS "series_points" (
 );
 CREATE INDEX IF NOT EXISTS "series_points_idx0" ON "series_points" ("series_id", "economy", "year");
 
+CREATE TABLE IF NOT EXISTS "fetched_files" (
+  "dataset_id" BIGINT NOT NULL,
+  "source" VARCHAR NOT NULL,
+  "url" VARCHAR NOT NULL,
+  "path" VARCHAR NOT NULL,
+  "member" VARCHAR,
+  "bytes" BIGINT NOT NULL,
+  "sha256" VARCHAR NOT NULL,
+  "etag" VARCHAR,
+  "last_modified" VARCHAR,
+  "fetched_at" TIMESTAMP NOT NULL,
+  "licence" VARCHAR
+);
+CREATE INDEX IF NOT EXISTS "fetched_files_idx0" ON "fetched_files" ("dataset_id");
+
