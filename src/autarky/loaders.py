@@ -43,6 +43,8 @@ LOADERS: dict[str, LoaderSpec] = {
     "comtrade": LoaderSpec("autarky.trade.comtrade:load_comtrade", "UN Comtrade bulk or API CSV"),
     "io": LoaderSpec("autarky.io.store:load_io_table", "input-output table (--layout pymrio|icio|national|oecd)"),
     "ledger": LoaderSpec("autarky.money.ledger:load_ledger", "investment ledger: CSV, XLSX or JSON"),
+    "measures": LoaderSpec("autarky.measures.loader:load_measures", "export-control measures: CSV, XLSX or JSON"),
+    "map-links": LoaderSpec("autarky.measures.links:load_map_links", "cross-map links CSV (feeds.csv)"),
 }
 
 
