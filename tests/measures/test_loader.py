@@ -253,3 +253,19 @@ def test_a_later_dataset_with_the_same_measure_id_wins(maps_store: Store, tmp_pa
     assert m["good-3"].title == "Corrected title" and m["good-3"].licence_policy == "case_by_case"
     assert m["good-3"].source.dataset == "measures:fix_measures"
     assert len([t for t in m["good-3"].targets if t.kind == "except"]) == 1  # not doubled
+
+
+def test_hs_codes_typed_as_numbers_in_excel(maps_store: Store, tmp_path: Path) -> None:
+    head = ["measure_id", "imposing", "instrument", "title", "effective", "hs_codes", "source_url"]
+    xlsx = _workbook(tmp_path / "hs.xlsx", {"measures": [
+        head,
+        ["whole", "USA", "rule", "t", date(2022, 10, 7), 848620, URL],
+        ["text", "USA", "rule", "t", date(2022, 10, 7), "8486.20; 8542", URL],
+        ["decimal", "USA", "rule", "t", date(2022, 10, 7), 8486.2, URL],
+    ]})
+    result = load_measures(maps_store, xlsx)
+    codes = {m.measure_id: m.hs_codes for m in read_measures(maps_store)}
+    assert codes == {"whole": {"848620"}, "text": {"848620", "8542"}}
+    (q,) = quarantine(maps_store)
+    assert result.rows_quarantined == 1 and q["field"] == "hs_codes" and "type HS codes as text" in str(q["reason"])
+    assert q["file"] == "hs.xlsx:measures" and q["line"] == 4

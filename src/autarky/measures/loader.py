@@ -48,6 +48,7 @@ from autarky.measures.validate import (
     text,
     vocab,
 )
+from autarky.numbers import NumberError, read_number
 from autarky.store import DatasetMeta, Importer, ImportResult, Store, hash_paths
 from autarky.store.schema import table as declared_table
 
@@ -118,6 +119,26 @@ def load_measures(store: Store, path: Path, *, progress: Callable[..., None] | N
         build = _Build(imp, maps, set(store.blocs()), _current_measure_ids(store, ds_name))
         build.run(raw, progress)
     return imp.result
+
+
+def _hs_items(value: object) -> list[str]:
+    """HS codes of a cell: ``;``-separated text, or one number (an Excel cell typed as a number).
+
+    A number is read with :func:`autarky.numbers.read_number` and must be whole (``848620``); a decimal
+    (``8486.2``) is refused: Excel drops trailing and leading zeros, so HS codes belong in text cells.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = read_number(value)
+        except NumberError as exc:
+            raise RowError("hs_codes", value, f"HS code {value!r}: {exc}") from exc
+        if number is None:
+            return []
+        if not number.is_integer():
+            raise RowError("hs_codes", value, f"HS code {value!r} is a decimal number; type HS codes as text "
+                                              "(Excel drops their zeros)")
+        return [str(int(number))]
+    return split_list(value)
 
 
 @dataclass
@@ -216,7 +237,7 @@ class _Build:
                 raise RowError("nodes", item, f"unknown node id {node!r} in map {map_name!r}"
                                + (f"; did you mean {', '.join(hint)}?" if hint else ""))
             out.append({"measure_id": mid, "kind": "node", "map": map_name, "value": node, **self._origin(row)})
-        for item in split_list(v.get("hs_codes")):
+        for item in _hs_items(v.get("hs_codes")):
             out.append({"measure_id": mid, "kind": "hs", "map": None, "value": parse_hs(item),
                         **self._origin(row)})
         for item in split_list(v.get("materials")):
