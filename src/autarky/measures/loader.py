@@ -169,6 +169,11 @@ class _Build:
                         mid = text(row.values.get("measure_id"))
                         if mid and mid not in self.accepted:
                             self.refused.add(mid)
+        targeted = {t["measure_id"] for t in self.targets}
+        for m in self.measures:
+            if m["measure_id"] not in targeted:
+                self.imp.warn(f"measure {m['measure_id']}", f"{m['source_file']} line {m['source_line']}: names no "
+                              "target (economy, bloc, '*' or entity), so it restricts no one")
         self._write()
         if progress is not None:
             progress(len(steps) + 1, len(steps) + 1, "measures: done")

@@ -174,11 +174,12 @@ def _targets_match(store: Store, measure: Measure, query: str, blocs: dict[str, 
 
 
 def listed_entities(store: Store, on: date) -> dict[str, list[Listing]]:
-    """Normalised entity name -> the lists it is on, on ``on`` (the listing measure in force, the entity
-    not yet removed).  A Chinese name, where the list gives one, is a key too, to the same listings."""
+    """Normalised entity name -> the lists it is on, on ``on``: list entries (instrument ``list_entry``)
+    in force, the entity not yet removed.  A Chinese name, where the list gives one, is a key too, to the
+    same listings.  Entities named by other measures (a direct product rule naming Huawei) are not listings."""
     out: dict[str, list[Listing]] = {}
     for m in read_measures(store):
-        if not in_force(m, on):
+        if m.instrument != "list_entry" or not in_force(m, on):
             continue
         for t in m.entities:
             if t.removed is not None and t.removed <= on:

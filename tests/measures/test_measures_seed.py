@@ -24,6 +24,7 @@ SHARED_LISTS = Path(__file__).parent.parent / "data" / "measures" / "cn_export_c
 
 def test_the_seed_loads_without_a_quarantined_row(seed_store: Store, seed_results: dict[str, ImportResult]) -> None:
     assert seed_results["measures"].rows_quarantined == 0, quarantine(seed_store)
+    assert seed_results["measures"].warnings == []  # every measure names whom it restricts
     assert seed_results["feeds"].rows_quarantined == 0
     assert quarantine(seed_store) == []
 
@@ -127,7 +128,8 @@ def test_china_2021_and_2024_differ_and_2024_adds_the_equipment_rules(seed_store
     y2021 = {r.measure_id for r in restrictions_for(seed_store, chn, date(2021, 6, 1))}
     y2024 = {r.measure_id for r in restrictions_for(seed_store, chn, date(2024, 6, 1))}
     assert y2021 != y2024 and y2021 < y2024
-    assert y2021 == {"us-el-2019-05-huawei", "us-el-2019-08-huawei-affiliates", "us-el-2020-12-smic"}
+    assert y2021 == {"us-el-2019-05-huawei", "us-el-2019-08-huawei-affiliates", "us-fdpr-2020-05-huawei",
+                     "us-fdpr-2020-08-huawei", "us-el-2020-12-smic"}
     assert {"us-bis-2022-10-07-advanced-computing-sme", "nl-2023-09-01-advanced-sme", "jp-2023-07-23-sme",
             "us-bis-2023-10-17-sme"} <= y2024
     assert not any(mid.startswith("cn-") for mid in y2024)  # China's controls do not bite China

@@ -269,3 +269,12 @@ def test_hs_codes_typed_as_numbers_in_excel(maps_store: Store, tmp_path: Path) -
     (q,) = quarantine(maps_store)
     assert result.rows_quarantined == 1 and q["field"] == "hs_codes" and "type HS codes as text" in str(q["reason"])
     assert q["file"] == "hs.xlsx:measures" and q["line"] == 4
+
+
+def test_a_measure_without_any_target_loads_with_a_warning(maps_store: Store, tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "measures.csv", [HEADER, ["lonely", "USA", "rule", "t", "2022-10-07", "2022-10-07", "",
+                                                       "", "", "", "", "", URL]])
+    result = load_measures(maps_store, f)
+    assert result.rows_quarantined == 0 and result.rows_loaded == 1
+    assert result.warnings == ["measure lonely: measures.csv line 2: names no target (economy, bloc, '*' or entity), "
+                               "so it restricts no one"]
