@@ -28,6 +28,7 @@ class BundledDataset:
 BUNDLED: tuple[BundledDataset, ...] = (
     BundledDataset("eto", "eto-chip-explorer-2026", "CC BY-NC 4.0"),
     BundledDataset("chains", "chains/li-ion-batteries", "CC BY 4.0"),
+    BundledDataset("chains", "chains/critical-minerals", "CC BY 4.0 (compilation; USGS public domain, IEA CC BY 4.0)"),
     BundledDataset("hs", "hs", "ODC-PDDL-1.0 (nomenclature); Apache-2.0 (concordances)"),
     BundledDataset("sectors", "sectors/strategic_sectors.csv", "MIT (autarky)"),
     BundledDataset("baci", "baci-sample", "Etalab Open Licence 2.0"),
@@ -38,6 +39,8 @@ BUNDLED: tuple[BundledDataset, ...] = (
     BundledDataset("wdi", "wdi-science-technology", "CC BY 4.0"),
     BundledDataset("series", "series", "MIT (autarky); facts cited per row",
                    {"name": "autarky-series", "licence": "MIT (autarky); facts cited per row"}),
+    BundledDataset("map-links", "chains/critical-minerals/feeds.csv", "CC BY 4.0 (autarky); sources per row"),
+    BundledDataset("measures", "measures", "MIT (autarky); facts cited per row; see data/measures/README.md"),
 )
 
 

@@ -47,6 +47,8 @@ LOADERS: dict[str, LoaderSpec] = {
     "ledger": LoaderSpec("autarky.money.ledger:load_ledger", "investment ledger: CSV, XLSX or JSON"),
     "series": LoaderSpec("autarky.indicators.series:load_series", "published series and targets: CSV, XLSX or JSON"),
     "wdi": LoaderSpec("autarky.indicators.wdi:load_wdi", "World Bank WDI: tidy CSV, bulk CSV/zip or API JSON pages"),
+    "measures": LoaderSpec("autarky.measures.loader:load_measures", "export-control measures: CSV, XLSX or JSON"),
+    "map-links": LoaderSpec("autarky.measures.links:load_map_links", "cross-map links CSV (feeds.csv)"),
 }
 
 

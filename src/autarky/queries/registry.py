@@ -12,6 +12,7 @@ from autarky.queries import complexity as cx
 from autarky.queries import datasets as d
 from autarky.queries import innovation as inn
 from autarky.queries import io
+from autarky.queries import measures as ms
 from autarky.queries import money as m
 from autarky.queries import trade as t
 from autarky.queries.spec import Question
@@ -70,6 +71,20 @@ QUESTIONS: tuple[Question, ...] = (
     _q("trajectory", "trajectory", "/api/trajectory", inn.TrajectoryRequest, "autarky.queries.innovation:trajectory",
        "A series fitted with a prediction interval, projected to its target year, with the gap and a verdict",
        tabular=False, example={"economy": "CHN", "series": "ic-self-sufficiency"}),
+    _q("measures.list", "measures list", "/api/measures", ms.MeasuresRequest, "autarky.queries.measures:list_measures",
+       "Export-control measures with their dates, targets, scope and official source",
+       example={"in_force": "2024-06-01"}),
+    _q("measures.show", "measures show", "/api/measures/show", ms.MeasureRequest, "autarky.queries.measures:show",
+       "One measure with its events, targets, scope and sources", tabular=False,
+       example={"measure_id": "us-bis-2022-10-07-advanced-computing-sme"}),
+    _q("measures.restrictions", "measures restrictions", "/api/measures/restrictions", ms.RestrictionsRequest,
+       "autarky.queries.measures:restrictions",
+       "The measures in force on a date that bite an economy, with the nodes, codes and firms they scope",
+       example={"target": "USA", "on": "2025-06-01"}),
+    _q("measures.timeline", "measures timeline", "/api/measures/timeline", ms.TimelineRequest,
+       "autarky.queries.measures:timeline",
+       "The dates on which the measures biting an economy change: which start, which stop, how many bite",
+       example={"target": "CHN"}),
     _q("io.tables", "io tables", "/api/io/tables", io.IOTablesRequest, "autarky.queries.io:tables",
        "Every stored input-output table with its dataset, vintage, year, shape and licence"),
     _q("io.multipliers", "io multipliers", "/api/io/multipliers", io.MultipliersRequest,

@@ -73,3 +73,79 @@ CREATE TABLE IF NOT EXISTS "fetched_files" (
 );
 CREATE INDEX IF NOT EXISTS "fetched_files_idx0" ON "fetched_files" ("dataset_id");
 
+CREATE TABLE IF NOT EXISTS "measures" (
+  "dataset_id" BIGINT NOT NULL,
+  "measure_id" VARCHAR NOT NULL,
+  "imposing" VARCHAR NOT NULL,
+  "authority" VARCHAR,
+  "instrument" VARCHAR NOT NULL,
+  "title" VARCHAR NOT NULL,
+  "document" VARCHAR,
+  "announced" DATE,
+  "effective" DATE,
+  "licence_policy" VARCHAR,
+  "threshold" VARCHAR,
+  "end_use" VARCHAR,
+  "source_url" VARCHAR NOT NULL,
+  "locator" VARCHAR,
+  "date_note" VARCHAR,
+  "scope_note" VARCHAR,
+  "note" VARCHAR,
+  "source_file" VARCHAR,
+  "source_line" INTEGER,
+  PRIMARY KEY ("dataset_id", "measure_id")
+);
+
+CREATE TABLE IF NOT EXISTS "measure_events" (
+  "dataset_id" BIGINT NOT NULL,
+  "measure_id" VARCHAR NOT NULL,
+  "event" VARCHAR NOT NULL,
+  "date" DATE NOT NULL,
+  "until" DATE,
+  "source_url" VARCHAR NOT NULL,
+  "locator" VARCHAR,
+  "note" VARCHAR,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "measure_events_idx0" ON "measure_events" ("dataset_id", "measure_id");
+
+CREATE TABLE IF NOT EXISTS "measure_targets" (
+  "dataset_id" BIGINT NOT NULL,
+  "measure_id" VARCHAR NOT NULL,
+  "kind" VARCHAR NOT NULL,
+  "target" VARCHAR NOT NULL,
+  "name_zh" VARCHAR,
+  "economy" VARCHAR,
+  "removed" DATE,
+  "source_url" VARCHAR,
+  "note" VARCHAR,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "measure_targets_idx0" ON "measure_targets" ("dataset_id", "measure_id");
+
+CREATE TABLE IF NOT EXISTS "measure_scope" (
+  "dataset_id" BIGINT NOT NULL,
+  "measure_id" VARCHAR NOT NULL,
+  "kind" VARCHAR NOT NULL,
+  "map" VARCHAR,
+  "value" VARCHAR NOT NULL,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "measure_scope_idx0" ON "measure_scope" ("dataset_id", "measure_id");
+
+CREATE TABLE IF NOT EXISTS "map_links" (
+  "dataset_id" BIGINT NOT NULL,
+  "src_map" VARCHAR NOT NULL,
+  "src_node" VARCHAR NOT NULL,
+  "dst_map" VARCHAR NOT NULL,
+  "dst_node" VARCHAR NOT NULL,
+  "relation" VARCHAR NOT NULL,
+  "note" VARCHAR NOT NULL,
+  "source" VARCHAR,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+

@@ -73,10 +73,10 @@ def source_line() -> Column:
 
 def all_tables() -> tuple[Table, ...]:
     """Every declared table, core first, in creation order."""
-    from autarky.store.schema import chains, complexity, core, fetch, indicators, io, money, trade
+    from autarky.store.schema import chains, complexity, core, fetch, indicators, io, measures, money, trade
 
     out: list[Table] = []
-    for module in (core, chains, trade, money, io, complexity, indicators, fetch):
+    for module in (core, chains, trade, money, io, complexity, indicators, fetch, measures):
         out.extend(module.TABLES)
     return tuple(out)
 

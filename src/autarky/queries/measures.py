@@ -1,0 +1,172 @@
+"""Export-control measures: who restricts what, to whom, since when — each with its official source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from autarky.figures import SourceRef
+from autarky.queries.convert import build_table, integer, listing, text
+from autarky.queries.results import Column, Result, TableResult
+from autarky.queries.spec import Request, as_date, param, set_field
+
+if TYPE_CHECKING:
+    from autarky.measures import Measure
+    from autarky.store import Store
+
+__all__ = ["MeasureRequest", "MeasuresRequest", "RestrictionsRequest", "TimelineRequest"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasuresRequest(Request):
+    in_force: str | None = param(None, help="Only measures in force on this date (YYYY-MM-DD or today).")
+    imposed_by: str | None = param(None, help="Imposing economy or bloc.")
+    affects: str | None = param(None, help="A node (id, name or map:id), an HS code, a material or an entity.")
+    targets: str | None = param(None, help="Economy, bloc or entity restricted.")
+
+    def __post_init__(self) -> None:
+        d = as_date(self.in_force, "in_force")
+        set_field(self, "in_force", None if d is None else d.isoformat())
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureRequest(Request):
+    measure_id: str = param(help="Measure id (see `autarky measures list`).", positional=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestrictionsRequest(Request):
+    target: str = param(help="Economy or bloc the measures bite.", flag="--target")
+    on: str = param("today", help="Date (YYYY-MM-DD; default today).")
+
+    def __post_init__(self) -> None:
+        d = as_date(self.on, "on")
+        set_field(self, "on", (d or date.today()).isoformat())
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineRequest(Request):
+    target: str = param(help="Economy or bloc.", flag="--target")
+
+
+@dataclass
+class MeasuresResult(TableResult):
+    """The measures as a table, and every field of each (events, targets, scope, sources)."""
+
+    question = "measures.list"
+    measures: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class MeasureResult(Result):
+    question = "measures.show"
+    measure: Any = None
+
+
+class RestrictionsResult(TableResult):
+    question = "measures.restrictions"
+
+
+class TimelineResult(TableResult):
+    question = "measures.timeline"
+
+
+def _measure_row(m: Measure, on: date | None) -> dict[str, Any]:
+    from autarky.measures import status_on
+
+    return {"measure_id": m.measure_id, "imposing": m.imposing, "instrument": m.instrument,
+            "announced": m.announced, "effective": m.effective,
+            "status": status_on(m, on) if on is not None else None, "licence_policy": m.licence_policy,
+            "threshold": m.threshold, "title": m.title, "source_url": m.source_url,
+            "targets": [f"{t.kind}:{t.value}" for t in m.targets],
+            "scope": [f"{s.kind}:{s.map + ':' if getattr(s, 'map', None) else ''}{s.value}" for s in m.scope],
+            "date_note": m.date_note}
+
+
+def _outs(with_status: bool) -> list[Any]:
+    outs = [text("measure_id", "Measure"), text("imposing", "Imposed by"), text("instrument", "Instrument"),
+            _date("announced", "Announced"), _date("effective", "Effective")]
+    if with_status:
+        outs.append(text("status", "Status on the date"))
+    outs += [text("licence_policy", "Licence policy"), text("threshold", "Threshold", terminal=False),
+             text("title", "Title"), text("source_url", "Official source", terminal=False),
+             listing("targets", "Targets", terminal=False), listing("scope", "Scope", terminal=False),
+             text("date_note", "Dates checked against", terminal=False)]
+    return outs
+
+
+def _date(key: str, label: str) -> Any:
+    from autarky.queries.convert import Out
+
+    return Out(Column(key, label, "date"), key)
+
+
+def list_measures(store: Store, req: MeasuresRequest) -> MeasuresResult:
+    from autarky import measures as ms
+
+    day = date.fromisoformat(req.in_force) if req.in_force else None
+    found = ms.list_measures(store, in_force=day, imposed_by=req.imposed_by, affects=req.affects,
+                             targets=req.targets)
+    rows = [_measure_row(m, day) for m in found]
+    title = f"Export-control measures in force on {req.in_force}" if req.in_force else "Export-control measures"
+    table = build_table(rows, _outs(day is not None), title=f"{title} ({len(found)})")
+    srcs: list[SourceRef] = list(dict.fromkeys(m.source for m in found))
+    return MeasuresResult(req, table, measures=list(found), sources=srcs)
+
+
+def show(store: Store, req: MeasureRequest) -> MeasureResult:
+    from autarky import measures as ms
+    from autarky.errors import UnknownItemError
+
+    found = {m.measure_id: m for m in ms.read_measures(store)}
+    if req.measure_id not in found:
+        import difflib
+
+        raise UnknownItemError(f"no measure {req.measure_id!r} in the ledger",
+                               difflib.get_close_matches(req.measure_id, list(found), n=3))
+    m = found[req.measure_id]
+    return MeasureResult(req, measure=m, sources=[m.source])
+
+
+def restrictions(store: Store, req: RestrictionsRequest) -> RestrictionsResult:
+    from autarky import measures as ms
+
+    day = date.fromisoformat(req.on)
+    found = ms.restrictions_for(store, store.resolve(req.target).members, day)
+    rows = [{"measure_id": r.measure_id, "imposing": sorted(r.imposing), "entities": sorted(r.entities),
+             "map_nodes": [f"{k}:{n}" for k, v in sorted(r.map_nodes.items()) for n in sorted(v)],
+             "hs_codes": sorted(r.hs_codes), "materials": sorted(r.materials), "licence_policy": r.licence_policy,
+             "end_use": r.end_use, "title": r.title, "source_url": r.source_url} for r in found]
+    outs = [text("measure_id", "Measure"), listing("imposing", "Imposed by"),
+            listing("entities", "Entities (none: the whole economy)"), listing("map_nodes", "Map nodes (none: all)"),
+            listing("hs_codes", "HS codes", terminal=False), listing("materials", "Materials", terminal=False),
+            text("licence_policy", "Licence policy"), text("end_use", "End use", terminal=False),
+            text("title", "Title", terminal=False), text("source_url", "Official source", terminal=False)]
+    srcs = list(dict.fromkeys(s for r in found for s in r.sources))
+    table = build_table(rows, outs, title=f"Measures biting {req.target} on {req.on} ({len(found)})")
+    return RestrictionsResult(req, table, sources=srcs)
+
+
+
+def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
+    """The dates on which the set of measures biting a target changes: which start, which stop, how many bite."""
+    from autarky import measures as ms
+
+    members = store.resolve(req.target).members
+    rows: list[dict[str, Any]] = []
+    before: set[str] = set()
+    srcs: dict[SourceRef, None] = {}
+    for day in ms.timeline(store, members):
+        now = ms.restrictions_for(store, members, day)
+        ids = {r.measure_id for r in now}
+        for r in now:
+            for s_ in r.sources:
+                srcs.setdefault(s_, None)
+        rows.append({"date": day, "start": sorted(ids - before), "stop": sorted(before - ids), "biting": len(ids)})
+        before = ids
+    outs = [_date("date", "Date"), listing("start", "Measures that start biting"),
+            listing("stop", "Measures that stop (lifted, suspended, ended)"),
+            integer("biting", "Measures biting", fmt="count")]
+    return TimelineResult(req, build_table(rows, outs, title=f"Measures biting {req.target}, date by date"),
+                          sources=list(srcs))
