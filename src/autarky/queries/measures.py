@@ -80,7 +80,7 @@ def _measure_row(m: Measure, on: date | None) -> dict[str, Any]:
             "status": status_on(m, on) if on is not None else None, "licence_policy": m.licence_policy,
             "threshold": m.threshold, "title": m.title, "source_url": m.source_url,
             "targets": [f"{t.kind}:{t.value}" for t in m.targets],
-            "scope": [f"{s.kind}:{s.map + ':' if getattr(s, 'map', None) else ''}{s.value}" for s in m.scope],
+            "scope": [s.label for s in m.scope],
             "date_note": m.date_note}
 
 
