@@ -35,7 +35,7 @@ def test_init_loads_every_bundled_dataset_and_datasets_lists_them(tmp_path: Path
     assert r.returncode == 0, r.stderr
     d = subprocess.run([sys.executable, "-m", "autarky", "datasets", "--format", "json"], env=env,
                        capture_output=True, text=True, timeout=120)
-    rows = json.loads(d.stdout)
+    rows = json.loads(d.stdout)["table"]["rows"]
     assert {row["kind"] for row in rows} == {ds.kind for ds in BUNDLED}
     for row in rows:
         assert row["licence"] and row["vintage"] and row["source"], row["name"]
@@ -46,4 +46,4 @@ def test_init_loads_every_bundled_dataset_and_datasets_lists_them(tmp_path: Path
     assert again.returncode == 0 and "unchanged" in again.stdout
     after = subprocess.run([sys.executable, "-m", "autarky", "datasets", "--format", "json"], env=env,
                            capture_output=True, text=True, timeout=120)
-    assert json.loads(after.stdout) == rows  # a second init changes nothing
+    assert json.loads(after.stdout)["table"]["rows"] == rows  # a second init changes nothing

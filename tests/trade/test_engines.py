@@ -51,7 +51,8 @@ def _same(a: pa.Table, b: pa.Table) -> None:
     """Equal tables: same schema and rows; floats within 1e-12 (summation order may differ)."""
     a, b = a.replace_schema_metadata(None), b.replace_schema_metadata(None)
     assert a.schema == b.schema
-    keys = [(c, "ascending") for c in a.column_names if not pa.types.is_floating(a.schema.field(c).type)]
+    keys = [(c, "ascending") for c in a.column_names
+            if not pa.types.is_floating(a.schema.field(c).type) and not pa.types.is_nested(a.schema.field(c).type)]
     ra, rb = a.sort_by(keys).to_pylist(), b.sort_by(keys).to_pylist()
     assert len(ra) == len(rb) > 0
     for x, y in zip(ra, rb, strict=True):
