@@ -246,10 +246,11 @@ def _row(ctx: BomContext, row: RawRow, seen: dict[str, int], missing_rate: set[s
             if iso is None:
                 reject(fld, raw_c, f"unknown country {raw_c!r} (an ISO3 or ISO2 code or an English name)")
             countries[fld] = iso
+    if line_id is not None and line_id not in seen:
+        seen[line_id] = row.line
     if bad:
         return None, bad
     assert line_id is not None and part is not None and quantity is not None
-    seen[line_id] = row.line
     spend = None if cost is None else quantity * cost
     spend_usd: float | None = None
     fx_source: str | None = None
