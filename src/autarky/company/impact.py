@@ -20,7 +20,7 @@ Status words: ``lost``, ``degraded``, ``unaffected`` (the scenario engine's ``ok
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -185,43 +185,50 @@ def line_impacts(lines: Sequence[BomLine], candidates: Mapping[str, Sequence[Nod
     for ln in lines:
         direct = _direct(ln, sc)
         nodes = [n for n in candidates.get(ln.line_id, ()) if n.map in maps]
+        upstream_part = _upstream(ln, nodes, maps, sc, run) if nodes else None
         if direct:
             origin = _ships_from(ln)
+            path: tuple[str, ...] = (upstream_part.path if upstream_part and upstream_part.path
+                                     else tuple(n.name for n in nodes[:1]))
+            causes = tuple(dict.fromkeys([*direct, *(upstream_part.causes if upstream_part else ())]))
             out.append(LineImpact(ln.line_id, ln.part, ln.spend_usd, ("lost", "lost"), (0.0, 0.0),
-                                  (f"ships from {origin}", ln.part), tuple(direct), True,
-                                  tuple(n.key for n in nodes),
+                                  (*path, f"ships from {origin}"), causes, True, tuple(n.key for n in nodes),
                                   f"{ln.part}: ships from {origin}, restricted by {', '.join(direct)}"))
-            continue
-        if not nodes:
-            if _ships_from(ln) is None:
-                out.append(LineImpact(ln.line_id, ln.part, ln.spend_usd, ("not assessed", "not assessed"), None, (),
-                                      (), False, (), f"{ln.part}: no map node and no economy to judge it by"))
-            else:
-                out.append(LineImpact(ln.line_id, ln.part, ln.spend_usd, ("unaffected", "unaffected"), (1.0, 1.0), (),
-                                      (), False, (), f"{ln.part}: ships from {_ships_from(ln)}, not restricted; "
-                                                     "no map node to trace upstream"))
-            continue
-        judged = [(n, run(n.map)[n.node_id]) for n in nodes]
-        worst_n, worst = min(judged, key=lambda x: (x[1].available[0], _RANK[_WORD[x[1].status[0]]], x[0].key))
-        lo = min(j.available[0] for _, j in judged)
-        hi = max(j.available[1] for _, j in judged)
-        status = (min((_WORD[j.status[0]] for _, j in judged), key=_RANK.__getitem__),
-                  max((_WORD[j.status[1]] for _, j in judged), key=_RANK.__getitem__))
-        cmap = maps[worst_n.map]
-        path = tuple(upstream.node_name(cmap, p) for p in worst.path)
-        origin = worst.path[0] if worst.path else worst_n.node_id
-        causes = tuple(dict.fromkeys(c for iso, _ in worst.origin_losses
-                                     for c in sc.causes_at(worst_n.map, origin, iso)))
-        if status == ("unaffected", "unaffected"):
-            text = f"{ln.part}: no restricted supply upstream of {worst_n.name}"
-            path, causes = (), ()
+        elif upstream_part is not None:
+            out.append(upstream_part)
+        elif _ships_from(ln) is None:
+            out.append(LineImpact(ln.line_id, ln.part, ln.spend_usd, ("not assessed", "not assessed"), None, (),
+                                  (), False, (), f"{ln.part}: no map node and no economy to judge it by"))
         else:
-            losses = ", ".join(f"{iso} {'share not given' if s is None else f'{s:.0%}'}"
-                               for iso, s in worst.origin_losses)
-            text = (f"{ln.part}: {' → '.join(path)}; at {upstream.node_name(cmap, origin)} the restricted "
-                    f"providers hold {losses or 'part of the supply'}")
-            if len(nodes) > 1:
-                text += f" (the worst of {len(nodes)} candidate nodes of HS {ln.hs_code})"
-        out.append(LineImpact(ln.line_id, ln.part, ln.spend_usd, status, (lo, hi), path, causes, False,
-                              tuple(n.key for n in nodes), text))
+            out.append(LineImpact(ln.line_id, ln.part, ln.spend_usd, ("unaffected", "unaffected"), (1.0, 1.0), (),
+                                  (), False, (), f"{ln.part}: ships from {_ships_from(ln)}, not restricted; "
+                                                 "no map node to trace upstream"))
     return out
+
+
+def _upstream(ln: BomLine, nodes: Sequence[NodeRef], maps: Mapping[str, ChainMap], sc: Scenario,
+              run: Callable[[str], dict[str, upstream.NodeImpact]]) -> LineImpact:
+    """The line's impact through its candidate nodes (the worst candidate names the path)."""
+    judged = [(n, run(n.map)[n.node_id]) for n in nodes]
+    worst_n, worst = min(judged, key=lambda x: (x[1].available[0], _RANK[_WORD[x[1].status[0]]], x[0].key))
+    lo = min(j.available[0] for _, j in judged)
+    hi = max(j.available[1] for _, j in judged)
+    status = (min((_WORD[j.status[0]] for _, j in judged), key=_RANK.__getitem__),
+              max((_WORD[j.status[1]] for _, j in judged), key=_RANK.__getitem__))
+    cmap = maps[worst_n.map]
+    path = tuple(upstream.node_name(cmap, p) for p in worst.path)
+    origin = worst.path[0] if worst.path else worst_n.node_id
+    causes = tuple(dict.fromkeys(c for iso, _ in worst.origin_losses
+                                 for c in sc.causes_at(worst_n.map, origin, iso)))
+    if status == ("unaffected", "unaffected"):
+        text = f"{ln.part}: no restricted supply upstream of {worst_n.name}"
+        path, causes = (), ()
+    else:
+        losses = ", ".join(f"{iso} {'share not given' if s is None else f'{s:.0%}'}"
+                           for iso, s in worst.origin_losses)
+        text = (f"{ln.part}: {' → '.join(path)}; at {upstream.node_name(cmap, origin)} the restricted "
+                f"providers hold {losses or 'part of the supply'}")
+        if len(nodes) > 1:
+            text += f" (the worst of {len(nodes)} candidate nodes of HS {ln.hs_code})"
+    return LineImpact(ln.line_id, ln.part, ln.spend_usd, status, (lo, hi), path, causes, False,
+                      tuple(n.key for n in nodes), text)
