@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
 from autarky.company import load_bom, parse_bom, parse_bom_records, sample_bom_path
 from autarky.company.validate import clean_hs
 from autarky.errors import FormatError
 from autarky.store import Store
+from conftest import DATA
 
 
 def test_bad_rows_are_quarantined_with_reasons_and_good_lines_load(writable: Store) -> None:

@@ -6,7 +6,6 @@ import csv
 import math
 
 import pytest
-from conftest import DATA
 
 from autarky.chains import country_shares, hhi, load_map
 from autarky.company import (
@@ -25,6 +24,7 @@ from autarky.money.fx import bundled_rates
 from autarky.queries import ask
 from autarky.queries.results import figure_cells, walk
 from autarky.store import Store
+from conftest import DATA
 
 
 def _hand_spend() -> dict[str, tuple[float, str | None, str | None]]:
