@@ -49,6 +49,7 @@ LOADERS: dict[str, LoaderSpec] = {
     "wdi": LoaderSpec("autarky.indicators.wdi:load_wdi", "World Bank WDI: tidy CSV, bulk CSV/zip or API JSON pages"),
     "measures": LoaderSpec("autarky.measures.loader:load_measures", "export-control measures: CSV, XLSX or JSON"),
     "map-links": LoaderSpec("autarky.measures.links:load_map_links", "cross-map links CSV (feeds.csv)"),
+    "bom": LoaderSpec("autarky.company.loader:load_bom", "a company's bill of materials: CSV, XLSX or JSON"),
 }
 
 

@@ -8,6 +8,7 @@ live in modules that import no domain, and answer functions are imported on firs
 from __future__ import annotations
 
 from autarky.queries import assess as a
+from autarky.queries import company as co
 from autarky.queries import complexity as cx
 from autarky.queries import datasets as d
 from autarky.queries import innovation as inn
@@ -129,6 +130,9 @@ QUESTIONS: tuple[Question, ...] = (
     _q("money.suggestions", "money suggestions", "/api/money/suggestions", m.SuggestionsRequest,
        "autarky.queries.money:suggestions", "Possible entity matches awaiting review (accept or reject with "
        "`autarky money resolve`)"),
+    _q("company.exposure", "company exposure", "/api/company/exposure", co.ExposureRequest,
+       "autarky.queries.company:exposure", "A bill of materials: spend by economy and bloc, upstream map shares, "
+       "what a scenario breaks, alternatives and listed suppliers", example={"against": "NLD"}),
 )
 
 _BY_NAME = {q.name: q for q in QUESTIONS}

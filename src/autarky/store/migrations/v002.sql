@@ -149,3 +149,26 @@ CREATE TABLE IF NOT EXISTS "map_links" (
   "source_line" INTEGER
 );
 
+
+-- company (issue 16): bills of materials
+CREATE TABLE IF NOT EXISTS "bom_lines" (
+  "dataset_id" BIGINT NOT NULL,
+  "line_id" VARCHAR NOT NULL,
+  "part" VARCHAR NOT NULL,
+  "quantity" DOUBLE NOT NULL,
+  "unit_cost" DOUBLE,
+  "currency" VARCHAR,
+  "spend" DOUBLE,
+  "spend_usd" DOUBLE,
+  "fx_year" INTEGER,
+  "fx_source" VARCHAR,
+  "hs_code" VARCHAR,
+  "hs_revisions" VARCHAR,
+  "hs22" VARCHAR,
+  "node_map" VARCHAR,
+  "node_id" VARCHAR,
+  "supplier" VARCHAR,
+  "hq_country" VARCHAR,
+  "site_country" VARCHAR,
+  "source_line" INTEGER
+);
