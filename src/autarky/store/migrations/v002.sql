@@ -149,8 +149,6 @@ CREATE TABLE IF NOT EXISTS "map_links" (
   "source_line" INTEGER
 );
 
-
--- company (issue 16): bills of materials
 CREATE TABLE IF NOT EXISTS "bom_lines" (
   "dataset_id" BIGINT NOT NULL,
   "line_id" VARCHAR NOT NULL,
@@ -172,3 +170,4 @@ CREATE TABLE IF NOT EXISTS "bom_lines" (
   "site_country" VARCHAR,
   "source_line" INTEGER
 );
+
