@@ -49,6 +49,8 @@ LOADERS: dict[str, LoaderSpec] = {
     "wdi": LoaderSpec("autarky.indicators.wdi:load_wdi", "World Bank WDI: tidy CSV, bulk CSV/zip or API JSON pages"),
     "measures": LoaderSpec("autarky.measures.loader:load_measures", "export-control measures: CSV, XLSX or JSON"),
     "map-links": LoaderSpec("autarky.measures.links:load_map_links", "cross-map links CSV (feeds.csv)"),
+    "ev-outlook": LoaderSpec("autarky.sectors.ev_outlook:load_ev_outlook", "IEA Global EV Data Explorer CSV"),
+    "sector-facts": LoaderSpec("autarky.sectors.facts:load_sector_facts", "sector facts ledger CSV (sources required)"),
 }
 
 

@@ -14,6 +14,7 @@ from autarky.queries import innovation as inn
 from autarky.queries import io
 from autarky.queries import measures as ms
 from autarky.queries import money as m
+from autarky.queries import sectors as sc
 from autarky.queries import trade as t
 from autarky.queries.spec import Question
 
@@ -129,6 +130,11 @@ QUESTIONS: tuple[Question, ...] = (
     _q("money.suggestions", "money suggestions", "/api/money/suggestions", m.SuggestionsRequest,
        "autarky.queries.money:suggestions", "Possible entity matches awaiting review (accept or reject with "
        "`autarky money resolve`)"),
+    _q("sectors.list", "sectors list", "/api/sectors", sc.SectorsRequest, "autarky.queries.sectors:list_sectors",
+       "The strategic sectors: the evidence each has, what of it is loaded, coverage and sources"),
+    _q("sectors.show", "sectors show", "/api/sectors/show", sc.SectorRequest, "autarky.queries.sectors:show",
+       "One sector's evidence for an economy: sourced facts, EV data, map shares, trade, measures (words where no "
+       "number)", example={"sector": "robotics", "economy": "CHN"}),
 )
 
 _BY_NAME = {q.name: q for q in QUESTIONS}
