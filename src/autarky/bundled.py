@@ -41,6 +41,11 @@ BUNDLED: tuple[BundledDataset, ...] = (
                    {"name": "autarky-series", "licence": "MIT (autarky); facts cited per row"}),
     BundledDataset("map-links", "chains/critical-minerals/feeds.csv", "CC BY 4.0 (autarky); sources per row"),
     BundledDataset("measures", "measures", "MIT (autarky); facts cited per row; see data/measures/README.md"),
+    BundledDataset("chains", "chains/robot-components", "CC BY 4.0 (autarky); figures quoted with attribution"),
+    BundledDataset("chains", "chains/pharma-api", "CC BY 4.0 (autarky); FDA testimony (public domain)"),
+    BundledDataset("ev-outlook", "iea-gevo-2024", "CC BY 4.0 (IEA)", {"name": "iea-gevo-2024"}),
+    BundledDataset("sector-facts", "sectors-evidence/facts.csv", "MIT (autarky); facts cited per row",
+                   {"name": "sector-facts", "licence": "MIT (autarky); facts cited per row"}),
 )
 
 

@@ -50,6 +50,8 @@ LOADERS: dict[str, LoaderSpec] = {
     "measures": LoaderSpec("autarky.measures.loader:load_measures", "export-control measures: CSV, XLSX or JSON"),
     "map-links": LoaderSpec("autarky.measures.links:load_map_links", "cross-map links CSV (feeds.csv)"),
     "bom": LoaderSpec("autarky.company.loader:load_bom", "a company's bill of materials: CSV, XLSX or JSON"),
+    "ev-outlook": LoaderSpec("autarky.sectors.ev_outlook:load_ev_outlook", "IEA Global EV Data Explorer CSV"),
+    "sector-facts": LoaderSpec("autarky.sectors.facts:load_sector_facts", "sector facts ledger CSV (sources required)"),
 }
 
 

@@ -236,3 +236,4 @@ def target_sections(store: Store, req: AssessRequest, label: str, members: froze
         sec.charts.append(_trajectory_chart(str(r["series_id"]), t))
         sections.append(sec)
     return sections, []
+from autarky.queries import assess_sectors  # noqa: E402,F401  (registers the sector section)

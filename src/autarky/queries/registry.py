@@ -15,6 +15,7 @@ from autarky.queries import innovation as inn
 from autarky.queries import io
 from autarky.queries import measures as ms
 from autarky.queries import money as m
+from autarky.queries import sectors as sc
 from autarky.queries import trade as t
 from autarky.queries.spec import Question
 
@@ -133,6 +134,11 @@ QUESTIONS: tuple[Question, ...] = (
     _q("company.exposure", "company exposure", "/api/company/exposure", co.ExposureRequest,
        "autarky.queries.company:exposure", "A bill of materials: spend by economy and bloc, upstream map shares, "
        "what a scenario breaks, alternatives and listed suppliers", example={"against": "NLD"}),
+    _q("sectors.list", "sectors list", "/api/sectors", sc.SectorsRequest, "autarky.queries.sectors:list_sectors",
+       "The strategic sectors: the evidence each has, what of it is loaded, coverage and sources"),
+    _q("sectors.show", "sectors show", "/api/sectors/show", sc.SectorRequest, "autarky.queries.sectors:show",
+       "One sector's evidence for an economy: sourced facts, EV data, map shares, trade, measures (words where no "
+       "number)", example={"sector": "robotics", "economy": "CHN"}),
 )
 
 _BY_NAME = {q.name: q for q in QUESTIONS}

@@ -171,3 +171,44 @@ CREATE TABLE IF NOT EXISTS "bom_lines" (
   "source_line" INTEGER
 );
 
+CREATE TABLE IF NOT EXISTS "ev_outlook" (
+  "dataset_id" BIGINT NOT NULL,
+  "region" VARCHAR NOT NULL,
+  "economy" VARCHAR,
+  "category" VARCHAR NOT NULL,
+  "parameter" VARCHAR NOT NULL,
+  "mode" VARCHAR NOT NULL,
+  "powertrain" VARCHAR NOT NULL,
+  "year" INTEGER NOT NULL,
+  "unit" VARCHAR NOT NULL,
+  "value" DOUBLE NOT NULL,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "ev_outlook_idx0" ON "ev_outlook" ("economy", "parameter", "year");
+
+CREATE TABLE IF NOT EXISTS "sector_facts" (
+  "dataset_id" BIGINT NOT NULL,
+  "fact_id" VARCHAR NOT NULL,
+  "sector" VARCHAR NOT NULL,
+  "subject" VARCHAR NOT NULL,
+  "year" INTEGER,
+  "basis" VARCHAR NOT NULL,
+  "value" DOUBLE,
+  "low" DOUBLE,
+  "high" DOUBLE,
+  "label" VARCHAR,
+  "unit" VARCHAR,
+  "name" VARCHAR NOT NULL,
+  "statement" VARCHAR NOT NULL,
+  "edition" VARCHAR,
+  "source_document" VARCHAR NOT NULL,
+  "source_publisher" VARCHAR,
+  "source_date" VARCHAR,
+  "source_locator" VARCHAR,
+  "source_url" VARCHAR,
+  "notes" VARCHAR,
+  "source_file" VARCHAR,
+  "source_line" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "sector_facts_idx0" ON "sector_facts" ("sector", "subject");
+

@@ -73,10 +73,22 @@ def source_line() -> Column:
 
 def all_tables() -> tuple[Table, ...]:
     """Every declared table, core first, in creation order."""
-    from autarky.store.schema import chains, company, complexity, core, fetch, indicators, io, measures, money, trade
+    from autarky.store.schema import (
+        chains,
+        company,
+        complexity,
+        core,
+        fetch,
+        indicators,
+        io,
+        measures,
+        money,
+        sectors,
+        trade,
+    )
 
     out: list[Table] = []
-    for module in (core, chains, trade, money, io, complexity, indicators, fetch, measures, company):
+    for module in (core, chains, trade, money, io, complexity, indicators, fetch, measures, company, sectors):
         out.extend(module.TABLES)
     return tuple(out)
 
