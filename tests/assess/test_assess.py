@@ -95,14 +95,17 @@ def test_every_figure_traces_to_its_source_rows(chn: Assessment) -> None:
 def test_chokepoints_and_default_scenario(chn: Assessment) -> None:
     cps = chn.section("chokepoints")
     assert cps is not None and len(cps.rows) == 10
-    assert "N20" in {r["node_id"] for r in cps.rows}
-    euv = next(r for r in cps.rows if r["node_id"] == "N20")
-    assert "100% NLD (ASML)" in str(euv["explanation"])
+    # criticality weighs the tiers a node bounds: tools every tier needs rank above EUV (one tier of five)
+    assert "N64" in {r["node_id"] for r in cps.rows}
+    pm = next(r for r in cps.rows if r["node_id"] == "N64")
+    assert "100% USA" in str(pm["explanation"]) and "not among the listed providers" in str(pm["explanation"])
     sc = chn.section("scenario")
     assert sc is not None and "CHIP_TOOLMAKERS" in sc.title
     stages = {r["stage or output"]: r for r in sc.rows}
     assert stages["Fabrication"]["status"] == "lost"
-    assert "EUV lithography tools" in str(stages["Finished logic chip"]["explanation"])
+    assert "via" in str(stages["Finished logic chip"]["explanation"])  # the binding path is named
+    cap = stages["capability: Lithography tools"]
+    assert "EUV" in str(cap["explanation"]) and "tiers lost" in str(cap["explanation"])
     assert "–" in str(stages["Design"]["available"])  # domestic substitution 0-30% gives a range
 
 

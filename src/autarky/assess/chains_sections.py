@@ -6,8 +6,9 @@ from typing import Any
 
 from autarky.assess.model import Chart, Provenance, Section
 from autarky.assess.scorecard import node_provenance
-from autarky.chains import ChainMap, ExportControl, chokepoints, export_control
+from autarky.chains import ChainMap, ExportControl, Thresholds, chokepoints, export_control
 from autarky.chains.scenario import Range
+from autarky.figures import Figure
 
 __all__ = ["DEFAULT_AGAINST", "DEFAULT_DOMESTIC_SUBSTITUTION", "chokepoint_section", "scenario_section"]
 
@@ -27,24 +28,32 @@ def _status(s: tuple[str, str]) -> str:
     return s[0] if s[0] == s[1] else f"{s[0]}–{s[1]}"
 
 
+def _fig(f: Figure | None, digits: int = 3) -> float | str | None:
+    if f is None:
+        return None
+    if f.point is not None:
+        return round(f.point, digits)
+    return f"{f.low:.{digits}f}–{f.high:.{digits}f}"
+
+
 def chokepoint_section(cmap: ChainMap, members: frozenset[str], label: str, top: int) -> Section:
-    ranked = [c for c in chokepoints(cmap, members, target_label=label) if c.is_chokepoint][:top]
+    ranked = [c for c in chokepoints(cmap, members, target_label=label) if c.is_chokepoint or c.possible][:top]
     sec = Section(
         key="chokepoints", title=f"Top {len(ranked)} chokepoints for {label}",
         columns=["rank", "input", "score", "foreign dependence", "concentration", "criticality", "explanation",
                  "source"],
         terminal_columns=["rank", "score", "explanation", "year"],
         notes=["score = foreign dependence × concentration of the foreign supply (HHI) × downstream criticality × "
-               "absence of a substitute variant; flagged at score ≥ 0.2, dependence ≥ 0.5, concentration ≥ 0.25 "
-               "(docs/chains.md).",
+               "absence of a substitute variant; " + Thresholds().explain() + " (docs/chains.md).",
                f"Source: {cmap.dataset.name} {cmap.dataset.vintage} ({cmap.dataset.licence}); HQ view."],
     )
     for i, c in enumerate(ranked, 1):
-        prov = node_provenance(cmap, c.node_id, c.view)
+        prov = node_provenance(cmap, c.node_id, c.view or "hq")
         sec.rows.append({
-            "rank": i, "node_id": c.node_id, "input": c.name, "score": round(c.score, 3),
-            "foreign dependence": round(c.foreign_dependence, 3), "concentration": round(c.foreign_concentration, 3),
-            "criticality": round(c.criticality, 3), "explanation": c.explanation,
+            "rank": i, "node_id": c.node_id, "input": c.name + ("" if c.is_chokepoint else " (possibly)"),
+            "score": _fig(c.score), "score_low": round(c.score_range[0], 3),
+            "foreign dependence": _fig(c.foreign_dependence), "concentration": _fig(c.foreign_concentration),
+            "criticality": _fig(c.criticality), "explanation": c.explanation,
             "source": prov.short(), "source_brief": prov.brief(), "year": prov.year,
         })
         sec.sources.append(prov)
@@ -52,7 +61,7 @@ def chokepoint_section(cmap: ChainMap, members: frozenset[str], label: str, top:
         name="chokepoints", title=sec.title, sources=sec.sources[:1],
         spec={
             "$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": sec.title,
-            "width": "container", "data": {"values": [{"input": r["input"], "score": r["score"],
+            "width": "container", "data": {"values": [{"input": r["input"], "score": r["score_low"],
                                                         "explanation": r["explanation"]} for r in sec.rows]},
             "mark": {"type": "bar", "tooltip": True, "color": "#c0392b"},
             "encoding": {"y": {"field": "input", "type": "nominal", "sort": "-x", "title": None},
@@ -85,6 +94,12 @@ def scenario_section(cmap: ChainMap, members: frozenset[str], label: str, agains
     for o in (*res.stages, *res.outputs):
         rows.append({"stage or output": o.name, "status": _status(o.status), "available": _pct_range(o.available),
                      "explanation": o.explanation, "source": prov.short(), "source_brief": prov.brief()})
+    for cap in res.capability:
+        rows.append({"stage or output": f"capability: {cap.name}",
+                     "status": f"runs at {cap.runs_at[0] or 'no tier'}–{cap.runs_at[1] or 'no tier'}",
+                     "available": "", "explanation": (f"tiers lost: {', '.join(cap.lost) or 'none'}; "
+                                                      f"tiers remaining: {', '.join(cap.remaining) or 'none'}"),
+                     "source": prov.short(), "source_brief": prov.brief()})
     lost_tiers = [t for t in res.tiers if t.status[1] != "ok"]
     for t in lost_tiers[:12]:
         rows.append({"stage or output": f"tier: {t.name}", "status": _status(t.status),

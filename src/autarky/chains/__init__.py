@@ -44,47 +44,66 @@ Loaders (registered in ``autarky.loaders``): ``eto`` → :func:`autarky.chains.e
 
 from __future__ import annotations
 
+from autarky.chains.assumptions import Assumptions, ShareAssumption, assumptions_from, read_assumptions
 from autarky.chains.compare import Comparison, compare_maps, compare_vintages
 from autarky.chains.map import ChainMap, DatasetInfo, Edge, Node, Provider, Stage, load_map
-from autarky.chains.measures import Chokepoint, NodeMeasures, chokepoints, node_measures
-from autarky.chains.scenario import ExportControl, Outcome, ScenarioResult, export_control, export_control_timeline
-from autarky.chains.shares import (
-    CountryShare,
-    FirmShare,
-    bloc_share,
-    countries_to_reach,
-    country_shares,
-    firm_shares,
-    hhi,
-    latest_year,
+from autarky.chains.measures import Chokepoint, Criticality, NodeMeasures, Thresholds, chokepoints, node_measures
+from autarky.chains.nodeshares import HolderShare, NodeShares, economy_share, node_shares, stage_shares
+from autarky.chains.regions import Region, region_of, regions
+from autarky.chains.scenario import (
+    Capability,
+    ExportControl,
+    Outcome,
+    Restriction,
+    ScenarioResult,
+    export_control,
+    export_control_timeline,
 )
+from autarky.chains.shares import CountryShare, FirmShare, country_shares, firm_shares, latest_year
+from autarky.chains.tiers import Tier, TieredClass, declared_tiers
 
 __all__ = [
+    "Assumptions",
+    "Capability",
     "ChainMap",
     "Chokepoint",
     "Comparison",
     "CountryShare",
+    "Criticality",
     "DatasetInfo",
     "Edge",
     "ExportControl",
     "FirmShare",
+    "HolderShare",
     "Node",
     "NodeMeasures",
+    "NodeShares",
     "Outcome",
     "Provider",
+    "Region",
+    "Restriction",
     "ScenarioResult",
+    "ShareAssumption",
     "Stage",
-    "bloc_share",
+    "Thresholds",
+    "Tier",
+    "TieredClass",
+    "assumptions_from",
     "chokepoints",
     "compare_maps",
     "compare_vintages",
-    "countries_to_reach",
     "country_shares",
+    "declared_tiers",
+    "economy_share",
     "export_control",
     "export_control_timeline",
     "firm_shares",
-    "hhi",
     "latest_year",
     "load_map",
     "node_measures",
+    "node_shares",
+    "read_assumptions",
+    "region_of",
+    "regions",
+    "stage_shares",
 ]
