@@ -54,12 +54,48 @@ class _Step:
     src: IntArray  # sources, grouped by dst (ascending within a segment)
     seg: IntArray  # segment number of each source
     is_max: bool
+    cut: BoolArray | None  # sources ignored in a stage-local propagation (None: none)
 
 
 def _offsets(sorted_keys: IntArray, n: int) -> IntArray:
     """CSR offsets: where each key 0..n-1 starts in ``sorted_keys`` (length n + 1)."""
     counts = np.bincount(sorted_keys, minlength=n)
     out: IntArray = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return out
+
+
+def _stable_order(keys: IntArray, bound: int) -> IntArray:
+    """A stable argsort of non-negative integer keys below ``bound``, by 16-bit radix passes (linear: NumPy
+    sorts 16-bit keys with a radix sort, and wider ones with a comparison sort)."""
+    keys = np.asarray(keys, dtype=np.int64)
+    if bound <= 1 << 16:
+        out: IntArray = np.argsort(keys.astype(np.uint16), kind="stable")
+        return out
+    if bound > 1 << 48:
+        out = np.argsort(keys, kind="stable")
+        return out
+    order = np.arange(keys.size, dtype=np.int64)
+    shift = 0
+    while (1 << shift) < bound:
+        digit = ((keys[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
+
+
+def _lex_order(primary: IntArray, secondary: IntArray, bound: int) -> IntArray:
+    """Order by (primary, secondary), both non-negative integers below ``bound`` (LSD radix)."""
+    first = _stable_order(secondary, bound)
+    out: IntArray = first[_stable_order(primary[first], bound)]
+    return out
+
+
+def _unique_sorted(values: IntArray) -> IntArray:
+    """Sorted unique values (by sorting: NumPy's hash-based unique is slower on large integer arrays)."""
+    v = np.sort(values)
+    if v.size == 0:
+        return v
+    out: IntArray = v[np.concatenate(([True], v[1:] != v[:-1]))]
     return out
 
 
@@ -79,7 +115,13 @@ class RequirementGraph:
     """Requirement edges ``src → dst`` over ``n`` nodes (the last ``n - n_real`` of them virtual)."""
 
     def __init__(
-        self, ids: Sequence[str], src: IntArray, dst: IntArray, is_max: BoolArray, n_real: int | None = None
+        self,
+        ids: Sequence[str],
+        src: IntArray,
+        dst: IntArray,
+        is_max: BoolArray,
+        n_real: int | None = None,
+        cut: BoolArray | None = None,
     ) -> None:
         self.ids = ids if isinstance(ids, list) else list(ids)
         self.n = len(self.ids)
@@ -87,15 +129,21 @@ class RequirementGraph:
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
         self.is_max = np.asarray(is_max, dtype=np.bool_)
-        # requirements of each node, sorted by (dst, src): ties in binding paths go to the lowest index
-        by_dst = np.lexsort((src, dst))
+        cut_in = np.zeros(src.size, dtype=np.bool_) if cut is None else np.asarray(cut, dtype=np.bool_)
+        self.level = self._levels(src, dst)
+        # requirements of each node, sorted by (dst, src): ties in binding paths go to the lowest index;
+        # then by generation (and max nodes after min nodes of a generation) for the propagation steps
+        presorted = src.size == 0 or bool(np.all(src[1:] >= src[:-1]))
+        by_dst = _stable_order(dst, self.n) if presorted else _lex_order(dst, src, self.n)
         self._in_src = src[by_dst]
         in_dst = dst[by_dst]
         self._in_off = _offsets(in_dst, self.n)
-        self.level = self._levels(src, dst)
-        order = np.argsort(self.level[in_dst] * 2 + self.is_max[in_dst], kind="stable")
+        step_key = self.level[in_dst] * 2 + self.is_max[in_dst]
+        order = _stable_order(step_key, int(step_key.max()) + 1 if step_key.size else 1)
         self.src = self._in_src[order]
         self.dst = in_dst[order]
+        self.cut = cut_in[by_dst][order]
+        self.has_cut = bool(self.cut.any())
         self._steps = self._plan()
 
     @cached_property
@@ -112,9 +160,12 @@ class RequirementGraph:
         """Topological generation of each node (Kahn's algorithm, vectorised); CycleError on a cycle."""
         n = self.n
         indeg = np.bincount(dst, minlength=n).astype(np.int64)
-        order = np.argsort(src, kind="stable")
-        s_dst = dst[order]
-        off = _offsets(src[order], n)
+        if src.size and bool(np.all(src[1:] >= src[:-1])):  # already grouped by source
+            s_dst, off = dst, _offsets(src, n)
+        else:
+            order = np.argsort(src, kind="stable")
+            s_dst = dst[order]
+            off = _offsets(src[order], n)
         level = np.full(n, -1, dtype=np.int64)
         frontier = np.flatnonzero(indeg == 0)
         lvl = 0
@@ -129,9 +180,8 @@ class RequirementGraph:
                 break
             base = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
             targets = s_dst[base + np.arange(total)]
-            uniq, dec = np.unique(targets, return_counts=True)
-            indeg[uniq] -= dec
-            frontier = uniq[indeg[uniq] == 0]
+            np.subtract.at(indeg, targets, 1)
+            frontier = _unique_sorted(targets[indeg[targets] == 0])
             lvl += 1
         if done < n:
             stuck = [self.ids[i] for i in np.flatnonzero(level < 0)[:6]]
@@ -151,9 +201,11 @@ class RequirementGraph:
             new = np.concatenate(([True], d[1:] != d[:-1]))
             seg_start = np.flatnonzero(new)
             seg = np.cumsum(new) - 1
+            c = self.cut[a:b]
             steps.append(
                 _Step(
-                    dst=d[seg_start], starts=seg_start, src=self.src[a:b], seg=seg.astype(np.int64), is_max=bool(mx[a])
+                    dst=d[seg_start], starts=seg_start, src=self.src[a:b], seg=seg.astype(np.int64), is_max=bool(mx[a]),
+                    cut=c if c.any() else None,
                 )
             )
         return steps
@@ -165,11 +217,16 @@ class RequirementGraph:
             raise UsageError(f"own availability must have {self.n} values (got {avail.shape})")
         return avail
 
-    def propagate(self, own: FloatArray) -> FloatArray:
-        """Availability of every node given each node's own availability (length ``n``; groups ignore it)."""
+    def propagate(self, own: FloatArray, local: bool = False) -> FloatArray:
+        """Availability of every node given each node's own availability (length ``n``; groups ignore it).
+
+        ``local``: ignore the requirements marked cut (``goes_into`` edges between processes of different
+        stages), to see what a stage's own inputs allow apart from what reaches it from other stages."""
         avail = self._own(own)
         for st in self._steps:
             vals = avail[st.src]
+            if local and st.cut is not None:
+                vals = np.where(st.cut, np.inf, vals)
             if st.is_max:
                 avail[st.dst] = np.maximum.reduceat(vals, st.starts)
             else:
@@ -225,7 +282,7 @@ class RequirementGraph:
         """Every node some ``target`` requires (transitively), and the targets; ``blocked`` nodes are
         neither entered nor passed through."""
         mask = np.zeros(self.n, dtype=np.bool_) if blocked is None else np.asarray(blocked, dtype=np.bool_).copy()
-        tg = np.unique(np.fromiter(targets, dtype=np.int64))
+        tg = _unique_sorted(np.fromiter(targets, dtype=np.int64))
         frontier = tg
         mask[frontier] = True
         while frontier.size:
@@ -235,7 +292,7 @@ class RequirementGraph:
             if total == 0:
                 break
             base = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-            nxt = np.unique(self._in_src[base + np.arange(total)])
+            nxt = _unique_sorted(self._in_src[base + np.arange(total)])
             nxt = nxt[~mask[nxt]]
             mask[nxt] = True
             frontier = nxt
@@ -246,6 +303,34 @@ class RequirementGraph:
 
 
 # -- compiling a map ------------------------------------------------------------------------------------
+
+
+def _indexed_edges(cmap: ChainMap) -> pl.DataFrame:
+    """The requirement edges (``goes_into``, ``is_type_of``) with their endpoints' positions (``si``, ``di``)
+    and stages (``s_src``, ``s_dst``); edges naming unknown nodes are left out (cached on the map)."""
+    key = ("indexed_edges",)
+    cached = cmap.cache.get(key)
+    if isinstance(cached, pl.DataFrame):
+        return cached
+    edges = cmap.edge_frame.filter(pl.col("kind").is_in(["goes_into", "is_type_of"]))
+    if not ({"si", "di"} <= set(edges.columns)):
+        ids = cmap.node_frame["node_id"]
+        index = pl.DataFrame({"_id": ids, "_i": np.arange(ids.len(), dtype=np.int64)})
+        edges = edges.join(index.rename({"_id": "src", "_i": "si"}), on="src", how="inner").join(
+            index.rename({"_id": "dst", "_i": "di"}), on="dst", how="inner"
+        )
+    else:
+        edges = edges.filter(pl.col("si").is_not_null() & pl.col("di").is_not_null())
+    stages = cmap.node_frame["stage_id"]
+    edges = edges.with_columns(
+        pl.col("si").cast(pl.Int64),
+        pl.col("di").cast(pl.Int64),
+        stages.gather(edges["si"]).alias("s_src"),
+        stages.gather(edges["di"]).alias("s_dst"),
+    )
+    cmap.cache[key] = edges
+    return edges
+
 
 
 def _variant_groups(cmap: ChainMap, groups: Iterable[frozenset[str]]) -> dict[tuple[str, frozenset[str]], str]:
@@ -271,43 +356,26 @@ def requirement_graph(
     cmap: ChainMap,
     groups: Sequence[frozenset[str]] | None = None,
     excluded: frozenset[str] = frozenset(),
-    stage_local: bool = False,
     tiers: dict[str, TieredClass] | None = None,
 ) -> RequirementGraph:
     """Compile the map's requirement graph (cached on the map).
 
     ``groups``: substitution groups (None = the map's own ``substitute`` edges); ``excluded``: variants a
-    profile does without; ``stage_local``: drop ``goes_into`` edges between processes of different stages
-    (to see what a stage's own inputs allow); ``tiers``: tiered classes (:mod:`autarky.chains.tiers`).
+    profile does without; ``tiers``: tiered classes (:mod:`autarky.chains.tiers`).  ``goes_into`` edges
+    between processes of different stages are marked cut, for stage-local propagation
+    (:meth:`RequirementGraph.propagate` with ``local=True``).
     """
     gsets = cmap.substitution_groups if groups is None else groups
     gkey = tuple(sorted(tuple(sorted(g)) for g in gsets))
     tiers = tiers or {}
     tkey = tuple(sorted((c, tuple((t.label, t.variants) for t in tc.tiers)) for c, tc in tiers.items()))
-    key = ("graph", gkey, tuple(sorted(excluded)), stage_local, tkey)
+    key = ("graph", gkey, tuple(sorted(excluded)), tkey)
     cached = cmap.cache.get(key)
     if isinstance(cached, RequirementGraph):
         return cached
     ids = cmap.node_ids
     n_real = len(ids)
-    index = pl.DataFrame({"id": ids, "i": np.arange(n_real, dtype=np.int64)})
-    nodes = cmap.node_frame.select("node_id", "stage_id")
-    edges = (
-        cmap.edge_frame.filter(pl.col("kind").is_in(["goes_into", "is_type_of"]))
-        .join(index.rename({"id": "src", "i": "si"}), on="src", how="inner")
-        .join(index.rename({"id": "dst", "i": "di"}), on="dst", how="inner")
-    )
-    if stage_local:
-        edges = (
-            edges.join(nodes.rename({"node_id": "src", "stage_id": "s_src"}), on="src", how="left")
-            .join(nodes.rename({"node_id": "dst", "stage_id": "s_dst"}), on="dst", how="left")
-            .filter(
-                (pl.col("kind") != "goes_into")
-                | pl.col("s_src").is_null()
-                | pl.col("s_dst").is_null()
-                | (pl.col("s_src") == pl.col("s_dst"))
-            )
-        )
+    edges = _indexed_edges(cmap)
     if excluded:
         edges = edges.filter(~((pl.col("kind") == "is_type_of") & pl.col("src").is_in(list(excluded))))
     # variant edges that groups or tiers re-route go through virtual nodes
@@ -320,12 +388,13 @@ def requirement_graph(
         for t in tc.tiers:
             extra.append((tier_node(cls, t.rank), best_node(cls)))
         extra.append((best_node(cls), cls))
-    typed = edges.filter(pl.col("kind") == "is_type_of").select("src", "dst")
-    for v, cls in typed.iter_rows():
-        hit = tier_map.get(v)
-        if hit is not None and hit[0] == cls:
-            rerouted.add((v, cls))
-            extra.append((v, tier_node(cls, hit[1])))
+    if tier_map:
+        typed = edges.filter((pl.col("kind") == "is_type_of") & pl.col("src").is_in(list(tier_map)))
+        for v, cls in typed.select("src", "dst").iter_rows():
+            hit = tier_map.get(v)
+            if hit is not None and hit[0] == cls:
+                rerouted.add((v, cls))
+                extra.append((v, tier_node(cls, hit[1])))
     vgroups = _variant_groups(cmap, [frozenset(g) for g in gkey])
     for (cls, members), vid in vgroups.items():
         if cls in tiers:
@@ -346,6 +415,12 @@ def requirement_graph(
         )
     src = edges["si"].to_numpy().astype(np.int64)
     dst = edges["di"].to_numpy().astype(np.int64)
+    crossing = (
+        (edges["kind"] == "goes_into")
+        & edges["s_src"].is_not_null()
+        & edges["s_dst"].is_not_null()
+        & (edges["s_src"] != edges["s_dst"])
+    ).fill_null(False).to_numpy()
     if extra:
         needed = {x for pair in extra for x in pair if x not in vindex}
         pos = {nid: i for i, nid in enumerate(ids) if nid in needed}
@@ -353,14 +428,22 @@ def requirement_graph(
         xd = np.array([vindex[b] if b in vindex else pos[b] for _, b in extra], dtype=np.int64)
         src = np.concatenate([src, xs])
         dst = np.concatenate([dst, xd])
+        crossing = np.concatenate([crossing, np.zeros(xs.size, dtype=np.bool_)])
     n = len(all_ids)
-    keys = np.unique(src * n + dst)
+    # one sort: unique (src, dst) pairs, each cut if an edge between them crosses stages
+    raw = src * n + dst
+    order = np.arange(raw.size) if bool(np.all(raw[1:] >= raw[:-1])) else _lex_order(src, dst, n)
+    raw = raw[order]
+    first = np.concatenate(([True], raw[1:] != raw[:-1])) if raw.size else np.zeros(0, dtype=np.bool_)
+    keys = raw[first]
+    cut_sorted = crossing[order]
+    cut = np.logical_or.reduceat(cut_sorted, np.flatnonzero(first)) if keys.size else None
     src, dst = keys // n, keys % n
     is_max = np.zeros(n, dtype=np.bool_)
     for vid in virtual_ids:
         if vid.startswith("[") or vid.endswith("#best"):
             is_max[vindex[vid]] = True
-    graph = RequirementGraph(all_ids, src, dst, is_max, n_real=n_real)
+    graph = RequirementGraph(all_ids, src, dst, is_max, n_real=n_real, cut=cut)
     cmap.cache[key] = graph
     return graph
 

@@ -205,10 +205,16 @@ class ChainMap:
     def _adjacency(self) -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
         out: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
         inn: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
-        for e in self.edges:
-            out.setdefault(e.kind, {}).setdefault(e.src, []).append(e.dst)
-            inn.setdefault(e.kind, {}).setdefault(e.dst, []).append(e.src)
+        for src, dst, kind in self.edge_frame.select("src", "dst", "kind").iter_rows():
+            out.setdefault(kind, {}).setdefault(src, []).append(dst)
+            inn.setdefault(kind, {}).setdefault(dst, []).append(src)
         return out, inn
+
+    @cached_property
+    def _stage_ids(self) -> dict[str, str]:
+        """Node id -> its own stage, for the nodes that have one."""
+        staged = self.node_frame.filter(pl.col("stage_id").is_not_null()).select("node_id", "stage_id")
+        return dict(staged.iter_rows())
 
     @property
     def _out(self) -> dict[str, dict[str, list[str]]]:
@@ -227,9 +233,25 @@ class ChainMap:
         )
 
     # -- lookup -----------------------------------------------------------------------------------------
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {nid: i for i, nid in enumerate(self.node_ids)}
+
+    def get_node(self, node_id: str) -> Node | None:
+        """The node with this id (None if there is none), without building every node object."""
+        if "nodes" in self.__dict__:
+            return self.nodes.get(node_id)
+        i = self._index.get(node_id)
+        if i is None:
+            return None
+        return Node(*self.node_frame.select(list(NODE_SCHEMA)).row(i))
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._index
+
     def resolve(self, key: str) -> str:
         """The id of a node or stage given its id or its name (case-insensitive); UnknownItemError if none."""
-        if key in self.nodes or key in self.stages:
+        if key in self._index or key in self.stages:
             return key
         low = key.strip().lower()
         for nid, n in self.nodes.items():
@@ -248,13 +270,15 @@ class ChainMap:
     def node(self, key: str) -> Node:
         """The node with this id or name."""
         nid = self.resolve(key)
-        if nid not in self.nodes:
+        node = self.get_node(nid)
+        if node is None:
             raise UnknownItemError(f"{key!r} is a stage, not a node")
-        return self.nodes[nid]
+        return node
 
     def name_of(self, node_id: str) -> str:
-        if node_id in self.nodes:
-            return self.nodes[node_id].name
+        node = self.get_node(node_id)
+        if node is not None:
+            return node.name
         if node_id in self.stages:
             return self.stages[node_id].name
         return node_id
@@ -285,16 +309,17 @@ class ChainMap:
         """(distance, stage) for the first staged node on every path out of ``node_id``."""
         if node_id in self.stages:
             return [(0, node_id)]
-        if node_id not in self.nodes:
+        if node_id not in self._index:
             self.resolve(node_id)  # raises with suggestions
         out: list[tuple[int, str]] = []
         seen = {node_id}
         queue: deque[tuple[str, int]] = deque([(node_id, 0)])
+        stage_ids = self._stage_ids
         while queue:
             nid, dist = queue.popleft()
-            node = self.nodes.get(nid)
-            if node is not None and node.stage_id is not None:
-                out.append((dist, node.stage_id))
+            sid = stage_ids.get(nid)
+            if sid is not None:
+                out.append((dist, sid))
                 continue
             for kind in ("is_type_of", "goes_into"):
                 for nxt in self._out[kind].get(nid, ()):
@@ -338,11 +363,10 @@ class ChainMap:
                 x = parent[x]
             return x
 
-        for e in self.edges:
-            if e.kind == "substitute":
-                a, b = find(e.src), find(e.dst)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+        for src, dst in self.edge_frame.filter(pl.col("kind") == "substitute").select("src", "dst").iter_rows():
+            a, b = find(src), find(dst)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
         groups: dict[str, set[str]] = {}
         for x in parent:
             groups.setdefault(find(x), set()).add(x)
@@ -417,12 +441,17 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
         ),
         NODE_SCHEMA,
     )
+    # the endpoints' positions in the node order, joined in the store (fast on a map of any size)
     edges = _arrow_frame(
         store.query(
-            "SELECT src, dst, kind FROM chain_edges WHERE dataset_id = ? ORDER BY source_line NULLS LAST, src, dst",
-            [did],
+            "WITH ix AS (SELECT node_id, row_number() OVER (ORDER BY source_line NULLS LAST, node_id) - 1 AS i"
+            " FROM chain_nodes WHERE dataset_id = ?)"
+            " SELECT e.src, e.dst, e.kind, s.i AS si, d.i AS di FROM chain_edges e"
+            " LEFT JOIN ix s ON s.node_id = e.src LEFT JOIN ix d ON d.node_id = e.dst"
+            " WHERE e.dataset_id = ? ORDER BY e.source_line NULLS LAST, e.src, e.dst",
+            [did, did],
         ),
-        EDGE_SCHEMA,
+        {**EDGE_SCHEMA, "si": pl.Int64, "di": pl.Int64},
     )
     providers = [
         Provider(r["provider_id"], r["name"], r["provider_type"], r["country"], r["alias"])
@@ -461,8 +490,9 @@ def _frame(frame: pl.DataFrame, schema: Mapping[str, Any], what: str) -> pl.Data
     lacking = [c for c in required if c in missing]
     if lacking:
         raise UsageError(f"{what} frame lacks column(s) {', '.join(lacking)}")
+    extra = [pl.col(c).cast(pl.Int64) for c in ("si", "di") if what == "edges" and c in frame.columns]
     return frame.select(
-        [pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items()]
+        [pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items()] + extra
     )
 
 

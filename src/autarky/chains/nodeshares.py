@@ -18,10 +18,12 @@ on, and the year of the shares.  :meth:`NodeShares.share_of` gives any economy's
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+import polars as pl
 
 from autarky.chains.bounds import Piece, countries_to_reach_bounds, hhi_bounds
 from autarky.chains.regions import regions, universe
@@ -38,7 +40,9 @@ __all__ = [
     "NodeShares",
     "bounds_of",
     "economy_share",
+    "holder_parts",
     "node_shares",
+    "row_bounds",
     "source_ref",
     "stage_shares",
 ]
@@ -81,6 +85,16 @@ class HolderShare:
         }
 
 
+class _Lazy:
+    """A node's stage, found on first use (it walks the map downstream)."""
+
+    def __init__(self, cmap: ChainMap, node_id: str) -> None:
+        self.cmap, self.node_id = cmap, node_id
+
+    def get(self) -> str | None:
+        return self.cmap.stage_of(self.node_id)
+
+
 @dataclass(frozen=True)
 class NodeShares:
     """One node's holders and shares (percent of the global market) in one view and year."""
@@ -88,7 +102,7 @@ class NodeShares:
     node_id: str
     name: str
     type: str
-    stage_id: str | None
+    _stage: str | _Lazy | None
     description: str | None
     view: str | None
     year: int | None
@@ -102,6 +116,11 @@ class NodeShares:
     _R: float = field(repr=False, compare=False, default=0.0)
     _unlisted: bool = field(repr=False, compare=False, default=False)
     _eff: tuple[tuple[str, tuple[str, ...]], ...] = field(repr=False, compare=False, default=())
+
+    @cached_property
+    def stage_id(self) -> str | None:
+        """The stage the node belongs to (its own, or the nearest downstream: ``ChainMap.stage_of``)."""
+        return self._stage.get() if isinstance(self._stage, _Lazy) else self._stage
 
     @property
     def has_data(self) -> bool:
@@ -159,20 +178,51 @@ class NodeShares:
 _UNKNOWN_NOTE = "an interval: some shares are not attributed to one economy by the map"
 
 
-def _parts(
+class _Rows:
+    """Per-node rows of a frame sorted by node id, read as dicts on demand (a map of any size)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame.sort("node_id")
+        self.ids = self.frame["node_id"]
+        self.memo: dict[str, list[dict[str, Any]]] = {}
+
+    def get(self, node_id: str, default: Any = None) -> Any:
+        hit = self.memo.get(node_id)
+        if hit is None:
+            a = int(self.ids.search_sorted(node_id, side="left"))
+            b = int(self.ids.search_sorted(node_id, side="right"))
+            hit = self.frame.slice(a, b - a).to_dicts()
+            self.memo[node_id] = hit
+        return hit if hit else default
+
+    def __contains__(self, node_id: object) -> bool:
+        return isinstance(node_id, str) and bool(self.get(node_id))
+
+    def __getitem__(self, node_id: str) -> Any:
+        hit = self.get(node_id)
+        if hit is None:
+            raise KeyError(node_id)
+        return hit
+
+
+class _One(_Rows):
+    """One row per node (the node summaries)."""
+
+    def get(self, node_id: str, default: Any = None) -> Any:
+        rows = super().get(node_id)
+        return rows[0] if rows else default
+
+
+def holder_parts(
     cmap: ChainMap, view: str, year: int | None, assumptions: Assumptions | None
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]:
-    """Holder rows and node summaries per node, as Python dicts (cached on the map)."""
+) -> tuple[_Rows, _One]:
+    """Holder rows and node summaries per node, read on demand (cached on the map)."""
     key = ("holder_parts", view, year, None if assumptions is None else assumptions.key)
     cached = cmap.cache.get(key)
     if isinstance(cached, tuple):
         return cached
     table = holder_table(cmap, view, year, assumptions)
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for r in table.iter_rows(named=True):
-        parts.setdefault(r["node_id"], []).append(r)
-    info = {r["node_id"]: r for r in node_table(table).iter_rows(named=True)}
-    out = (parts, info)
+    out = (_Rows(table), _One(node_table(table)))
     cmap.cache[key] = out
     return out
 
@@ -209,14 +259,14 @@ def node_shares(
 ) -> NodeShares:
     """Read one node's holders and shares as figures (see the module docstring)."""
     nid = cmap.resolve(node_id)
-    parts, infos = _parts(cmap, view, year, assumptions)
+    parts, infos = holder_parts(cmap, view, year, assumptions)
     rows = parts.get(nid, [])
-    node = cmap.nodes.get(nid)
+    node = cmap.get_node(nid)
     stage = cmap.stages.get(nid)
-    name = cmap.name_of(nid)
+    name = node.name if node is not None else cmap.name_of(nid)
     ntype = node.type if node is not None else "stage"
     desc = node.description if node is not None else (stage.description if stage is not None else None)
-    stage_id = cmap.stage_of(nid) if node is not None else nid
+    stage_id: str | _Lazy = _Lazy(cmap, nid) if node is not None else nid
     if not rows:
         return NodeShares(nid, name, ntype, stage_id, desc, None, None, (), Figure.qualitative(
             "no shares", unit="%"), False, (), cmap.dataset.name, ())
@@ -228,7 +278,8 @@ def node_shares(
     eff = _region_eff(rows)
     listed = {r["holder"] for r in rows if r["kind"] == "economy"}
     covered = listed | {m for ms in eff.values() for m in ms}
-    n_rest = len(universe() - covered)
+    anyone = any(r["kind"] in ("rest", "unknown") for r in rows) or bool(info["unlisted"])
+    n_rest = len(universe() - covered) if anyone else 0
     caps: dict[str, float] = {}
     for r in rows:
         caps[r["holder"]] = R if r["qual"] == "major" else (min(R, NEGLIGIBLE_PCT) if r["qual"] == "negligible"
@@ -273,7 +324,7 @@ def node_shares(
             elif kind == "rest":
                 pieces.append(Piece(float(pct), fresh=n_rest, fresh_key="rest"))
             else:
-                pieces.append(Piece(float(pct), fresh=len(universe()), anywhere=True))
+                pieces.append(Piece(float(pct), fresh=len(universe()) if anyone else 0, anywhere=True))
     if info["unlisted"] and R > 0:
         holders.append(HolderShare("*unlisted", "unlisted", "economies not listed", Figure.bounded(
             0.0, R, unit="%", sources=(src_all,),
@@ -292,7 +343,7 @@ def node_shares(
     complete = R <= 0 and not any(r["qual"] for r in rows) and not any(
         r["kind"] != "economy" and (r["pct"] or 0) > 0 for r in rows)
     return NodeShares(
-        node_id=nid, name=name, type=ntype, stage_id=stage_id, description=desc, view=info["view"], year=yr,
+        node_id=nid, name=name, type=ntype, _stage=stage_id, description=desc, view=info["view"], year=yr,
         holders=tuple(holders), unexplained=unexplained, complete=complete, sources=(src_all,),
         dataset_name=cmap.dataset.name, _rows=tuple(rows), _pieces=tuple(pieces), _R=R,
         _unlisted=bool(info["unlisted"]), _eff=tuple(eff.items()),
@@ -310,16 +361,28 @@ def _holder_order(h: HolderShare) -> tuple[int, float, int, str]:
 def bounds_of(ns: NodeShares, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
     """(low, high, assumed, [(holder, wholly inside)] of the holders that may hold some of ``members``):
     the formula of :func:`autarky.chains.supply.set_bounds` for one node, in plain Python."""
-    R = ns._R
-    eff = dict(ns._eff)
-    listed = {r["holder"] for r in ns._rows if r["kind"] == "economy"}
+    return row_bounds(ns._rows, ns._R, ns._unlisted, dict(ns._eff), members)
+
+
+def row_bounds(
+    rows: Sequence[Mapping[str, Any]],
+    R: float,
+    unlisted: bool,
+    eff: Mapping[str, tuple[str, ...]] | None,
+    members: frozenset[str],
+) -> tuple[float, float, bool, list[tuple[str, bool]]]:
+    """:func:`bounds_of` from a node's holder rows (``eff``: a region's members not listed on their own;
+    None to work them out)."""
+    eff = _region_eff(list(rows)) if eff is None else eff
+    listed = {r["holder"] for r in rows if r["kind"] == "economy"}
     covered = listed | {m for ms in eff.values() for m in ms}
-    outside = universe() - covered
+    anyone = unlisted or any(r["kind"] in ("rest", "unknown") for r in rows)
+    outside = universe() - covered if anyone else frozenset()
     entries: list[tuple[str, str, float, float, bool]] = []  # holder, kind, pct, cap, assumed
-    for r in ns._rows:
+    for r in rows:
         cap = R if r["qual"] == "major" else (min(R, NEGLIGIBLE_PCT) if r["qual"] == "negligible" else 0.0)
         entries.append((r["holder"], r["kind"], float(r["pct"] or 0.0), cap, bool(r["assumed"])))
-    if ns._unlisted:
+    if unlisted:
         entries.append(("*unlisted", "rest", 0.0, R, False))
     low = high = 0.0
     cap_out = cap_ov = 0.0
@@ -334,7 +397,7 @@ def bounds_of(ns: NodeShares, members: frozenset[str]) -> tuple[float, float, bo
         elif kind == "rest":
             inside, meet = bool(outside) and outside <= members, bool(outside & members)
         else:
-            inside, meet = universe() <= members, bool(members)
+            inside, meet = frozenset(universe()) <= members, bool(members)
         if inside:
             low += pct
         else:

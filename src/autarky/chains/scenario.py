@@ -54,8 +54,16 @@ from autarky.chains.graph import (
     requirement_graph,
     tier_node,
 )
-from autarky.chains.nodeshares import NodeShares, bounds_of, node_shares
-from autarky.chains.supply import SUPPLY_VIEWS, Exposure, exposure, firm_table, holder_table
+from autarky.chains.nodeshares import NodeShares, bounds_of, holder_parts, node_shares, row_bounds, source_ref
+from autarky.chains.supply import (
+    SUPPLY_VIEWS,
+    Exposure,
+    cached_node_table,
+    exposure,
+    firm_table,
+    holder_table,
+    positions,
+)
 from autarky.chains.tiers import TieredClass, tiers_for
 from autarky.errors import UnknownEconomyError, UnknownItemError, UsageError
 from autarky.figures import Basis, Figure, SourceRef, interval
@@ -510,7 +518,6 @@ class _Run:
         restrictions: tuple[Restriction, ...],
         tiers: dict[str, TieredClass],
         g: RequirementGraph,
-        gl: RequirementGraph,
         exp: Exposure,
         low: _Case,
         high: _Case,
@@ -523,7 +530,6 @@ class _Run:
         self.restrictions = restrictions
         self.tiers = tiers
         self.g = g
-        self.gl = gl
         self.exp = exp
         self.low = low
         self.high = high
@@ -531,15 +537,21 @@ class _Run:
         self.against_at = against_at
         self._cache: dict[int, Outcome] = {}
         nf = cmap.node_frame
-        self.names: list[str] = nf["name"].to_list()
-        self.types: list[str] = nf["type"].to_list()
-        self.descriptions: list[str | None] = nf["description"].to_list()
+        self._names = nf["name"]
+        self._descriptions = nf["description"]
 
     # -- naming ---------------------------------------------------------------------------------------
+    def node_name(self, i: int) -> str:
+        return str(self._names[i])
+
+    def description(self, i: int) -> str | None:
+        d = self._descriptions[i]
+        return None if d is None else str(d)
+
     def name(self, i: int) -> str:
         g = self.g
         if i < g.n_real:
-            return self.names[i]
+            return self.node_name(i)
         vid = g.ids[i]
         if vid.endswith("#best"):
             cls = vid[: -len("#best")]
@@ -584,10 +596,12 @@ class _Run:
             return ()
         nid = self.g.ids[i]
         _, _, applicable = self.against_at(nid)
-        ns = self.shares(i)
+        parts, infos = holder_parts(self.cmap, self.sc.view, self.sc.year, self.sc.assumptions)
+        rows, info = parts.get(nid, []), infos.get(nid)
+        R, unlisted = (float(info["R"]), bool(info["unlisted"])) if info else (0.0, False)
         out: list[str] = []
         for r in applicable:
-            takes = bool(r.against) and bounds_of(ns, r.against)[1] > 0
+            takes = bool(r.against) and row_bounds(rows, R, unlisted, None, r.against)[1] > 0
             if not takes and r.firms:
                 takes = any(f["provider_id"] in r.firms and ((f["pct"] or 0) > 0 or f["qual"])
                             for f in self.firm_rows(nid))
@@ -598,7 +612,11 @@ class _Run:
     def sources(self, i: int) -> tuple[SourceRef, ...]:
         if i >= self.g.n_real or not self.exp.has_data[i]:
             return ()
-        return self.shares(i).sources
+        parts, infos = holder_parts(self.cmap, self.sc.view, self.sc.year, self.sc.assumptions)
+        rows = parts.get(self.g.ids[i], [])
+        lines = [x for r in rows for x in (r["lines"] or [])]
+        year = infos[self.g.ids[i]]["year"] if self.g.ids[i] in infos else None
+        return (source_ref(self.cmap, lines, None if year is None else int(year)),)
 
     def supplier_text(self, i: int) -> str:
         nid = self.g.ids[i]
@@ -648,9 +666,9 @@ class _Run:
         status = self.statuses(lo, hi)
         origin = path[0]
         has = bool(exp.has_data[i])
-        own_text = self.own_text(i, own) if has else f"{self.names[i]}: no share data"
+        own_text = self.own_text(i, own) if has else f"{self.node_name(i)}: no share data"
         if len(path) > 1:
-            text = f"{self.names[i]}: {status[0]} via {self.path_text(path)}"
+            text = f"{self.node_name(i)}: {status[0]} via {self.path_text(path)}"
             if has and exp.lost_w[i] > 0:
                 text += f" (own supply: {own_text.split(': ', 1)[1]})"
         else:
@@ -664,7 +682,7 @@ class _Run:
         srcs = self.sources(origin) + (self.sources(i) if origin != i else ())
         out = Outcome(
             id=nid,
-            name=self.names[i],
+            name=self.node_name(i),
             kind="node",
             stage_id=c.stage_of(nid),
             available=(lo, hi),
@@ -674,7 +692,7 @@ class _Run:
             binding=g.ids[origin] if origin < g.n_real else None,
             causes=self.causes(origin) if status[0] != "ok" else (),
             explanation=text,
-            description=self.descriptions[i],
+            description=self.description(i),
             own_available=own,
             lost_share=(float(exp.lost_b[i]), float(exp.lost_w[i])) if has else None,
             domestic_share=(float(min(exp.domestic_w[i], exp.domestic_b[i])),
@@ -691,7 +709,7 @@ class _Run:
 
     def own_text(self, i: int, own: Range) -> str:
         exp, sc = self.exp, self.sc
-        name = self.names[i]
+        name = self.node_name(i)
         if exp.lost_w[i] <= 0:
             return f"{name}: no supply from the restricted providers"
         text = f"{name}: {self.supplier_text(i)} restricted"
@@ -734,7 +752,7 @@ class _Run:
             binding=binding,
             causes=self.causes(origin) if status[0] != "ok" else (),
             explanation=text,
-            description=self.descriptions[i] if i < g.n_real else None,
+            description=self.description(i) if i < g.n_real else None,
             bounded=abs(hi - lo) > 1e-12,
             assumed=bool(self.assumed_up[i]),
             tier=tier[0] if tier else None,
@@ -751,10 +769,13 @@ class _Run:
             idx = procs.get(sid)
             if idx is None or idx.size == 0 or (only is not None and sid not in only):
                 continue
-            order = np.lexsort((idx, g.level[idx], high.avail[idx], low.avail[idx]))
-            worst = int(idx[order[0]])
             lo = float(low.avail[idx].min())
             hi = float(high.avail[idx].min())
+            # the weakest process: least at the low end, then at the high end, then earliest, then first
+            cand = idx[low.avail[idx] == lo]
+            cand = cand[high.avail[cand] == high.avail[cand].min()]
+            cand = cand[g.level[cand] == g.level[cand].min()]
+            worst = int(cand.min())
             own_lo = float(low.local[idx].min())
             own_hi = float(high.local[idx].min())
             assert low.ptr is not None
@@ -847,7 +868,9 @@ def _exposure(
     f0 = frozenset().union(*(r.firms for r in blanket)) if blanket else frozenset()
     any_firms = bool(f0) or any(r.firms for r in scoped)
     firm_rows = firm_table(cmap, "hq" if sc.view == "auto" else sc.view, sc.year) if any_firms else None
-    base = exposure(holders, ids, a0, sc.target, f0, firm_rows)
+    key = (sc.view, sc.year, None if sc.assumptions is None else sc.assumptions.key)
+    nodes = cached_node_table(cmap, holders, key)
+    base = exposure(holders, ids, a0, sc.target, f0, firm_rows, positions=positions(cmap), nodes=nodes)
     sig: dict[str, list[int]] = {}
     for k, r in enumerate(scoped):
         for n in r.nodes or ():
@@ -920,7 +943,6 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     tiers = tiers_for(cmap, sc.tiers)
     groups = sc.substitution_groups
     g = requirement_graph(cmap, groups, tiers=tiers)
-    gl = requirement_graph(cmap, groups, stage_local=True, tiers=tiers)
     ids = g.ids[: g.n_real]
     holders = holder_table(cmap, sc.view, sc.year, sc.assumptions)
     exp, against_at = _exposure(cmap, ids, sc, rs, holders)
@@ -937,8 +959,7 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
 
     def case(own_real: FloatArray, overrides: Mapping[int, float] | None = None, ptr: bool = False) -> _Case:
         own = _pad(own_real, g, overrides)
-        ovl = {gl.index[g.ids[k]]: v for k, v in (overrides or {}).items()}
-        local = gl.propagate(_pad(own_real, gl, ovl))
+        local = g.propagate(own, local=True)
         if ptr:
             avail, p = g.propagate_ptr(own)
             return _Case(own=own, avail=avail, local=local, ptr=p)
@@ -949,7 +970,7 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     low.own[: g.n_real] = keep_lo  # report each node's own availability, tiered classes included
     high.own[: g.n_real] = np.maximum(keep_lo, keep_hi)
     assumed_up = g.any_upstream(np.concatenate([exp.assumed, np.zeros(g.n - g.n_real, dtype=np.bool_)]))
-    run = _Run(cmap, sc, rs, tiers, g, gl, exp, low, high, assumed_up, holders, against_at)
+    run = _Run(cmap, sc, rs, tiers, g, exp, low, high, assumed_up, holders, against_at)
     stages = run.stage_outcomes(low, high)
     outputs = [run.propagated(i, low, high, "output", None) for i in _outputs(cmap)]
     tier_out, capability = _tier_runs(run, case, own_lo, own_hi)
@@ -959,12 +980,11 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
         if unknown:
             raise UsageError(f"profile {pname!r}: unknown node(s) {', '.join(unknown)}")
         gp = requirement_graph(cmap, groups, excluded=without, tiers=tiers)
-        glp = requirement_graph(cmap, groups, excluded=without, stage_local=True, tiers=tiers)
-        pl_lo = _Case(own=_pad(own_lo, gp), avail=np.empty(0), local=glp.propagate(_pad(own_lo, glp)))
-        pl_hi = _Case(own=_pad(own_hi, gp), avail=np.empty(0), local=glp.propagate(_pad(own_hi, glp)))
+        pl_lo = _Case(own=_pad(own_lo, gp), avail=np.empty(0), local=gp.propagate(_pad(own_lo, gp), local=True))
+        pl_hi = _Case(own=_pad(own_hi, gp), avail=np.empty(0), local=gp.propagate(_pad(own_hi, gp), local=True))
         pl_lo.avail, pl_lo.ptr = gp.propagate_ptr(pl_lo.own)
         pl_hi.avail, pl_hi.ptr = gp.propagate_ptr(pl_hi.own)
-        prun = _Run(cmap, sc, rs, tiers, gp, glp, exp, pl_lo, pl_hi, gp.any_upstream(
+        prun = _Run(cmap, sc, rs, tiers, gp, exp, pl_lo, pl_hi, gp.any_upstream(
             np.concatenate([exp.assumed, np.zeros(gp.n - gp.n_real, dtype=np.bool_)])), holders, against_at)
         profiles.append(
             ProfileOutcome(

@@ -273,7 +273,14 @@ def holder_flags(holders: pl.DataFrame, sets: Mapping[str, Collection[str]]) -> 
     it lists them all); ``rest`` for the economies the node lists neither on their own nor through a
     region; ``unknown`` for any economy.
     """
-    U = universe()
+    if holders.filter(pl.col("kind") != "economy").height == 0:  # economies only: plain membership
+        return holders.with_columns(
+            *[pl.col("holder").is_in(list(v)).alias(f"in_{k}") for k, v in sets.items()],
+            *[pl.col("holder").is_in(list(v)).alias(f"ov_{k}") for k, v in sets.items()],
+            (~pl.col("holder").is_in(list(frozenset().union(*(frozenset(v) for v in sets.values()))))).alias("out"),
+        )
+    needs_universe = holders.filter(pl.col("kind").is_in(["rest", "unknown"])).height > 0
+    U = universe() if needs_universe else frozenset().union(*(frozenset(v) for v in sets.values()))
     named = {k: frozenset(v) & U for k, v in sets.items()}
     union = frozenset().union(*named.values()) if named else frozenset()
     reg = holders.filter(pl.col("kind") == "members").select("node_id", "holder")
@@ -338,7 +345,9 @@ def _implicit_flags(nodes: pl.DataFrame, holders: pl.DataFrame, sets: Mapping[st
         pl.lit("*unlisted").alias("holder"),
         pl.lit("rest").alias("kind"),
     )
-    listed = holders.select("node_id", "holder", "kind")
+    if implicit.height == 0:
+        return holder_flags(implicit.with_columns(pl.lit(None, pl.Utf8).alias("_")).drop("_"), sets)
+    listed = holders.join(implicit.select("node_id"), on="node_id", how="semi").select("node_id", "holder", "kind")
     both = pl.concat([listed, implicit], how="diagonal_relaxed")
     flagged = holder_flags(both, sets)
     return flagged.filter(pl.col("holder") == "*unlisted")
@@ -451,6 +460,9 @@ def exposure(
     target: Collection[str],
     firms: Collection[str] = (),
     firm_rows: pl.DataFrame | None = None,
+    *,
+    positions: pl.DataFrame | None = None,
+    nodes: pl.DataFrame | None = None,
 ) -> Exposure:
     """Restricted, domestic and third-country shares per node at both ends (see :class:`Exposure`).
 
@@ -462,7 +474,7 @@ def exposure(
     """
     against = frozenset(against)
     target = frozenset(target)
-    nodes = node_table(holders)
+    nodes = node_table(holders) if nodes is None else nodes
     sets = {"A": against, "T": target}
     flagged = _caps(holder_flags(holders, sets), nodes)
     implicit = _implicit_flags(nodes, holders, sets).join(nodes.select("node_id", "R"), on="node_id").with_columns(
@@ -557,18 +569,35 @@ def exposure(
             | (pl.col("base_w") != pl.col("base_b"))
         ).alias("bounded"),
     )
-    frame = pl.DataFrame({"node_id": ids}).with_row_index("_i")
-    joined = frame.join(t, on="node_id", how="left").sort("_i")
+    if positions is not None:  # ``ids`` is the whole map in order: scatter by position, no join on names
+        n = len(ids)
+        t = t.join(positions, on="node_id", how="inner")
+        where = t["_i"].to_numpy()
 
-    def arr(name: str, default: float) -> FloatArray:
-        out: FloatArray = joined[name].fill_null(default).to_numpy().astype(np.float64)
-        return out
+        def arr(name: str, default: float) -> FloatArray:
+            out: FloatArray = np.full(n, default, dtype=np.float64)
+            out[where] = t[name].fill_null(default).to_numpy()
+            return out
 
-    def barr(name: str) -> BoolArray:
-        out: BoolArray = joined[name].fill_null(False).to_numpy().astype(np.bool_)
-        return out
+        def barr(name: str) -> BoolArray:
+            out: BoolArray = np.zeros(n, dtype=np.bool_)
+            out[where] = t[name].fill_null(False).to_numpy()
+            return out
 
-    has = joined["L_w"].is_not_null().to_numpy()
+        has: BoolArray = np.zeros(n, dtype=np.bool_)
+        has[where] = t["L_w"].is_not_null().to_numpy()
+    else:
+        joined = pl.DataFrame({"node_id": ids}).with_row_index("_i").join(t, on="node_id", how="left").sort("_i")
+
+        def arr(name: str, default: float) -> FloatArray:
+            out: FloatArray = joined[name].fill_null(default).to_numpy().astype(np.float64)
+            return out
+
+        def barr(name: str) -> BoolArray:
+            out: BoolArray = joined[name].fill_null(False).to_numpy().astype(np.bool_)
+            return out
+
+        has = joined["L_w"].is_not_null().to_numpy()
     return Exposure(
         lost_w=arr("lost_w", 0.0),
         domestic_w=arr("domestic_w", 0.0),
@@ -582,6 +611,33 @@ def exposure(
         assumed=barr("assumed"),
         bounded=barr("bounded"),
     )
+
+
+def positions(cmap: ChainMap) -> pl.DataFrame:
+    """``node_id`` → ``_i`` (position in map order) for the nodes that have holders (cached)."""
+    key = ("holder_positions",)
+    cached = cmap.cache.get(key)
+    if isinstance(cached, pl.DataFrame):
+        return cached
+    ids = cmap.node_frame["node_id"]
+    with_rows = cmap.provision.select("node_id").unique()
+    out = (
+        pl.DataFrame({"node_id": ids, "_i": np.arange(ids.len(), dtype=np.int64)})
+        .join(with_rows, on="node_id", how="semi")
+    )
+    cmap.cache[key] = out
+    return out
+
+
+def cached_node_table(cmap: ChainMap, holders: pl.DataFrame, key: tuple[object, ...]) -> pl.DataFrame:
+    """:func:`node_table` of a cached holder table, cached with it."""
+    k = ("node_table", *key)
+    cached = cmap.cache.get(k)
+    if isinstance(cached, pl.DataFrame):
+        return cached
+    out = node_table(holders)
+    cmap.cache[k] = out
+    return out
 
 
 def region_for(code: str) -> Region | None:

@@ -54,7 +54,7 @@ class TieredClass:
 @cache
 def _bundled() -> dict[str, Any]:
     text = resources.files("autarky.data").joinpath("chains/tiers.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(raw, dict):
         raise DataError("tiers.yaml must map map names to class declarations")
     return raw
