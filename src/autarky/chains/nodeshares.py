@@ -373,7 +373,7 @@ def row_bounds(
 ) -> tuple[float, float, bool, list[tuple[str, bool]]]:
     """:func:`bounds_of` from a node's holder rows (``eff``: a region's members not listed on their own;
     None to work them out)."""
-    eff = _region_eff(list(rows)) if eff is None else eff
+    eff = _region_eff([dict(r) for r in rows]) if eff is None else eff
     listed = {r["holder"] for r in rows if r["kind"] == "economy"}
     covered = listed | {m for ms in eff.values() for m in ms}
     anyone = unlisted or any(r["kind"] in ("rest", "unknown") for r in rows)

@@ -892,12 +892,12 @@ def _exposure(
         groups.setdefault(tuple(sorted(ks)), []).append(n)
     pos = pl.DataFrame({"node_id": ids}).with_row_index("_i")
     arrays = {f: getattr(base, f).copy() for f in Exposure.__dataclass_fields__}
-    for ks_key, nodes in groups.items():
+    for ks_key, scope in groups.items():
         a = a0.union(*(scoped[k].against for k in ks_key))
         f = f0.union(*(scoped[k].firms for k in ks_key))
-        sub = holders.filter(pl.col("node_id").is_in(nodes))
-        e = exposure(sub, nodes, a, sc.target, f, firm_rows)
-        where = pl.DataFrame({"node_id": nodes}).join(pos, on="node_id", how="left")["_i"].to_numpy()
+        sub = holders.filter(pl.col("node_id").is_in(scope))
+        e = exposure(sub, scope, a, sc.target, f, firm_rows)
+        where = pl.DataFrame({"node_id": scope}).join(pos, on="node_id", how="left")["_i"].to_numpy()
         for name in arrays:
             arrays[name][where] = getattr(e, name)
     return Exposure(**arrays), against_at

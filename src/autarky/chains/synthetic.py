@@ -41,8 +41,8 @@ def layered_map(
     src, dst = keep // n, keep % n
     ids = np.array([f"N{i}" for i in range(n)], dtype=object)
     layer = np.repeat(np.arange(layers), sizes)
-    stage = np.where(layer == 0, None, np.array(["S1", "S2", "S3"], dtype=object)[
-        np.minimum(2, (layer * 3) // layers)])
+    stage = np.array(["S1", "S2", "S3"], dtype=object)[np.minimum(2, (layer * 3) // layers)]
+    stage[layer == 0] = None
     ntype = np.where(layer == 0, "tool_resource", "process").astype(object)
     last = np.arange(starts[-2], starts[-1])
     out_ids = last[: max(1, min(outputs, last.size))]
