@@ -49,6 +49,7 @@ from autarky.chains.compare import Comparison, compare_maps, compare_vintages
 from autarky.chains.map import ChainMap, DatasetInfo, Edge, Node, Provider, Stage, load_map
 from autarky.chains.measures import Chokepoint, Criticality, NodeMeasures, Thresholds, chokepoints, node_measures
 from autarky.chains.nodeshares import HolderShare, NodeShares, economy_share, node_shares, stage_shares
+from autarky.chains.profile import EconomyProfile, economy_profile
 from autarky.chains.regions import Region, region_of, regions
 from autarky.chains.scenario import (
     Capability,
@@ -71,6 +72,7 @@ __all__ = [
     "CountryShare",
     "Criticality",
     "DatasetInfo",
+    "EconomyProfile",
     "Edge",
     "ExportControl",
     "FirmShare",
@@ -94,6 +96,7 @@ __all__ = [
     "compare_vintages",
     "country_shares",
     "declared_tiers",
+    "economy_profile",
     "economy_share",
     "export_control",
     "export_control_timeline",

@@ -446,12 +446,12 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
         store.query(
             "WITH ix AS (SELECT node_id, row_number() OVER (ORDER BY source_line NULLS LAST, node_id) - 1 AS i"
             " FROM chain_nodes WHERE dataset_id = ?)"
-            " SELECT e.src, e.dst, e.kind, s.i AS si, d.i AS di FROM chain_edges e"
+            " SELECT e.src, e.dst, e.kind, s.i AS si, d.i AS di, e.source_line FROM chain_edges e"
             " LEFT JOIN ix s ON s.node_id = e.src LEFT JOIN ix d ON d.node_id = e.dst"
             " WHERE e.dataset_id = ? ORDER BY e.source_line NULLS LAST, e.src, e.dst",
             [did, did],
         ),
-        {**EDGE_SCHEMA, "si": pl.Int64, "di": pl.Int64},
+        {**EDGE_SCHEMA, "si": pl.Int64, "di": pl.Int64, "source_line": pl.Int32},
     )
     providers = [
         Provider(r["provider_id"], r["name"], r["provider_type"], r["country"], r["alias"])
@@ -491,6 +491,8 @@ def _frame(frame: pl.DataFrame, schema: Mapping[str, Any], what: str) -> pl.Data
     if lacking:
         raise UsageError(f"{what} frame lacks column(s) {', '.join(lacking)}")
     extra = [pl.col(c).cast(pl.Int64) for c in ("si", "di") if what == "edges" and c in frame.columns]
+    if what == "edges" and "source_line" in frame.columns:
+        extra.append(pl.col("source_line").cast(pl.Int32))
     return frame.select(
         [pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items()] + extra
     )

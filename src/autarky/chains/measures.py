@@ -43,7 +43,7 @@ from autarky.chains.nodeshares import NodeShares, node_shares
 from autarky.chains.supply import holder_table
 from autarky.chains.tiers import TieredClass, tiers_for
 from autarky.errors import UsageError
-from autarky.figures import Basis, Figure, interval
+from autarky.figures import Basis, Figure, SourceRef, interval
 
 if TYPE_CHECKING:
     from autarky.chains.assumptions import Assumptions
@@ -120,10 +120,11 @@ class Criticality:
     labels: tuple[str, ...]  # their names, e.g. "Finished logic chip (EUV tier of Lithography tools)"
     total: int
     needed_for: tuple[str, ...]  # the stages it feeds and the final outputs that depend on it
+    source: SourceRef | None = None  # the map's rows of what the node goes into (sequence.csv / edges.csv)
 
     @property
     def figure(self) -> Figure:
-        return Figure.derived(self.share, unit="fraction",
+        return Figure.derived(self.share, unit="fraction", sources=() if self.source is None else (self.source,),
                               note=f"bounds {len(self.units)} of {self.total} capability units")
 
 
@@ -175,6 +176,12 @@ def criticality(
     _, feeds = stage_contacts(cmap)
     stage_order = list(cmap.stages)
     out_masks = {ids[o]: g.upstream_mask([o])[:n] for o in outputs}
+    edge_lines: dict[str, list[int]] = {}
+    if "source_line" in cmap.edge_frame.columns:
+        for src, line in cmap.edge_frame.select("src", "source_line").drop_nulls().iter_rows():
+            edge_lines.setdefault(src, []).append(int(line))
+    d = cmap.dataset
+    edge_file = "sequence.csv" if d.kind == "eto" else "edges.csv"
     matrix = np.stack([m for _, _, m in units], axis=1) if units else np.zeros((n, 0), dtype=np.bool_)
     total = len(units)
     result: dict[str, Criticality] = {}
@@ -188,6 +195,9 @@ def criticality(
             labels=tuple(units[k][1] for k in hit),
             total=total,
             needed_for=stages + outs,
+            source=SourceRef(d.name, d.dataset_id, d.vintage, d.licence, edge_file,
+                             tuple(sorted(edge_lines.get(nid, ()))),
+                             locator="the requirement edges out of the node (what it goes into, what it is a type of)"),
         )
     cmap.cache[key] = result
     return result

@@ -426,8 +426,10 @@ def _share_of(ns: NodeShares, members: frozenset[str], label: str) -> Figure:
     base = ns.sources[0]
     src = (SourceRef(base.dataset, base.dataset_id, base.vintage, base.licence, base.file,
                      tuple(sorted(set(lines))) if contrib else base.lines, base.url, base.locator, base.year),)
+    # an assumed share anywhere at the node moves what the others may hold: every figure of it rests on it
+    assumed = assumed or any(r["assumed"] for r in ns._rows)
     if abs(hi - lo) < 1e-9:
-        if not contrib:
+        if not contrib and not assumed:
             return Figure.derived(0.0, unit="%", sources=src,
                                   note=f"{label} is not among the providers {ns.dataset_name} lists for this node")
         if assumed:

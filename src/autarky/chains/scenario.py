@@ -609,6 +609,17 @@ class _Run:
                 out.append(r.name)
         return tuple(out)
 
+    def path_sources(self, path: Sequence[int]) -> tuple[SourceRef, ...]:
+        """The share rows behind a binding path: its origin's, else the first node on it with shares, else
+        the map's ``provision.csv`` as a whole (nothing on the path is restricted)."""
+        for j in path:
+            found = self.sources(j)
+            if found:
+                return found
+        d = self.cmap.dataset
+        return (SourceRef(d.name, d.dataset_id, d.vintage, d.licence, "provision.csv",
+                          locator="no restricted supplier on the binding path"),)
+
     def sources(self, i: int) -> tuple[SourceRef, ...]:
         if i >= self.g.n_real or not self.exp.has_data[i]:
             return ()
@@ -679,7 +690,7 @@ class _Run:
         )
         bounded = bool(exp.bounded[i]) or (abs(hi - lo) > 1e-12)
         note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
-        srcs = self.sources(origin) + (self.sources(i) if origin != i else ())
+        srcs = self.path_sources(path) + (self.sources(i) if origin != i else ())
         out = Outcome(
             id=nid,
             name=self.node_name(i),
@@ -747,7 +758,7 @@ class _Run:
             stage_id=stage_id,
             available=(lo, hi),
             status=status,
-            availability=self.figure(lo, hi, bool(self.assumed_up[i]), self.sources(origin), note),
+            availability=self.figure(lo, hi, bool(self.assumed_up[i]), self.path_sources(path), note),
             path=self.real_path(path),
             binding=binding,
             causes=self.causes(origin) if status[0] != "ok" else (),
@@ -798,7 +809,7 @@ class _Run:
                     stage_id=sid,
                     available=(lo, hi),
                     status=status,
-                    availability=self.figure(lo, hi, bool(self.assumed_up[idx].any()), self.sources(origin), note),
+                    availability=self.figure(lo, hi, bool(self.assumed_up[idx].any()), self.path_sources(path), note),
                     path=self.real_path(path),
                     binding=g.ids[origin] if origin < g.n_real else None,
                     causes=self.causes(origin) if status[0] != "ok" else (),

@@ -105,32 +105,29 @@ def declared_tiers(cmap: ChainMap) -> dict[str, TieredClass]:
     return out
 
 
-def tiers_for(
-    cmap: ChainMap, override: Mapping[str, Any] | None = None, *, strict: bool = True
-) -> dict[str, TieredClass]:
+def tiers_for(cmap: ChainMap, override: Mapping[str, Any] | None = None) -> dict[str, TieredClass]:
     """The tiered classes to use on ``cmap``: ``override`` (a scenario's) if given, else the declared ones;
     checked against the map (the class exists and each variant is one of its ``is_type_of`` variants).
-    Declarations naming nodes the map lacks are dropped (a bundled declaration for another release) unless
-    ``strict``; a scenario's own are always checked."""
+    A bundled declaration naming nodes this release lacks keeps the tiers it can (a 2022 ETO release has no
+    KrF or i-line node); a scenario's own declaration must match the map exactly."""
     if override is not None:
         chosen = {k: v if isinstance(v, TieredClass) else parse_tiers({k: v}, "scenario tiers")[k]
                   for k, v in override.items()}
-        strict = True
     else:
         chosen = declared_tiers(cmap)
     out: dict[str, TieredClass] = {}
     for cls, tc in chosen.items():
-        problems: list[str] = []
-        if cls not in cmap.nodes:
-            problems.append(f"no node {cls}")
-        else:
-            variants = set(cmap.variants_of(cls))
-            missing = [v for v in tc.tiered_variants if v not in variants]
-            if missing:
-                problems.append(f"{', '.join(sorted(missing))} not variants of {cls}")
-        if problems:
-            if strict and override is not None:
-                raise UsageError(f"tiers of {cls}: {'; '.join(problems)}")
+        if not cmap.has_node(cls):
+            if override is not None:
+                raise UsageError(f"tiers of {cls}: no node {cls} in {cmap.dataset.name}")
             continue
-        out[cls] = tc
+        variants = set(cmap.variants_of(cls))
+        missing = sorted(v for v in tc.tiered_variants if v not in variants)
+        if missing and override is not None:
+            raise UsageError(f"tiers of {cls}: {', '.join(missing)} not variants of {cls}")
+        # a declaration for another release of the map: keep the tiers whose variants this one has
+        kept = [Tier(t.label, t.rank, tuple(v for v in t.variants if v in variants)) for t in tc.tiers]
+        kept = [t for t in kept if t.variants]
+        if kept:
+            out[cls] = TieredClass(cls, tuple(Tier(t.label, k, t.variants) for k, t in enumerate(kept)), tc.source)
     return out
