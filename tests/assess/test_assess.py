@@ -109,6 +109,16 @@ def test_chokepoints_and_default_scenario(chn: Assessment) -> None:
     assert "–" in str(stages["Design"]["available"])  # domestic substitution 0-30% gives a range
 
 
+def test_germany_reads_europe_not_zero(eto_store: Store) -> None:
+    a = assess(eto_store, "DEU")
+    ov = a.sections[0]
+    fab = next(r for r in ov.rows if str(r["measure"]).startswith("Fabrication"))
+    assert str(fab["value"]).startswith("0.0–8.0%") and "within Europe" in str(fab["value"])
+    assert "not broken down by eto-chip-explorer" in str(fab["value"])
+    total = _row(a, "Fabrication", "S2")
+    assert total["own_share_pct"] is None and total["own_share"]["basis"] == "bounded"
+
+
 def test_bloc_assessment_sums_member_shares(eto_store: Store) -> None:
     a = assess(eto_store, "CHIP_TOOLMAKERS")
     assert a.members == ("JPN", "NLD", "USA")
