@@ -420,7 +420,7 @@ class ScenarioResult:
         c = self._ctx
         sc = self.scenario
         hit = np.flatnonzero(
-            c.exp.has_data & (c.exp.lost_w > 0) & (c.low.own[: c.g.n_real] < sc.ok_from[1] - 1e-12)
+            c.exp.has_data & ~c.inert & (c.exp.lost_w > 0) & (c.low.own[: c.g.n_real] < sc.ok_from[1] - 1e-12)
         )
         out = [c.node_outcome(int(i)) for i in hit]
         return sorted(out, key=lambda o: (o.own_available[0] if o.own_available else 1.0, _natural(o.id)))
@@ -535,6 +535,8 @@ class _Run:
         self.high = high
         self.assumed_up = assumed_up
         self.against_at = against_at
+        #: nodes whose own supply binds nothing (a class whose variants carry their shares; a tiered class)
+        self.inert: np.ndarray[Any, Any] = np.zeros(g.n_real, dtype=np.bool_)
         self._cache: dict[int, Outcome] = {}
         nf = cmap.node_frame
         self._names = nf["name"]
@@ -682,9 +684,11 @@ class _Run:
             text = f"{self.node_name(i)}: {status[0]} via {self.path_text(path)}"
             if has and exp.lost_w[i] > 0:
                 text += f" (own supply: {own_text.split(': ', 1)[1]})"
+            if self.inert[i]:
+                text += " — its own shares are the aggregate of its variants' markets and bind nothing themselves"
         else:
             text = own_text
-        is_origin = has and exp.lost_w[i] > 0 and self.statuses(*own)[0] != "ok"
+        is_origin = has and not self.inert[i] and exp.lost_w[i] > 0 and self.statuses(*own)[0] != "ok"
         down = (
             tuple(sorted(downstream_paths(c, nid).items(), key=lambda kv: _stage_key(c, kv[0]))) if is_origin else ()
         )
@@ -962,11 +966,13 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     # themselves): the variants do; nor does a tiered class's bound its tiers
     keep_lo, keep_hi = own_lo.copy(), own_hi.copy()
     agg = aggregate_classes(cmap, holders) | set(tiers)
+    inert = np.zeros(g.n_real, dtype=np.bool_)
     if agg:
         where = pl.DataFrame({"node_id": ids}).with_row_index("_i").filter(pl.col("node_id").is_in(list(agg)))
         k = where["_i"].to_numpy()
         own_lo[k] = 1.0
         own_hi[k] = 1.0
+        inert[k] = True
 
     def case(own_real: FloatArray, overrides: Mapping[int, float] | None = None, ptr: bool = False) -> _Case:
         own = _pad(own_real, g, overrides)
@@ -982,6 +988,7 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     high.own[: g.n_real] = np.maximum(keep_lo, keep_hi)
     assumed_up = g.any_upstream(np.concatenate([exp.assumed, np.zeros(g.n - g.n_real, dtype=np.bool_)]))
     run = _Run(cmap, sc, rs, tiers, g, exp, low, high, assumed_up, holders, against_at)
+    run.inert = inert
     stages = run.stage_outcomes(low, high)
     outputs = [run.propagated(i, low, high, "output", None) for i in _outputs(cmap)]
     tier_out, capability = _tier_runs(run, case, own_lo, own_hi)
