@@ -70,7 +70,7 @@ def _own(n: int, seed: int) -> np.ndarray:
 def _check(cmap: ChainMap, seeds: range, sample: int | None = None) -> None:
     ids, pairs = reference_pairs(cmap)
     g = requirement_graph(cmap, groups=(), tiers={})
-    assert g.ids[: g.n_real] == ids
+    assert list(g.ids[: g.n_real]) == ids
     assert sorted(zip(g.src.tolist(), g.dst.tolist(), strict=True)) == pairs
     for seed in seeds:
         own = _own(len(ids), seed)

@@ -116,14 +116,15 @@ class RequirementGraph:
 
     def __init__(
         self,
-        ids: Sequence[str],
+        ids: Sequence[str] | pl.Series,
         src: IntArray,
         dst: IntArray,
         is_max: BoolArray,
         n_real: int | None = None,
         cut: BoolArray | None = None,
     ) -> None:
-        self.ids = ids if isinstance(ids, list) else list(ids)
+        # a list, or (for a large map) the node ids as a Polars series: no Python string per node until asked
+        self.ids: list[str] | pl.Series = ids if isinstance(ids, list | pl.Series) else list(ids)
         self.n = len(self.ids)
         self.n_real = self.n if n_real is None else n_real
         src = np.asarray(src, dtype=np.int64)
@@ -373,8 +374,8 @@ def requirement_graph(
     cached = cmap.cache.get(key)
     if isinstance(cached, RequirementGraph):
         return cached
-    ids = cmap.node_ids
-    n_real = len(ids)
+    ids = cmap.node_frame["node_id"]
+    n_real = ids.len()
     edges = _indexed_edges(cmap)
     if excluded:
         edges = edges.filter(~((pl.col("kind") == "is_type_of") & pl.col("src").is_in(list(excluded))))
@@ -406,7 +407,7 @@ def requirement_graph(
                 rerouted.add((v, cls))
                 extra.append((v, vid))
     virtual_ids = sorted(set(virtual))
-    all_ids = ids + virtual_ids
+    all_ids = pl.concat([ids, pl.Series("node_id", virtual_ids, dtype=pl.Utf8)]) if virtual_ids else ids
     vindex = {vid: n_real + k for k, vid in enumerate(virtual_ids)}
     if rerouted:
         rr = pl.DataFrame({"src": [a for a, _ in rerouted], "dst": [b for _, b in rerouted]})
@@ -423,7 +424,8 @@ def requirement_graph(
     ).fill_null(False).to_numpy()
     if extra:
         needed = {x for pair in extra for x in pair if x not in vindex}
-        pos = {nid: i for i, nid in enumerate(ids) if nid in needed}
+        found = pl.DataFrame({"id": ids}).with_row_index("i").filter(pl.col("id").is_in(list(needed)))
+        pos = {str(r[1]): int(r[0]) for r in found.iter_rows()}
         xs = np.array([vindex[a] if a in vindex else pos[a] for a, _ in extra], dtype=np.int64)
         xd = np.array([vindex[b] if b in vindex else pos[b] for _, b in extra], dtype=np.int64)
         src = np.concatenate([src, xs])

@@ -875,7 +875,7 @@ def _resolve_restrictions(cmap: ChainMap, sc: ExportControl) -> tuple[Restrictio
 
 
 def _exposure(
-    cmap: ChainMap, ids: list[str], sc: ExportControl, rs: tuple[Restriction, ...], holders: pl.DataFrame
+    cmap: ChainMap, ids: list[str] | pl.Series, sc: ExportControl, rs: tuple[Restriction, ...], holders: pl.DataFrame
 ) -> tuple[Exposure, Callable[[str], tuple[frozenset[str], frozenset[str], tuple[Restriction, ...]]]]:
     blanket = [r for r in rs if r.nodes is None]
     scoped = [r for r in rs if r.nodes is not None]
