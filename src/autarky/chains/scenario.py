@@ -836,7 +836,7 @@ def _processes(cmap: ChainMap) -> dict[str, np.ndarray[Any, Any]]:
     cached = cmap.cache.get(key)
     if isinstance(cached, dict):
         return cached
-    frame = cmap.node_frame.with_row_index("_i").filter(pl.col("stage_id").is_not_null())
+    frame = cmap.node_frame.select("stage_id").with_row_index("_i").filter(pl.col("stage_id").is_not_null())
     out: dict[str, np.ndarray[Any, Any]] = {}
     for sid, grp in frame.group_by("stage_id", maintain_order=True):
         out[str(sid[0])] = grp["_i"].to_numpy().astype(np.int64)
