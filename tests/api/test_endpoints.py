@@ -150,7 +150,10 @@ def test_node_detail_pinned(client: TestClient) -> None:
     assert d["node"]["name"] == "EUV lithography tools" and d["node"]["stages"] == ["S2"]
     assert [(s["iso3"], s["share_pct"]) for s in d["country_shares"]] == [("NLD", 100.0)]
     assert d["hhi"] == pytest.approx(1.0) and d["countries_to_75"] == 1
-    assert d["economy"] == {"economy": "CHN", "members": ["CHN"], "share_pct": 0.0}
+    econ = d["economy"]
+    assert (econ["economy"], econ["members"], econ["share_pct"]) == ("CHN", ["CHN"], 0.0)
+    assert econ["share"]["basis"] == "derived" and econ["share"]["sources"][0]["file"] == "provision.csv"
+    assert d["hhi_figure"]["basis"] == "derived" and d["holders"][0]["holder"] == "NLD"
     assert d["source"]["dataset"] == "eto-chip-explorer" and d["source"]["lines"]
     assert any(f["name"] == "ASML" for f in d["firm_shares"])
     by_name = get(client, "/api/chains/nodes/EUV lithography tools")

@@ -6,17 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from autarky.chains import (
-    ChainMap,
-    bloc_share,
-    countries_to_reach,
-    country_shares,
-    firm_shares,
-    hhi,
-    load_map,
-)
+from autarky.chains import ChainMap, country_shares, economy_share, firm_shares, load_map, node_shares
 from autarky.chains.eto import load_eto
 from autarky.errors import FormatError, MissingFileError, UnknownItemError
+from autarky.figures import Basis
 from autarky.loaders import get_loader
 from autarky.store import ImportResult, Store
 
@@ -83,19 +76,25 @@ def test_provenance_on_the_map(eto_map: ChainMap) -> None:
 def test_euv_is_all_dutch(eto_map: ChainMap) -> None:
     shares = country_shares(eto_map, "N20")
     assert [tuple(s) for s in shares] == [("NLD", 100.0, None)]
-    assert countries_to_reach(shares, 0.75) == 1
-    assert hhi(shares) == pytest.approx(1.0)
+    ns = node_shares(eto_map, "N20")
+    assert ns.complete and ns.countries_to_reach(0.75).point == 1
+    assert ns.hhi.point == pytest.approx(1.0) and ns.hhi.basis is Basis.DERIVED
+    nld = ns.holder("NLD")
+    assert nld is not None and nld.share.basis is Basis.REPORTED and nld.share.value == 100.0
+    assert nld.share.sources[0].file == "provision.csv" and nld.share.sources[0].lines == (565,)
     assert [(f.name, f.iso3, f.share_pct) for f in firm_shares(eto_map, "N20")] == [("ASML", "NLD", 100.0)]
 
 
 def test_china_share_of_lithography_tools(eto_map: ChainMap) -> None:
-    shares = country_shares(eto_map, "Lithography tools")  # by name as well as id
-    assert bloc_share(shares, {"CHN"}) == pytest.approx(0.2)
+    chn = economy_share(eto_map, "Lithography tools", {"CHN"})  # by name as well as id
+    assert chn.basis is Basis.REPORTED and chn.value == pytest.approx(0.2)
+    assert chn.sources[0].lines == (170,) and chn.sources[0].year == 2025
+    shares = country_shares(eto_map, "Lithography tools")
     d = {s.iso3: s.share_pct for s in shares}
     assert d["NLD"] == pytest.approx(81.5)
     assert d["JPN"] == pytest.approx(15.0)
-    assert d[None] == pytest.approx(0.0)  # "Various countries": other / unattributed
-    assert countries_to_reach(shares) == 1
+    assert d[None] == pytest.approx(0.0)  # "Various countries", as published
+    assert node_shares(eto_map, "N19").countries_to_reach(0.75).point == 1
 
 
 def test_more_published_facts(eto_map: ChainMap) -> None:
@@ -110,8 +109,9 @@ def test_more_published_facts(eto_map: ChainMap) -> None:
         "KOR": 10.0,
         "CHN": 4.0,
     }
-    assert countries_to_reach(wafer) == 3
-    assert hhi(wafer) == pytest.approx(0.56**2 + 0.16**2 + 0.14**2 + 0.10**2 + 0.04**2)
+    wafer_ns = node_shares(eto_map, "N26")
+    assert wafer_ns.countries_to_reach(0.75).point == 3
+    assert wafer_ns.hhi.point == pytest.approx(0.56**2 + 0.16**2 + 0.14**2 + 0.10**2 + 0.04**2)
     # Logic chip design (2022): USA 65%; EUR 9 + Various countries 4 are other / unattributed.
     logic = shares_dict(eto_map, "N6")
     assert logic["USA"] == 65.0 and logic[None] == 13.0 and logic["CHN"] == 5.0
@@ -127,17 +127,30 @@ def test_stage_views_are_kept_apart(eto_map: ChainMap) -> None:
     assert shares_dict(eto_map, "S1")["USA"] == 51.0  # design: by HQ
 
 
-def test_qualitative_providers_follow_etos_rule(eto_map: ChainMap) -> None:
-    # Advanced CPUs: USA and CHN listed, no shares ("major") -> ETO counts 2 majors as 1 country.
+def test_qualitative_providers_are_bounded_never_split(eto_map: ChainMap) -> None:
+    # Advanced CPUs: USA and CHN listed, no shares ("major"): each holds 0-100%, never 50%.
     cpus = country_shares(eto_map, "N1")
     assert {(s.iso3, s.share_pct, s.qualitative) for s in cpus} == {
         ("USA", None, "major"),
         ("CHN", None, "major"),
     }
-    assert countries_to_reach(cpus) == 1
-    assert hhi(cpus) is None
-    # Photomasks: three quantified and two qualitative countries -> ETO's "not concentrated" (4).
-    assert countries_to_reach(country_shares(eto_map, "N33")) == 4
+    ns = node_shares(eto_map, "N1")
+    for iso3 in ("USA", "CHN"):
+        f = ns.share_of({iso3})
+        assert f.basis is Basis.QUALITATIVE and f.label == "major" and (f.low, f.high) == (0.0, 100.0)
+        assert f.value is None
+    # the two together hold all of it (the listed providers are the market)
+    both = ns.share_of({"USA", "CHN"})
+    assert both.point == pytest.approx(100.0)
+    # HHI: from an even split (0.5, its least) to one holder (1); 1 or 2 countries reach 75%
+    assert (ns.hhi.low, ns.hhi.high) == (pytest.approx(0.5), pytest.approx(1.0))
+    assert (ns.countries_to_reach(0.75).low, ns.countries_to_reach(0.75).high) == (1.0, 2.0)
+    assert "duopoly" in (ns.description or "")  # ETO's own words beside the figures
+    # Photomasks: JPN 53 + USA 40 + TWN 7 = 100; CHN and KOR listed without a number: at most the rounding
+    pm = node_shares(eto_map, "N33")
+    assert pm.countries_to_reach(0.75).point == 2
+    chn = pm.share_of({"CHN"})
+    assert chn.basis is Basis.QUALITATIVE and chn.low == 0.0 and chn.high == pytest.approx(1.5)
 
 
 def test_providers_are_economies_or_unattributed(eto_map: ChainMap) -> None:
@@ -145,7 +158,7 @@ def test_providers_are_economies_or_unattributed(eto_map: ChainMap) -> None:
     assert (p["P88"].name, p["P88"].country, p["P88"].provider_type) == ("ASML", "NLD", "organization")
     assert p["P45"].country == "NLD" and p["P45"].is_country
     assert p["P5"].country is None  # Various countries
-    assert p["P312"].country is None  # EUR (Europe) is not one economy
+    assert p["P312"].country is None  # EUR (Europe) is not one economy: a region (regions.yaml)
     assert p["P370"].country is None  # Various companies
     assert p["P159"].alias is not None and "Canon ANELVA" in p["P159"].alias  # aliases merged
 
@@ -199,6 +212,7 @@ def test_bad_rows_are_quarantined_rest_loaded(
     assert q["raw"].startswith("CHN,")
     cmap = load_map(store)
     assert "CHN" not in shares_dict(cmap, "N19")
+    assert economy_share(cmap, "N19", {"CHN"}).point == 0.0  # not listed any more, and the node is complete
     assert shares_dict(cmap, "N20") == {"NLD": 100.0}
 
 

@@ -1,4 +1,4 @@
-"""Measures, chokepoint ranking and vintage comparison."""
+"""Measures, criticality per capability tier, the chokepoint ranking and vintage comparison."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from autarky.chains import ChainMap, load_map
+from autarky.chains import ChainMap, Thresholds, load_map
 from autarky.chains.compare import compare_maps, compare_vintages
 from autarky.chains.eto import load_eto
-from autarky.chains.measures import chokepoints, criticality, measures_table, node_measures
+from autarky.chains.measures import chokepoints, criticality, node_measures
 from autarky.errors import UnknownItemError
+from autarky.figures import Basis
 from autarky.store import Store
 from conftest import make_map
 
@@ -28,42 +29,77 @@ def test_chokepoint_score_components_hand_computed() -> None:
     )
     by_id = {c.node_id: c for c in chokepoints(cmap, {"CHN"})}
     a = by_id["A"]
-    assert a.foreign_dependence == pytest.approx(0.8)
-    assert a.foreign_concentration == pytest.approx((0.36 + 0.04) / 0.64)
-    assert a.criticality == 1.0 and a.substitute_absence == 1.0
-    assert a.score == pytest.approx(0.8 * 0.625)
-    assert by_id["B"].criticality == 0.0 and by_id["B"].score == 0.0  # nothing depends on B
+    assert a.foreign_dependence.point == pytest.approx(0.8)
+    assert a.foreign_concentration.point == pytest.approx((0.36 + 0.04) / 0.64)
+    assert a.control.point == pytest.approx(60.0)
+    assert a.criticality.point == 1.0 and a.substitute_absence == 1.0
+    assert a.score.point == pytest.approx(0.8 * 0.625) and a.score.basis is Basis.DERIVED
+    assert not a.is_chokepoint  # USA holds 60% < 75%, and CHN makes 20% of it
+    assert by_id["B"].criticality.point == 0.0 and by_id["B"].score.point == 0.0  # nothing depends on B
     assert not by_id["B"].is_chokepoint
+    # relax the control threshold: still not flagged while CHN makes a fifth of it
+    assert not {c.node_id: c for c in chokepoints(cmap, {"CHN"}, min_control=0.5)}["A"].is_chokepoint
+    flagged = {c.node_id: c for c in chokepoints(cmap, {"CHN"}, min_control=0.5, max_self_share=0.2)}
+    assert flagged["A"].is_chokepoint
 
 
-def test_euv_is_chinas_top_chokepoint(eto_map: ChainMap, eto_store: Store) -> None:
+def test_criticality_weighs_tiers(eto_map: ChainMap) -> None:
+    crit = criticality(eto_map)
+    # the final output counts once per lithography tier: EUV tools bound only the EUV tier
+    euv = crit["N20"]
+    assert euv.total == 5 and euv.share == pytest.approx(0.2)
+    assert euv.labels == ("Finished logic chip (EUV tier of Lithography tools)",)
+    assert crit["N106"].share == pytest.approx(0.2)  # i-line: its own tier only
+    assert crit["N84"].share == 1.0  # EDA software: every tier needs design
+    assert crit["N123"].share == 1.0  # mask aligners: named by no tier, needed by every tier
+    assert "S2" in crit["N20"].needed_for and "N99" in crit["N20"].needed_for
+    assert crit["N99"].needed_for == ("N99",)  # the final output depends on itself only
+
+
+def test_chokepoints_for_china_are_a_handful_with_reasons(eto_map: ChainMap, eto_store: Store) -> None:
     allies = eto_store.resolve("US_ALLIES").members
     ranked = chokepoints(eto_map, {"CHN"}, target_label="CHN", bloc=allies, bloc_label="US_ALLIES")
+    flagged = [c for c in ranked if c.is_chokepoint]
+    assert len(ranked) == 110
+    assert 5 <= len(flagged) <= 25  # not 99 of 110
     euv = next(c for c in ranked if c.node_id == "N20")
-    assert euv.score == pytest.approx(1.0) and euv.is_chokepoint
-    assert ranked[0].score == pytest.approx(1.0)
+    assert euv.is_chokepoint and euv.score.point == pytest.approx(0.2)  # one tier of five
     assert "100% NLD (ASML)" in euv.explanation and "no substitute variant" in euv.explanation
-    assert "needed for Fabrication" in euv.explanation
-    assert euv.bloc_share_pct == pytest.approx(100.0)
-    scores = [c.score for c in ranked]
-    assert scores == sorted(scores, reverse=True)
+    assert "bounds 1 of 5 capability units (Finished logic chip (EUV tier of Lithography tools))" in euv.explanation
+    assert "not among the listed providers" in euv.explanation
+    # EDA: 96% USA, China 1% (negligible): a chokepoint every tier needs, ranked above EUV
+    eda = next(c for c in ranked if c.node_id == "N84")
+    assert eda.is_chokepoint and eda.score.low > 0.8 and eda.rank < euv.rank
+    # PVD tools: 83% USA, but China makes 15%: ranked high, not flagged
+    pvd = next(c for c in ranked if c.node_id == "N42")
+    assert not pvd.is_chokepoint and pvd.score.low > 0.75
+    assert euv.bloc_share is not None and euv.bloc_share.point == pytest.approx(100.0)
+    # ranking: by the low end of the score; ties in natural id order (N8 before N64 before N130)
+    keys = [(-round(c.score_range[0], 12), -round(c.score_range[1], 12)) for c in ranked]
+    assert keys == sorted(keys)
+    top = [c.node_id for c in ranked[:4]]
+    assert top == ["N8", "N64", "N77", "N130"]
+    assert [c.rank for c in ranked[:3]] == [1, 2, 3]
+    # qualitative nodes: the score is an interval, and the row says its place rests on bounds
+    cpus = next(c for c in ranked if c.node_id == "N1")
+    assert cpus.rests_on_bounds and cpus.self_share.basis is Basis.QUALITATIVE
+    assert (cpus.self_share.low, cpus.self_share.high) == (0.0, 100.0)
+    assert "rests on bounds" in cpus.explanation and "duopoly" in (cpus.description or "")
     # stage filter: only nodes feeding ATP
     atp = chokepoints(eto_map, {"CHN"}, stage="S3")
     assert atp and all("S3" in eto_map.stages_of(c.node_id) for c in atp)
     assert "N20" not in {c.node_id for c in atp}
+    assert "one foreign economy holds at least 75%" in Thresholds().explain()
 
 
-def test_node_measures_and_criticality(eto_map: ChainMap) -> None:
+def test_node_measures(eto_map: ChainMap) -> None:
     m = node_measures(eto_map, "N19", {"CHN"}, {"NLD", "JPN", "USA"})
-    assert m.self_share_pct == pytest.approx(100 * 0.2 / 100.1)
-    assert m.foreign_dependence == pytest.approx(1 - 0.2 / 100.1)
-    assert m.bloc_share_pct == pytest.approx(100 * 97.1 / 100.1)
-    assert m.countries_to_75 == 1 and m.year == 2025
-    crit = criticality(eto_map)
-    assert crit["N20"][0] == 1.0 and "S2" in crit["N20"][1]
-    assert crit["N99"][1] == ("N99",)  # the final output depends on itself only
-    table = measures_table(eto_map, {"CHN"})
-    assert table.height == len({r for r in eto_map.provision["node_id"].to_list() if r in eto_map.nodes})
+    assert m.self_share is not None and m.self_share.point == pytest.approx(0.2)
+    assert m.foreign_dependence is not None and m.foreign_dependence.point == pytest.approx(1 - 0.2 / 100)
+    assert m.bloc_share is not None and m.bloc_share.point == pytest.approx(97.1)
+    assert m.countries_to_75.point == 1 and m.year == 2025
+    assert m.description and "lithography" in m.description.lower()
+    assert m.criticality.share == 1.0
 
 
 def test_compare_years_in_one_release(eto_store: Store) -> None:
@@ -92,8 +128,11 @@ def test_compare_two_releases(store: Store, eto_copy: Path, eto_dir: Path) -> No
     assert changes[("N21", "CHN")] == pytest.approx(10.0)
     assert changes[("N21", "NLD")] == pytest.approx(-10.0)
     assert len(changes) == 2
-    assert c.appeared == () and c.disappeared == ()
-    # with a low enough concentration bar the change is visible in the chokepoint list too
+    # ArF dry scanners stop being a chokepoint: China now makes a tenth of them
+    assert "N21" in {x.node_id for x in c.disappeared} and c.appeared == ()
     a, b = load_map(store, 1), load_map(store, 2)
-    c2 = compare_maps(a, b, target={"CHN"}, min_dependence=0.95)
-    assert "N21" in {x.node_id for x in c2.disappeared}
+    c2 = compare_maps(a, b, target={"CHN"})
+    assert {x.node_id for x in c2.disappeared} == {"N21"}
+    n21 = dict((n, (x, y)) for n, x, y in c2.hhi_changes)["N21"]
+    assert n21[0].point == pytest.approx(0.944**2 + 0.056**2)
+    assert n21[1].point == pytest.approx(0.844**2 + 0.056**2 + 0.1**2)

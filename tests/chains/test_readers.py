@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autarky.bundled import bundled_path
-from autarky.chains import countries_to_reach, country_shares, load_map
+from autarky.chains import country_shares, load_map, node_shares
 from autarky.chains.eto import load_eto
 from autarky.chains.generic import load_generic
 from autarky.errors import CycleError, FormatError, MissingFileError
@@ -87,10 +87,14 @@ def test_old_layout_release_loads(store: Store, eto_copy: Path) -> None:
     assert {s.iso3: s.share_pct for s in country_shares(cmap, "N19")}["CHN"] == pytest.approx(0.2)
     # text decoded correctly: the em dash of the stage description survived Mac Roman
     assert "—" in (cmap.stages["S2"].description or "")
-    # negligible providers (CHN, KOR for photomasks) drop out of the 75% count: JPN 53 + USA 40
+    # negligible providers (CHN, KOR for photomasks) are bounded, never split: JPN 53 + USA 40 reach 75%
     n33 = country_shares(cmap, "N33")
     assert {s.iso3: s.qualitative for s in n33 if s.qualitative} == {"CHN": "negligible", "KOR": "negligible"}
-    assert countries_to_reach(n33) == 2
+    ns = node_shares(cmap, "N33")
+    assert ns.countries_to_reach(0.75).point == 2
+    chn = ns.holder("CHN")
+    assert chn is not None and chn.share.label == "negligible" and chn.share.low == 0.0
+    assert chn.share.high == pytest.approx(1.5)  # the rounding the three published shares leave: 3 x 0.5
 
 
 def test_shares_over_100_are_a_warning_and_kept(store: Store, eto_copy: Path) -> None:
@@ -147,6 +151,12 @@ def test_bundled_battery_map_is_clean_and_sourced(store: Store) -> None:
     assert country_shares(cmap, "B1", view="hq") == []  # mine output is by site, never mixed with HQ
     assert cmap.substitution_groups == (frozenset({"B5", "B6"}),)
     assert cmap.stage_of("B1") == "S1" and cmap.stage_of("B11") == "S2"
+    # cell manufacturing: the automatic view prefers the view with numbers (site: China 75%, IEA) over the
+    # HQ view's firms listed without a number, and says which it used
+    cells = node_shares(cmap, "B11")
+    assert cells.view == "site" and cells.share_of({"CHN"}).point == 75.0
+    kor = cells.share_of({"KOR"})
+    assert kor.basis.value == "qualitative" and (kor.low, kor.high) == (0.0, 25.0)  # never a split of the 25%
 
 
 def _li_copy(tmp_path: Path) -> Path:

@@ -94,17 +94,28 @@ def test_ramp_over_years() -> None:
     assert [round(y.node("T").available[0], 3) for y in years] == [0.4, 0.475, 0.55, 0.625, 0.7]
 
 
-def test_variants_are_tiers_not_free_substitutes() -> None:
+def test_variants_are_complements_unless_declared_tiers() -> None:
     cmap = tiny()
     r = export_control(cmap, ExportControl(against=frozenset({"NLD"}), target=CHN))
-    # the class needs every variant: V1 lost -> C lost -> Q and O lost
+    # undeclared: the class needs every variant: V1 lost -> C lost -> Q and O lost
     assert r.node("C").status == ("lost", "lost")
     assert r.node("O").status[0] == "lost"
     assert r.node("O").path == ("V1", "C", "Q", "O")
-    tiers = {t.variant_id: t for t in r.tiers}
-    assert tiers["V1"].status == ("lost", "lost") and tiers["V2"].status == ("ok", "ok")
+    assert r.node("O").binding == "V1" and r.node("O").causes == ("NLD",)
+    assert r.tiers == () and r.capability == ()
     stages = {s.id: s for s in r.stages}
     assert stages["S1"].status == ("ok", "ok") and stages["S2"].status == ("lost", "lost")
+    # declared tiers (V1 best, V2 next): Q runs at the V2 tier; the V1 tier of the output is lost
+    rt = export_control(
+        cmap, ExportControl(against=frozenset({"NLD"}), target=CHN, tiers={"C": [["V1"], ["V2"]]})
+    )
+    assert rt.node("C").status == ("ok", "ok") and rt.node("O").status == ("ok", "ok")
+    (cap,) = rt.capability
+    assert cap.runs_at == ("tier 2", "tier 2") and cap.lost == ("tier 1",) and cap.remaining == ("tier 2",)
+    t1, t2 = cap.tiers
+    assert t1.status == ("lost", "lost") and t1.binding == "V1" and t1.causes == ("NLD",)
+    assert t2.status == ("ok", "ok") and t2.available == pytest.approx((1.0, 1.0))
+    assert [o.id for o in cap.outputs] == ["O@C#1", "O@C#2"]
     # a declared substitution group: the class takes its best member
     r2 = export_control(
         cmap, ExportControl(against=frozenset({"NLD"}), target=CHN, substitution_groups=(frozenset({"V1", "V2"}),))
@@ -135,6 +146,7 @@ def test_firm_restriction() -> None:
     )
     r = export_control(cmap, ExportControl(against=frozenset(), firms=frozenset({"ASML"}), target=CHN))
     assert r.node("T").available == pytest.approx((0.2, 0.2))
+    assert r.node("T").causes == ("ASML",) and "80% ASML" in r.node("T").explanation
 
 
 def test_parameters_are_checked() -> None:
@@ -163,6 +175,7 @@ def test_eto_export_control_loses_euv_and_names_downstream_stages(eto_map: Chain
     euv = r.node("N20")
     assert euv.status == ("lost", "lost") and euv.available == (0.0, 0.0)
     assert "100% NLD (ASML) restricted" in euv.explanation
+    assert "necessary for mass-producing the most advanced logic chips" in (euv.description or "")
     down = dict(euv.downstream)
     assert down["S2"] == ("N20", "N19", "N25")  # EUV -> lithography tools -> photolithography
     assert down["S3"][-1] == "N69" and down["N99"][-1] == "N99"
@@ -170,8 +183,9 @@ def test_eto_export_control_loses_euv_and_names_downstream_stages(eto_map: Chain
     assert stages["S2"].status[0] == "lost" and stages["S3"].status[0] == "lost"
     assert {o.id: o.status for o in r.outputs}["N99"][0] == "lost"
     assert "N20" in {o.id for o in r.origins()}
-    tiers = {t.variant_id: t for t in r.tiers if t.consumer_id == "N25"}
-    assert tiers["N20"].status == ("lost", "lost")
+    (litho,) = r.capability
+    assert litho.class_id == "N19" and litho.lost == ("EUV", "ArF immersion (DUV)", "ArF dry (DUV)", "KrF (DUV)",
+                                                      "i-line")
 
 
 def test_eto_domestic_substitution_range_gives_ranges(eto_map: ChainMap) -> None:
@@ -180,8 +194,12 @@ def test_eto_domestic_substitution_range_gives_ranges(eto_map: ChainMap) -> None
     lost = 97.1 / 100.1
     lo, hi = r.node("N19").own_available or (0, 0)
     assert lo == pytest.approx(1 - lost) and hi == pytest.approx(1 - lost + 0.3 * lost)
-    assert r.node("N19").status == ("lost", "lost")  # still bounded by its EUV variant
-    assert r.node("N19").path[0] == "N20"
+    # its variants carry their own shares: the aggregate does not bound it, its tiers and other variants do:
+    # at the high end China ramps up its i-line base (4.2% + 0.3 x 95.8% = 33%), bounded by direct write
+    # systems (DEU 32.8 + JPN 67.2: 32.8% left, no Chinese base)
+    assert r.node("N19").status == ("lost", "degraded")
+    assert r.node("N19").available == pytest.approx((0.042, 0.328))
+    assert r.node("N19").path[0] == "N106"  # the binding path is the low end's: China's own i-line share
     assert r.node("N20").available == (0.0, 0.0)  # no Chinese EUV supplier: nothing to ramp up
     assert any(s.available[0] < s.available[1] for s in r.stages)
 

@@ -1,87 +1,157 @@
-"""Country shares and concentration measures on small maps built in code (hand-computed values)."""
+"""Shares as published, and the figures over them: bounds hand-computed on small maps, and checked against
+every attribution the data allow (hypothesis)."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autarky.chains import CountryShare, bloc_share, countries_to_reach, country_shares, hhi
+from autarky.chains import ChainMap, country_shares, node_shares
+from autarky.chains.bounds import Piece, countries_to_reach_bounds, hhi_bounds, water_fill
+from autarky.chains.supply import holder_table, set_bounds
 from autarky.errors import UsageError
+from autarky.figures import Basis
 from conftest import make_map
 
 
+def one_node(provision: list[tuple[str, str, float | None]], firms: dict[str, str] | None = None) -> ChainMap:
+    return make_map([("T", "tool_resource", None)], [], provision, firms=firms)
+
+
 def test_firm_shares_roll_up_by_hq_when_no_country_rows() -> None:
-    cmap = make_map(
-        [("T", "tool_resource", None)],
-        [],
+    cmap = one_node(
         [("ASML", "T", 60.0), ("Nikon", "T", 25.0), ("Canon", "T", 10.0), ("SMEE", "T", None)],
         firms={"ASML": "NLD", "Nikon": "JPN", "Canon": "JPN", "SMEE": "CHN"},
     )
     shares = country_shares(cmap, "T")
     assert [tuple(s) for s in shares] == [("NLD", 60.0, None), ("JPN", 35.0, None), ("CHN", None, "major")]
+    ns = node_shares(cmap, "T")
+    # JPN's 35 is the sum of two firms' numbers: derived, not one source row
+    jpn = ns.share_of({"JPN"})
+    assert jpn.basis is Basis.DERIVED and jpn.point == pytest.approx(35.0) and len(jpn.sources[0].lines) == 2
+    # SMEE is listed without a number: China holds what the numbers leave, 0-5%
+    chn = ns.share_of({"CHN"})
+    assert chn.basis is Basis.QUALITATIVE and (chn.low, chn.high) == (0.0, pytest.approx(5.0))
 
 
 def test_country_rows_win_over_firm_rows() -> None:
-    cmap = make_map(
-        [("T", "tool_resource", None)],
-        [],
-        [("NLD", "T", 90.0), ("JPN", "T", 10.0), ("ASML", "T", 80.0)],
-        firms={"ASML": "NLD"},
-    )
+    cmap = one_node([("NLD", "T", 90.0), ("JPN", "T", 10.0), ("ASML", "T", 80.0)], firms={"ASML": "NLD"})
     assert {s.iso3: s.share_pct for s in country_shares(cmap, "T")} == {"NLD": 90.0, "JPN": 10.0}
+    assert node_shares(cmap, "T").share_of({"NLD"}).point == 90.0
 
 
 def test_hhi_hand_computed() -> None:
-    shares = [CountryShare("A", 50.0, None), CountryShare("B", 30.0, None), CountryShare(None, 20.0, None)]
-    # other / unattributed counts as atomistic: 0.5² + 0.3²
-    assert hhi(shares) == pytest.approx(0.34)
-    # shares summing under 100: the remainder stays unlisted (not renormalised)
-    assert hhi([CountryShare("A", 50.0, None)]) == pytest.approx(0.25)
-    # rounding above 100: scaled back so HHI <= 1
-    assert hhi([CountryShare("A", 101.0, None)]) == pytest.approx(1.0)
-    assert hhi([CountryShare("A", None, "major")]) is None
+    # complete: A 50, B 30, C 20 -> 0.25 + 0.09 + 0.04
+    ns = node_shares(one_node([("A", "T", 50.0), ("B", "T", 30.0), ("C", "T", 20.0)]), "T")
+    assert ns.hhi.basis is Basis.DERIVED and ns.hhi.point == pytest.approx(0.38)
+    # A 50, B 30, "Various countries" 20: 20% belongs to economies not listed, one (0.38) or many (0.34)
+    cmap = one_node([("A", "T", 50.0), ("B", "T", 30.0), ("Various countries", "T", 20.0)])
+    ns = node_shares(cmap, "T")
+    assert ns.hhi.basis is Basis.BOUNDED
+    assert (ns.hhi.low, ns.hhi.high) == (pytest.approx(0.34), pytest.approx(0.38))
+    # rounding above 100 is scaled back: A 101 -> 1
+    assert node_shares(one_node([("A", "T", 101.0)]), "T").hhi.point == pytest.approx(1.0)
+    # two majors without numbers: from an even split (0.5) to one holder (1)
+    ns = node_shares(one_node([("A", "T", None), ("B", "T", None)]), "T")
+    assert (ns.hhi.low, ns.hhi.high) == (pytest.approx(0.5), pytest.approx(1.0))
 
 
-@given(st.lists(st.floats(min_value=0.0, max_value=100.0), min_size=1, max_size=12))
-def test_hhi_is_between_0_and_1(values: list[float]) -> None:
-    shares = [CountryShare(f"C{i}", v, None) for i, v in enumerate(values)]
-    h = hhi(shares)
-    assert h is not None and 0.0 <= h <= 1.0 + 1e-12
-    if sum(values) >= 100.0 - 1e-9 and sum(values) > 0:
-        assert h >= 1.0 / len(values) - 1e-9  # HHI >= 1/n when the listed shares cover the market
-
-
-def test_countries_to_reach_etos_rule() -> None:
-    q = [CountryShare("A", 50.0, None), CountryShare("B", 25.0, None), CountryShare("C", 25.0, None)]
-    assert countries_to_reach(q, 0.75) == 2  # 50 + 25 reaches exactly 75
-    assert countries_to_reach(q, 0.76) == 3
-    # qualitative "major" countries: < 3 -> 1 (concentrated), >= 3 -> 4 (ETO's convention)
-    assert countries_to_reach([CountryShare("A", None, "major"), CountryShare("B", None, "major")]) == 1
-    three = [CountryShare(c, None, "major") for c in "ABC"]
-    assert countries_to_reach(three) == 4
-    # negligible providers are dropped first
-    assert countries_to_reach([CountryShare("A", 90.0, None), CountryShare("B", None, "negligible")]) == 1
-    # other / unattributed is never counted as a country
-    assert countries_to_reach([CountryShare(None, 80.0, None), CountryShare("A", 20.0, None)]) == 1
-    assert countries_to_reach([]) is None
+def test_countries_to_reach_is_an_interval_without_etos_convention() -> None:
+    ns = node_shares(one_node([("A", "T", 50.0), ("B", "T", 25.0), ("C", "T", 25.0)]), "T")
+    assert ns.countries_to_reach(0.75).point == 2  # 50 + 25 reaches exactly 75
+    assert ns.countries_to_reach(0.76).point == 3
+    # two majors: one may hold all of it (1) or half each (2) -- ETO's convention would say 1
+    two = node_shares(one_node([("A", "T", None), ("B", "T", None)]), "T").countries_to_reach(0.75)
+    assert (two.low, two.high) == (1.0, 2.0)
+    # three majors: 1 to 3 -- ETO's convention would say 4 (the battery map's cell manufacturing complaint)
+    three = node_shares(one_node([(c, "T", None) for c in "ABC"]), "T").countries_to_reach(0.75)
+    assert (three.low, three.high) == (1.0, 3.0)
     with pytest.raises(UsageError):
-        countries_to_reach(q, 75)
+        ns.countries_to_reach(75)
 
 
-def test_bloc_share() -> None:
-    s = [CountryShare("NLD", 81.5, None), CountryShare("JPN", 15.0, None), CountryShare("CHN", None, "major")]
-    assert bloc_share(s, {"NLD", "JPN", "USA"}) == pytest.approx(96.5)
-    assert bloc_share(s, {"KOR"}) == 0.0
-    assert bloc_share(s, {"CHN"}) is None  # listed, share unknown
+def test_set_bounds_vectorised_equals_per_node(eto_map: ChainMap) -> None:
+    """The vectorised bounds (scenarios) and the per-node figures agree on every node of the real map."""
+    table = holder_table(eto_map, "auto")
+    for members in ({"CHN"}, {"DEU"}, {"USA", "JPN", "NLD"}, {"FRA", "DEU", "ITA", "AUT", "GBR"}):
+        vec = {r["node_id"]: (r["low"], r["high"]) for r in set_bounds(table, members).iter_rows(named=True)}
+        for nid, (lo, hi) in vec.items():
+            f = node_shares(eto_map, nid).share_of(members)
+            assert (f.low, f.high) == (pytest.approx(lo), pytest.approx(hi)), (nid, members)
+
+
+def test_water_fill_is_the_least_sum_of_squares() -> None:
+    x = water_fill([0.0, 10.0, 30.0], [100.0, 100.0, 100.0], 20.0)
+    assert x == pytest.approx([15.0, 5.0, 0.0])  # both raised to 15
+    assert water_fill([0.0, 0.0], [2.5, 100.0], 10.0) == pytest.approx([2.5, 7.5])  # a capped holder
+
+
+# -- every attribution the data allow lies inside the bounds ---------------------------------------------------
+
+
+def _random_attribution(rng: random.Random, pieces: list[Piece], fresh: list[str]) -> dict[str, float]:
+    """One attribution the pieces allow: the pool split at random among its holders (each may take all of it),
+    a region's piece split at random among a few of its (unlisted) members."""
+    shares: dict[str, float] = {}
+    for p in pieces:
+        if p.economy is not None:
+            shares[p.economy] = shares.get(p.economy, 0.0) + p.amount
+            continue
+        whom = [e for e, _ in p.caps] if p.pool else rng.sample(fresh, rng.randint(1, 3))
+        weights = [rng.random() + 1e-6 for _ in whom]
+        if rng.random() < 0.3:  # sometimes all of it to one
+            weights = [1.0 if i == 0 else 0.0 for i in range(len(whom))]
+        for w, e in zip(weights, whom, strict=True):
+            shares[e] = shares.get(e, 0.0) + p.amount * w / sum(weights)
+    return shares
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    reported=st.lists(st.floats(min_value=0.0, max_value=40.0), min_size=0, max_size=4),
+    region=st.floats(min_value=0.0, max_value=30.0),
+    n_major=st.integers(min_value=0, max_value=3),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_bounds_contain_every_attribution(reported: list[float], region: float, n_major: int, seed: int) -> None:
+    total = sum(reported) + region
+    if total > 100.0:
+        return
+    listed = [f"E{i}" for i in range(len(reported))]
+    majors = [f"M{i}" for i in range(n_major)]
+    R = 100.0 - total if majors else 0.0
+    pieces = [Piece(a, economy=e) for a, e in zip(reported, listed, strict=True)]
+    if region > 0:
+        pieces.append(Piece(region, fresh=50, fresh_key="region"))
+    if R > 0:
+        pieces.append(Piece(R, pool=True, caps=tuple((m, R) for m in majors)))
+    lo, hi = hhi_bounds(pieces)
+    counts = countries_to_reach_bounds(pieces, 0.75)
+    rng = random.Random(seed)
+    fresh = [f"F{i}" for i in range(50)]
+    for _ in range(20):
+        shares = _random_attribution(rng, pieces, fresh)
+        t = max(100.0, sum(shares.values()))
+        h = sum(v * v for v in shares.values()) / (t * t)
+        assert lo - 1e-9 <= h <= hi + 1e-9
+        if counts is not None:
+            cum, n = 0.0, 0
+            for v in sorted(shares.values(), reverse=True):
+                if cum >= 75.0 - 1e-9:
+                    break
+                cum += v
+                n += 1
+            if cum >= 75.0 - 1e-9:
+                assert counts[0] <= n <= counts[1]
 
 
 def test_latest_year_by_default_and_year_on_request() -> None:
     a = make_map([("T", "tool_resource", None)], [], [("USA", "T", 70.0), ("JPN", "T", 30.0)], year=2019)
     b = make_map([("T", "tool_resource", None)], [], [("USA", "T", 40.0), ("CHN", "T", 60.0)], year=2025)
     import polars as pl
-
-    from autarky.chains.map import ChainMap
 
     both = ChainMap(
         a.dataset,
@@ -94,3 +164,5 @@ def test_latest_year_by_default_and_year_on_request() -> None:
     assert {s.iso3 for s in country_shares(both, "T")} == {"USA", "CHN"}
     assert {s.iso3 for s in country_shares(both, "T", year=2019)} == {"USA", "JPN"}
     assert country_shares(both, "T", view="site") == []
+    assert node_shares(both, "T", year=2019).share_of({"CHN"}).point == 0.0
+    assert node_shares(both, "T").share_of({"CHN"}).point == 60.0

@@ -1,42 +1,31 @@
-"""Supply-chain maps: readers, the in-memory map, country shares and concentration.
+"""Supply-chain maps: readers, the in-memory map, shares as figures, chokepoints and export-control scenarios.
 
-Public API (names and signatures are stable; other modules build on them)::
+Public API (semantics: ``docs/chains.md``)::
 
-    from autarky.chains import load_map, country_shares, hhi, countries_to_reach
+    from autarky.chains import load_map, node_shares, chokepoints, export_control, ExportControl, Restriction
 
     cmap = load_map(store)                      # ChainMap; latest ETO map, else latest generic map
-    cmap = load_map(store, dataset_id=3)        # a given dataset (kind eto or chains)
-    cmap.dataset                                # DatasetInfo: dataset_id, name, kind, vintage, licence,
-                                                #   publisher, attribution, source
-    cmap.stages                                 # dict stage_id -> Stage(stage_id, name, description,
-                                                #   share_view)
-    cmap.nodes                                  # dict node_id -> Node(node_id, name, type, stage_id, ...)
-    cmap.edges, cmap.providers, cmap.provision  # tuple[Edge], dict[str, Provider], polars.DataFrame
-    cmap.stage_of("N20")                        # "S2": via is_type_of/goes_into to the nearest process
-    cmap.stages_of("N91")                       # ("S2", "S3"): every stage a node feeds
-    cmap.resolve("EUV lithography tools")       # "N20" (id or name -> id; UnknownItemError with hints)
-    cmap.inputs_of / outputs_of / variants_of / class_of
+    cmap.dataset                                # DatasetInfo: dataset_id, name, kind, vintage, licence, params
+    cmap.nodes / edges / providers / provision  # and node_frame / edge_frame for whole-map computation
 
-    shares = country_shares(cmap, "N20")        # [CountryShare("NLD", 100.0, None)]
-    country_shares(cmap, "S2", view="site")     # fab capacity by site location
-    # -> list[CountryShare(iso3 | None, share_pct | None, qualitative: None | "major" | "negligible")]
-    #    latest year per node unless year=; country rows where the node has them, else firms by HQ;
-    #    iso3 None = other / unattributed ("Various countries", "EUR")
-    hhi(shares)                                 # 0-1, None if nothing quantified
-    countries_to_reach(shares, 0.75)            # ETO's rule incl. its qualitative convention
-    bloc_share(shares, {"USA", "JPN", "NLD"})   # percent held by a set of economies
-    firm_shares(cmap, "N19")                    # [FirmShare(provider_id, name, iso3, share_pct, qualitative)]
+    ns = node_shares(cmap, "S2", view="site")   # NodeShares: holders with their shares as Figures
+    ns.share_of({"DEU"})                        # Figure bounded 0-8 (within Europe, not broken down by ETO)
+    ns.hhi, ns.countries_to_reach(0.75)         # Figures (intervals where the map does not pin shares down)
+    economy_share(cmap, "N1", {"CHN"})          # Figure qualitative "major" 0-100
+    stage_shares(cmap, {"DEU"})                 # [(stage id, Figure)] in each stage's own view
+    country_shares(cmap, "N20")                 # the rows as published: [CountryShare(iso3, share_pct, qual)]
 
-Measures, chokepoints, scenarios, vintages (semantics: ``docs/chains.md``)::
+    node_measures(cmap, "N19", target={"CHN"}, bloc={"USA", "JPN", "NLD"})   # NodeMeasures (Figures)
+    chokepoints(cmap, {"CHN"}, target_label="CHN")                            # [Chokepoint], ranked
+    economy_profile(cmap, {"DEU"}, "DEU", against=...)                         # every figure about DEU
 
-    node_measures(cmap, "N19", target={"CHN"}, bloc={"USA", "JPN", "NLD"})   # NodeMeasures
-    chokepoints(cmap, {"CHN"}, target_label="CHN", bloc=..., stage="S2")      # [Chokepoint], ranked
-    sc = ExportControl(against=frozenset({"NLD", "JPN", "USA"}), target=frozenset({"CHN"}),
-                       domestic_substitution=(0.0, 0.3))
-    res = export_control(cmap, sc)        # ScenarioResult: .stages .outputs .tiers .nodes .profiles
-    res.node("N20").status                # ("lost", "lost"); .available, .path, .explanation, .downstream
-    export_control_timeline(cmap, sc, years=5)
-    compare_vintages(store, "2019", "2025", target={"CHN"})                   # Comparison
+    sc = ExportControl(target=frozenset({"CHN"}), restrictions=(
+        Restriction(against=frozenset({"NLD"}), nodes=frozenset({"N20"}), cause="NL-2023"),))
+    res = export_control(cmap, sc)      # ScenarioResult: .stages .outputs .tiers .capability .nodes
+    res.node("N20").availability        # Figure (fraction); .status, .binding, .causes, .path, .explanation
+    res.capability[0].runs_at           # the best lithography tier not lost (worst case, best case)
+
+    read_assumptions("shares.csv")      # user share assumptions → basis "assumed" wherever used
 
 Loaders (registered in ``autarky.loaders``): ``eto`` → :func:`autarky.chains.eto.load_eto`,
 ``chains`` → :func:`autarky.chains.generic.load_generic` (the generic CSV format).
@@ -44,47 +33,69 @@ Loaders (registered in ``autarky.loaders``): ``eto`` → :func:`autarky.chains.e
 
 from __future__ import annotations
 
+from autarky.chains.assumptions import Assumptions, ShareAssumption, assumptions_from, read_assumptions
 from autarky.chains.compare import Comparison, compare_maps, compare_vintages
 from autarky.chains.map import ChainMap, DatasetInfo, Edge, Node, Provider, Stage, load_map
-from autarky.chains.measures import Chokepoint, NodeMeasures, chokepoints, node_measures
-from autarky.chains.scenario import ExportControl, Outcome, ScenarioResult, export_control, export_control_timeline
-from autarky.chains.shares import (
-    CountryShare,
-    FirmShare,
-    bloc_share,
-    countries_to_reach,
-    country_shares,
-    firm_shares,
-    hhi,
-    latest_year,
+from autarky.chains.measures import Chokepoint, Criticality, NodeMeasures, Thresholds, chokepoints, node_measures
+from autarky.chains.nodeshares import HolderShare, NodeShares, economy_share, node_shares, stage_shares
+from autarky.chains.profile import EconomyProfile, economy_profile
+from autarky.chains.regions import Region, region_of, regions
+from autarky.chains.scenario import (
+    Capability,
+    ExportControl,
+    Outcome,
+    Restriction,
+    ScenarioResult,
+    export_control,
+    export_control_timeline,
 )
+from autarky.chains.shares import CountryShare, FirmShare, country_shares, firm_shares, latest_year
+from autarky.chains.tiers import Tier, TieredClass, declared_tiers
 
 __all__ = [
+    "Assumptions",
+    "Capability",
     "ChainMap",
     "Chokepoint",
     "Comparison",
     "CountryShare",
+    "Criticality",
     "DatasetInfo",
+    "EconomyProfile",
     "Edge",
     "ExportControl",
     "FirmShare",
+    "HolderShare",
     "Node",
     "NodeMeasures",
+    "NodeShares",
     "Outcome",
     "Provider",
+    "Region",
+    "Restriction",
     "ScenarioResult",
+    "ShareAssumption",
     "Stage",
-    "bloc_share",
+    "Thresholds",
+    "Tier",
+    "TieredClass",
+    "assumptions_from",
     "chokepoints",
     "compare_maps",
     "compare_vintages",
-    "countries_to_reach",
     "country_shares",
+    "declared_tiers",
+    "economy_profile",
+    "economy_share",
     "export_control",
     "export_control_timeline",
     "firm_shares",
-    "hhi",
     "latest_year",
     "load_map",
     "node_measures",
+    "node_shares",
+    "read_assumptions",
+    "region_of",
+    "regions",
+    "stage_shares",
 ]

@@ -137,6 +137,8 @@ class MapBuilder:
     share_tolerance: float = SHARE_TOLERANCE
     default_year: int | None = None
     issues: list[Issue] = field(default_factory=list)
+    #: share rows that give no year (none in the row, its node or the options): (file, line)
+    no_year: list[tuple[str, int | None]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     nodes: dict[str, _Node] = field(default_factory=dict)
@@ -315,9 +317,10 @@ class MapBuilder:
             node = self.nodes.get(node_id)
             year = node.year if node is not None and node.year is not None else self.default_year
         if year is None:
-            return self.quarantine(
-                file, line, "year", None, "no year for this share (none in the row or the node)", raw
-            )
+            # not a bad row: the release does not say which year its shares are. The loader refuses the
+            # whole release and asks for share_year= (nothing is quarantined for it).
+            self.no_year.append((file, line))
+            return False
         key = (provider_id, node_id, year, share_view)
         if key in self._prov_seen:
             first_line, first_share = self._prov_seen[key]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from autarky.numbers import NumberError, read_number
+
 __all__ = [
     "BadValue",
     "Share",
@@ -48,7 +50,8 @@ def _number(text: str) -> float | None:
 
 
 def parse_share(text: str | None) -> Share:
-    """A share cell: ``12.5``, ``"12%"``, ``"12,5 %"``; blank or ``"major"`` (qualitative);
+    """A share cell: ``12.5``, ``"12%"`` (read by :func:`autarky.numbers.read_number`, the one number reader:
+    a decimal comma is refused, the maps' layouts declare none); blank or ``"major"`` (qualitative);
     ``"negligible"`` or ``"<1%"`` (qualitative, negligible).  Percent, 0–100 inclusive.
     """
     if text is None:
@@ -59,12 +62,15 @@ def parse_share(text: str | None) -> Share:
         return Share(None)
     if low in _NEGLIGIBLE or _LESS_THAN.match(t):
         return Share(None, True)
-    value = _number(t[:-1] if t.endswith("%") else t)
-    if value is None:
+    try:
+        value = read_number(t, percent=True)
+    except NumberError as exc:
         if is_placeholder(t):
-            raise BadValue(f"placeholder value {t!r} in a share field")
-        raise BadValue(f"text {t!r} in a number field (share, percent)")
-    if value != value or not 0.0 <= value <= 100.0:  # NaN or out of range
+            raise BadValue(f"placeholder value {t!r} in a share field") from exc
+        raise BadValue(f"text {t!r} in a number field (share, percent): {exc}") from exc
+    if value is None:
+        return Share(None)
+    if not 0.0 <= value <= 100.0:
         raise BadValue(f"share {t!r} outside 0-100 percent")
     return Share(value)
 

@@ -16,9 +16,10 @@ import polars as pl
 
 from autarky.chains.map import MAP_KINDS, load_map
 from autarky.chains.measures import Chokepoint, chokepoints
-from autarky.chains.shares import CountryShare, hhi
-from autarky.chains.supply import supply_table
+from autarky.chains.nodeshares import node_shares
+from autarky.chains.supply import holder_table
 from autarky.errors import UnknownItemError, UsageError
+from autarky.figures import Figure
 
 if TYPE_CHECKING:
     from autarky.chains.map import ChainMap
@@ -29,6 +30,9 @@ __all__ = ["Comparison", "ShareChange", "compare_maps", "compare_vintages", "res
 
 @dataclass(frozen=True)
 class ShareChange:
+    """A reported share that changed between two vintages (percentage points); shares the map gives only
+    qualitatively on either side have no number to compare and are left out."""
+
     node_id: str
     name: str
     iso3: str | None
@@ -43,7 +47,7 @@ class Comparison:
     label_b: str
     target_label: str
     changes: tuple[ShareChange, ...]
-    hhi_changes: tuple[tuple[str, float | None, float | None], ...]
+    hhi_changes: tuple[tuple[str, Figure, Figure], ...]
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
     appeared: tuple[Chokepoint, ...]
@@ -52,18 +56,31 @@ class Comparison:
     chokepoints_only_b: tuple[Chokepoint, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "label_a": self.label_a,
+            "label_b": self.label_b,
+            "target_label": self.target_label,
+            "changes": [asdict(c) for c in self.changes],
+            "hhi_changes": [
+                {"node_id": n, "before": a.to_dict(), "after": b.to_dict()} for n, a, b in self.hhi_changes
+            ],
+            "only_a": list(self.only_a),
+            "only_b": list(self.only_b),
+            "appeared": [c.to_dict() for c in self.appeared],
+            "disappeared": [c.to_dict() for c in self.disappeared],
+            "chokepoints_only_a": [c.to_dict() for c in self.chokepoints_only_a],
+            "chokepoints_only_b": [c.to_dict() for c in self.chokepoints_only_b],
+        }
 
 
 def _shares(cmap: ChainMap, view: str, year: int | None) -> pl.DataFrame:
-    return supply_table(cmap, view, year).select(
-        "node_id", "iso3", (pl.col("share") * 100).alias("pct"), "share_pct", "qualitative"
+    """Reported economies' shares per node (economies only; regions and unnamed suppliers have no one
+    economy to compare)."""
+    return (
+        holder_table(cmap, view, year)
+        .filter((pl.col("kind") == "economy") & pl.col("pct").is_not_null())
+        .select("node_id", pl.col("holder").alias("iso3"), "pct")
     )
-
-
-def _hhi(frame: pl.DataFrame, node: str) -> float | None:
-    rows = frame.filter(pl.col("node_id") == node)
-    return hhi([CountryShare(c, p, q) for c, p, q in rows.select("iso3", "share_pct", "qualitative").iter_rows()])
 
 
 def compare_maps(
@@ -85,7 +102,8 @@ def compare_maps(
     ``min_change``: share changes smaller than this (percentage points) are left out.
     """
     fa, fb = _shares(a, view, year_a), _shares(b, view, year_b)
-    na, nb = set(fa["node_id"].to_list()), set(fb["node_id"].to_list())
+    na = set(holder_table(a, view, year_a)["node_id"].unique().to_list())
+    nb = set(holder_table(b, view, year_b)["node_id"].unique().to_list())
     both = na & nb
     joined = (
         fa.filter(pl.col("node_id").is_in(list(both)))
@@ -105,7 +123,10 @@ def compare_maps(
         ShareChange(n, b.name_of(n) if n in b.nodes else a.name_of(n), c, pa, pb, d)
         for n, c, pa, pb, d in joined.select("node_id", "iso3", "pct", "pct_b", "delta").iter_rows()
     )
-    hhis = tuple((n, _hhi(fa, n), _hhi(fb, n)) for n in sorted(both))
+    hhis = tuple(
+        (n, node_shares(a, n, view=view, year=year_a).hhi, node_shares(b, n, view=view, year=year_b).hhi)
+        for n in sorted(both)
+    )
     ca = {
         c.node_id: c
         for c in chokepoints(a, target, target_label=target_label, year=year_a, view=view, **chokepoint_params)

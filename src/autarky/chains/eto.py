@@ -24,7 +24,11 @@ How the rows become the ``chain_*`` tables:
   ``'site'`` when it speaks of site or location capacity (S2 fabrication, S3 ATP in the 2026 release),
   ``'hq'`` otherwise (S1 design).  Firm rows are always ``'hq'`` (a firm is placed by its HQ).
 * **Years.**  ``year`` of the row; if the release has none, the node's ``year`` in inputs.csv, else the
-  ``year=`` option.
+  ``share_year=`` option (``year=`` is its older name), else a year the release's documentation states
+  for its shares (README.md, ATTRIBUTION.md, technical_notes.md: "Share year: 2019", "market shares refer
+  to 2019").  A release whose rows still lack a year is refused whole, naming the option (2022 releases
+  have no year column and no node years; their shares come from CSET's 2021 report).  The year used and
+  where it came from are recorded on the dataset row (``params``) and in every figure's provenance.
 * **Vintage.**  The ``vintage=`` option; else a ``Release: YYYY-MM`` line in the folder's ATTRIBUTION.md
   or README.md; else a year (or year-month) ending the folder name; else the latest share year.
 
@@ -46,7 +50,7 @@ from typing import Any
 
 from autarky.chains._build import economy_of
 from autarky.chains._csvio import CsvTable, TableSpec, read_spec
-from autarky.chains._load import Step, build_map, check_options, new_builder, share_years
+from autarky.chains._load import Step, build_map, check_options, new_builder, share_year, share_years
 from autarky.chains._rows import (
     BadCell,
     Cells,
@@ -133,7 +137,7 @@ _RELEASE = re.compile(r"^\W*release\W*:?\s*\**\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)",
 _FOLDER_VINTAGE = re.compile(r"((?:19|20)\d{2}(?:-\d{2})?)$")
 
 _NEG = "negligible_market_share"
-_OPTIONS = {"vintage", "share_tolerance", "year", "name"}
+_OPTIONS = {"vintage", "share_tolerance", "year", "share_year", "name"}
 
 
 def read_eto(folder: Path) -> dict[str, CsvTable]:
@@ -233,8 +237,8 @@ def load_eto(store: Store, path: Path, *, progress: Callable[..., None] | None =
     """Load an ETO release folder into the ``chain_*`` tables (one transaction); see the module docstring.
 
     Options: ``vintage`` (release label, e.g. "2026-08"), ``share_tolerance`` (percent above which a
-    node's shares are reported as summing too high; default 100.5), ``year`` (share year for rows and
-    nodes that give none), ``name`` (dataset name; default "eto-chip-explorer").
+    node's shares are reported as summing too high; default 100.5), ``share_year`` (or ``year``: the year
+    of shares whose rows and nodes give none), ``name`` (dataset name; default "eto-chip-explorer").
     """
     check_options("eto", options, _OPTIONS)
     folder = Path(path)
@@ -242,11 +246,12 @@ def load_eto(store: Store, path: Path, *, progress: Callable[..., None] | None =
     total = sum(len(t.rows) for t in tables.values())
     if progress is not None:
         progress(0, total, "reading ETO supply-chain map")
-    builder = new_builder(options)
+    default_year, year_origin = share_year(folder, options)
+    builder = new_builder(options, default_year)
     years = share_years(tables["provision"])
     vintage = str(options["vintage"]) if options.get("vintage") else derive_vintage(folder, years)
     files = [t.path for t in tables.values()]
-    content_hash = hashlib.sha256(f"{hash_paths(files)}\0{vintage}".encode()).hexdigest()
+    content_hash = hashlib.sha256(f"{hash_paths(files)}\0{vintage}\0{default_year}".encode()).hexdigest()
     meta = DatasetMeta(
         name=str(options.get("name") or DATASET_NAME),
         kind="eto",
@@ -259,6 +264,7 @@ def load_eto(store: Store, path: Path, *, progress: Callable[..., None] | None =
         params={
             "encodings": {k: t.encoding for k, t in tables.items()},
             "renamed_columns": {k: t.renamed for k, t in tables.items() if t.renamed},
+            **({"share_year": default_year, "share_year_origin": year_origin} if default_year is not None else {}),
         },
     )
     with store.importer(meta) as imp:
@@ -272,5 +278,5 @@ def load_eto(store: Store, path: Path, *, progress: Callable[..., None] | None =
             ("sequence", tables["sequence"], reader.read_sequence),
             ("provision", tables["provision"], reader.read_provision),
         ]
-        build_map(imp, builder, steps, progress, tables=tables.items(), renamed=True)
+        build_map(imp, builder, steps, progress, tables=tables.items(), renamed=True, folder=folder, kind="eto")
     return imp.result

@@ -29,7 +29,7 @@ import yaml
 
 from autarky.chains._build import economy_of
 from autarky.chains._csvio import CsvTable, TableSpec, read_spec
-from autarky.chains._load import Step, build_map, check_options, new_builder, share_years
+from autarky.chains._load import Step, build_map, check_options, new_builder, share_year, share_years
 from autarky.chains._rows import (
     BadCell,
     Cells,
@@ -40,7 +40,7 @@ from autarky.chains._rows import (
     ProvisionRow,
     StageColumns,
 )
-from autarky.errors import FormatError, MissingFileError, UsageError
+from autarky.errors import DataError, FormatError, MissingFileError, UsageError
 from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,10 @@ _EDGE_KINDS = {
     "variant_of": "is_type_of",
     "input_of": "goes_into",
 }
-_OPTIONS = {"vintage", "name", "share_tolerance", "year"}
-_META_KEYS = {"name", "vintage", "publisher", "licence", "license", "attribution", "source", "description"}
+_OPTIONS = {"vintage", "name", "share_tolerance", "year", "share_year"}
+_META_KEYS = {
+    "name", "vintage", "publisher", "licence", "license", "attribution", "source", "description", "tiers",
+}
 
 
 def _read_meta(folder: Path) -> dict[str, Any]:
@@ -99,7 +101,16 @@ def _read_meta(folder: Path) -> dict[str, Any]:
         raise FormatError(
             f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_META_KEYS))}", path=str(path)
         )
-    return {k: (str(v) if v is not None else None) for k, v in data.items()}
+    if "tiers" in data:
+        from autarky.chains.tiers import parse_tiers
+
+        if not isinstance(data["tiers"], dict):
+            raise FormatError("tiers: map each class id to its tiers, best first", path=str(path))
+        try:
+            parse_tiers(data["tiers"], f"{path} tiers")
+        except DataError as exc:
+            raise FormatError(str(exc), path=str(path)) from exc
+    return {k: (v if k == "tiers" else (str(v) if v is not None else None)) for k, v in data.items()}
 
 
 def _view(t: CsvTable, cells: Cells, column: str) -> str:
@@ -165,8 +176,8 @@ def load_generic(
 ) -> ImportResult:
     """Load a generic supply-chain map folder into the ``chain_*`` tables (one transaction).
 
-    Options: ``vintage``, ``name`` (override map.yaml), ``share_tolerance`` (default 100.5), ``year``
-    (share year for rows and nodes that give none).
+    Options: ``vintage``, ``name`` (override map.yaml), ``share_tolerance`` (default 100.5), ``share_year``
+    (or ``year``: the year of shares whose rows and nodes give none).
     """
     check_options("chains", options, _OPTIONS)
     folder = Path(path)
@@ -181,7 +192,8 @@ def load_generic(
         "provision": read_spec(folder, "provision.csv", PROVISION),
     }
     present = {k: t for k, t in tables.items() if t is not None}
-    builder = new_builder(options)
+    default_year, year_origin = share_year(folder, options)
+    builder = new_builder(options, default_year)
     vintage = options.get("vintage") or meta_doc.get("vintage")
     if not vintage:
         years = share_years(present["provision"])
@@ -190,7 +202,7 @@ def load_generic(
         vintage = str(max(years))
     name = str(options.get("name") or meta_doc.get("name") or folder.resolve().name)
     files = [t.path for t in present.values()] + ([folder / "map.yaml"] if (folder / "map.yaml").is_file() else [])
-    content_hash = hashlib.sha256(f"{hash_paths(files)}\0{vintage}".encode()).hexdigest()
+    content_hash = hashlib.sha256(f"{hash_paths(files)}\0{vintage}\0{default_year}".encode()).hexdigest()
     meta = DatasetMeta(
         name=name,
         kind="chains",
@@ -204,6 +216,8 @@ def load_generic(
             "folder": str(folder),
             "description": meta_doc.get("description"),
             "encodings": {k: t.encoding for k, t in present.items()},
+            **({"tiers": meta_doc["tiers"]} if meta_doc.get("tiers") else {}),
+            **({"share_year": default_year, "share_year_origin": year_origin} if default_year is not None else {}),
         },
     )
     with store.importer(meta) as imp:
@@ -217,5 +231,5 @@ def load_generic(
             ("edges", tables["edges"], reader.read_edges),
             ("provision", tables["provision"], reader.read_provision),
         ]
-        build_map(imp, builder, steps, progress, tables=present.items())
+        build_map(imp, builder, steps, progress, tables=present.items(), folder=folder, kind="chains")
     return imp.result

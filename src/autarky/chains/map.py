@@ -10,9 +10,10 @@ scenario engine work on this object, never on the store.
 from __future__ import annotations
 
 import difflib
+import json
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from autarky.store import Store
 
 __all__ = [
+    "EDGE_SCHEMA",
     "MAP_KINDS",
+    "NODE_SCHEMA",
     "PROVISION_SCHEMA",
     "ChainMap",
     "DatasetInfo",
@@ -37,6 +40,18 @@ __all__ = [
 
 #: Dataset kinds that hold a supply-chain map.
 MAP_KINDS = ("eto", "chains")
+
+NODE_SCHEMA: dict[str, Any] = {
+    "node_id": pl.Utf8,
+    "name": pl.Utf8,
+    "type": pl.Utf8,
+    "stage_id": pl.Utf8,
+    "description": pl.Utf8,
+    "year": pl.Int32,
+    "market_size": pl.Utf8,
+    "source": pl.Utf8,
+}
+EDGE_SCHEMA: dict[str, Any] = {"src": pl.Utf8, "dst": pl.Utf8, "kind": pl.Utf8}
 
 PROVISION_SCHEMA: dict[str, Any] = {
     "provider_id": pl.Utf8,
@@ -64,6 +79,8 @@ class DatasetInfo:
     publisher: str | None = None
     attribution: str | None = None
     source: str | None = None
+    #: the loader's parameters recorded on the dataset row (e.g. ``share_year`` and where it came from)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -118,41 +135,123 @@ class ChainMap:
         self,
         dataset: DatasetInfo,
         stages: Iterable[Stage],
-        nodes: Iterable[Node],
-        edges: Iterable[Edge],
+        nodes: Iterable[Node] | pl.DataFrame,
+        edges: Iterable[Edge] | pl.DataFrame,
         providers: Iterable[Provider],
         provision: pl.DataFrame,
     ) -> None:
         self.dataset = dataset
         self.stages: dict[str, Stage] = {s.stage_id: s for s in stages}
-        self.nodes: dict[str, Node] = {n.node_id: n for n in nodes}
-        self.edges: tuple[Edge, ...] = tuple(edges)
+        if isinstance(nodes, pl.DataFrame):
+            self._node_frame: pl.DataFrame | None = _frame(nodes, NODE_SCHEMA, "nodes")
+        else:
+            self.__dict__["nodes"] = {n.node_id: n for n in nodes}
+            self._node_frame = None
+        if isinstance(edges, pl.DataFrame):
+            self._edge_frame: pl.DataFrame | None = _frame(edges, EDGE_SCHEMA, "edges")
+        else:
+            self.__dict__["edges"] = tuple(edges)
+            self._edge_frame = None
         self.providers: dict[str, Provider] = {p.provider_id: p for p in providers}
         missing = [c for c in PROVISION_SCHEMA if c not in provision.columns]
         if missing:
             raise UsageError(f"provision frame lacks column(s) {', '.join(missing)}")
         self.provision: pl.DataFrame = provision.select([pl.col(c).cast(t) for c, t in PROVISION_SCHEMA.items()])
-        self._out: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
-        self._in: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
-        for e in self.edges:
-            self._out.setdefault(e.kind, {}).setdefault(e.src, []).append(e.dst)
-            self._in.setdefault(e.kind, {}).setdefault(e.dst, []).append(e.src)
         self._stage_order = {sid: i for i, sid in enumerate(self.stages)}
         #: Derived tables and compiled graphs, keyed by their parameters (filled by the chains modules).
         self.cache: dict[tuple[object, ...], object] = {}
+
+    # -- the two representations: objects (small maps, lookups) and frames (whole-map computation) ----------
+    @cached_property
+    def nodes(self) -> dict[str, Node]:
+        """Node id -> :class:`Node`, in map order."""
+        assert self._node_frame is not None
+        return {r[0]: Node(*r) for r in self._node_frame.select(list(NODE_SCHEMA)).iter_rows()}
+
+    @cached_property
+    def edges(self) -> tuple[Edge, ...]:
+        assert self._edge_frame is not None
+        return tuple(Edge(*r) for r in self._edge_frame.select(list(EDGE_SCHEMA)).iter_rows())
+
+    @property
+    def node_frame(self) -> pl.DataFrame:
+        """The nodes as a frame (columns of :data:`NODE_SCHEMA`), in map order."""
+        if self._node_frame is None:
+            ns = list(self.nodes.values())
+            self._node_frame = pl.DataFrame(
+                {c: [getattr(n, c) for n in ns] for c in NODE_SCHEMA}, schema=NODE_SCHEMA
+            )
+        return self._node_frame
+
+    @property
+    def edge_frame(self) -> pl.DataFrame:
+        """The edges as a frame (``src, dst, kind``), in map order."""
+        if self._edge_frame is None:
+            es = self.edges
+            self._edge_frame = pl.DataFrame(
+                {"src": [e.src for e in es], "dst": [e.dst for e in es], "kind": [e.kind for e in es]},
+                schema=EDGE_SCHEMA,
+            )
+        return self._edge_frame
+
+    @cached_property
+    def node_ids(self) -> list[str]:
+        """Node ids in map order."""
+        if "nodes" in self.__dict__:
+            return list(self.nodes)
+        return self.node_frame["node_id"].to_list()
+
+    @cached_property
+    def _adjacency(self) -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
+        out: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
+        inn: dict[str, dict[str, list[str]]] = {"goes_into": {}, "is_type_of": {}}
+        for src, dst, kind in self.edge_frame.select("src", "dst", "kind").iter_rows():
+            out.setdefault(kind, {}).setdefault(src, []).append(dst)
+            inn.setdefault(kind, {}).setdefault(dst, []).append(src)
+        return out, inn
+
+    @cached_property
+    def _stage_ids(self) -> dict[str, str]:
+        """Node id -> its own stage, for the nodes that have one."""
+        staged = self.node_frame.filter(pl.col("stage_id").is_not_null()).select("node_id", "stage_id")
+        return dict(staged.iter_rows())
+
+    @property
+    def _out(self) -> dict[str, dict[str, list[str]]]:
+        return self._adjacency[0]
+
+    @property
+    def _in(self) -> dict[str, dict[str, list[str]]]:
+        return self._adjacency[1]
 
     def __repr__(self) -> str:
         d = self.dataset
         return (
             f"ChainMap({d.name!r} {d.vintage}, dataset {d.dataset_id}: {len(self.stages)} stages, "
-            f"{len(self.nodes)} nodes, {len(self.edges)} edges, {len(self.providers)} providers, "
+            f"{len(self.node_ids)} nodes, {self.edge_frame.height} edges, {len(self.providers)} providers, "
             f"{self.provision.height} provision rows)"
         )
 
     # -- lookup -----------------------------------------------------------------------------------------
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {nid: i for i, nid in enumerate(self.node_ids)}
+
+    def get_node(self, node_id: str) -> Node | None:
+        """The node with this id (None if there is none), without building every node object."""
+        if "nodes" in self.__dict__:
+            return self.nodes.get(node_id)
+        i = self._index.get(node_id)
+        if i is None:
+            return None
+        return Node(*self.node_frame.select(list(NODE_SCHEMA)).row(i))
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._index
+
     def resolve(self, key: str) -> str:
         """The id of a node or stage given its id or its name (case-insensitive); UnknownItemError if none."""
-        if key in self.nodes or key in self.stages:
+        if key in self._index or key in self.stages:
             return key
         low = key.strip().lower()
         for nid, n in self.nodes.items():
@@ -171,13 +270,15 @@ class ChainMap:
     def node(self, key: str) -> Node:
         """The node with this id or name."""
         nid = self.resolve(key)
-        if nid not in self.nodes:
+        node = self.get_node(nid)
+        if node is None:
             raise UnknownItemError(f"{key!r} is a stage, not a node")
-        return self.nodes[nid]
+        return node
 
     def name_of(self, node_id: str) -> str:
-        if node_id in self.nodes:
-            return self.nodes[node_id].name
+        node = self.get_node(node_id)
+        if node is not None:
+            return node.name
         if node_id in self.stages:
             return self.stages[node_id].name
         return node_id
@@ -208,16 +309,17 @@ class ChainMap:
         """(distance, stage) for the first staged node on every path out of ``node_id``."""
         if node_id in self.stages:
             return [(0, node_id)]
-        if node_id not in self.nodes:
+        if node_id not in self._index:
             self.resolve(node_id)  # raises with suggestions
         out: list[tuple[int, str]] = []
         seen = {node_id}
         queue: deque[tuple[str, int]] = deque([(node_id, 0)])
+        stage_ids = self._stage_ids
         while queue:
             nid, dist = queue.popleft()
-            node = self.nodes.get(nid)
-            if node is not None and node.stage_id is not None:
-                out.append((dist, node.stage_id))
+            sid = stage_ids.get(nid)
+            if sid is not None:
+                out.append((dist, sid))
                 continue
             for kind in ("is_type_of", "goes_into"):
                 for nxt in self._out[kind].get(nid, ()):
@@ -261,11 +363,10 @@ class ChainMap:
                 x = parent[x]
             return x
 
-        for e in self.edges:
-            if e.kind == "substitute":
-                a, b = find(e.src), find(e.dst)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+        for src, dst in self.edge_frame.filter(pl.col("kind") == "substitute").select("src", "dst").iter_rows():
+            a, b = find(src), find(dst)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
         groups: dict[str, set[str]] = {}
         for x in parent:
             groups.setdefault(find(x), set()).add(x)
@@ -322,6 +423,7 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
         publisher=ds.get("publisher"),
         attribution=ds.get("attribution"),
         source=ds.get("source"),
+        params=_params(ds.get("params")),
     )
     stages = [
         Stage(r["stage_id"], r["name"], r["description"], r["share_view"] or "hq")
@@ -331,31 +433,26 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
             did,
         )
     ]
-    nodes = [
-        Node(
-            r["node_id"],
-            r["name"],
-            r["type"],
-            r["stage_id"],
-            r["description"],
-            r["year"],
-            r["market_size"],
-            r["source"],
-        )
-        for r in _rows(
-            store,
-            "SELECT * FROM chain_nodes WHERE dataset_id = ? ORDER BY source_line NULLS LAST, node_id",
-            did,
-        )
-    ]
-    edges = [
-        Edge(r["src"], r["dst"], r["kind"])
-        for r in _rows(
-            store,
-            "SELECT * FROM chain_edges WHERE dataset_id = ? ORDER BY source_line NULLS LAST, src, dst",
-            did,
-        )
-    ]
+    nodes = _arrow_frame(
+        store.query(
+            "SELECT node_id, name, type, stage_id, description, year, market_size, source FROM chain_nodes"
+            " WHERE dataset_id = ? ORDER BY source_line NULLS LAST, node_id",
+            [did],
+        ),
+        NODE_SCHEMA,
+    )
+    # the endpoints' positions in the node order, joined in the store (fast on a map of any size)
+    edges = _arrow_frame(
+        store.query(
+            "WITH ix AS (SELECT node_id, row_number() OVER (ORDER BY source_line NULLS LAST, node_id) - 1 AS i"
+            " FROM chain_nodes WHERE dataset_id = ?)"
+            " SELECT e.src, e.dst, e.kind, s.i AS si, d.i AS di, e.source_line FROM chain_edges e"
+            " LEFT JOIN ix s ON s.node_id = e.src LEFT JOIN ix d ON d.node_id = e.dst"
+            " WHERE e.dataset_id = ? ORDER BY e.source_line NULLS LAST, e.src, e.dst",
+            [did, did],
+        ),
+        {**EDGE_SCHEMA, "si": pl.Int64, "di": pl.Int64, "source_line": pl.Int32},
+    )
     providers = [
         Provider(r["provider_id"], r["name"], r["provider_type"], r["country"], r["alias"])
         for r in _rows(
@@ -377,6 +474,40 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
     if frame.height == 0:
         frame = pl.DataFrame(schema=PROVISION_SCHEMA)
     return ChainMap(info, stages, nodes, edges, providers, frame)
+
+
+def _arrow_frame(table: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    if frame.height == 0:
+        return pl.DataFrame(schema=dict(schema))
+    return frame
+
+
+def _frame(frame: pl.DataFrame, schema: Mapping[str, Any], what: str) -> pl.DataFrame:
+    missing = [c for c in schema if c not in frame.columns]
+    required = ("node_id", "name", "type") if what == "nodes" else ("src", "dst", "kind")
+    lacking = [c for c in required if c in missing]
+    if lacking:
+        raise UsageError(f"{what} frame lacks column(s) {', '.join(lacking)}")
+    extra = [pl.col(c).cast(pl.Int64) for c in ("si", "di") if what == "edges" and c in frame.columns]
+    if what == "edges" and "source_line" in frame.columns:
+        extra.append(pl.col("source_line").cast(pl.Int32))
+    return frame.select(
+        [pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items()] + extra
+    )
+
+
+def _params(raw: object) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str) and raw.strip():
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+    return {}
 
 
 def provision_frame(rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:

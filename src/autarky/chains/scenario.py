@@ -1,60 +1,90 @@
-"""Export-control scenarios on a supply-chain map.
+"""Export-control scenarios on a supply-chain map: scoped restrictions, capability tiers, intervals.
 
-A scenario restricts a set of economies (or a bloc) and/or named firms from supplying a target economy
-or bloc, and propagates the loss along the map.  Every assumption is a parameter of
-:class:`ExportControl`; each numeric one may be a range ``(low, high)``, and then every result is a
-range: the low end with the least substitution and the strictest thresholds, the high end with the most
-substitution and the mildest thresholds (availability is monotone in all of them).
+A scenario is a set of **restrictions** (:class:`Restriction`: economies and/or named firms that stop
+supplying the target, at every node or only at some, each with the cause that imposes it, e.g. a
+measure) and the assumptions of :class:`ExportControl`; each numeric assumption may be a range
+``(low, high)``.  Every result is an interval whose low end takes the least substitution, the strictest
+thresholds *and* the worst attribution of the shares the data do not pin down, and whose high end takes
+the most substitution, the mildest thresholds and the best attribution (availability is monotone in all
+of them).
 
-**A node's own availability** (fraction of the target's normal supply it can still get), from the
-node's country shares (:func:`autarky.chains.supply.supply_table`, one view and year per node):
+**A node's own availability** (fraction of the target's normal supply it can still get).  At node ``n``
+the restricted economies are the union of those of every restriction that applies at ``n`` (an economy
+restricted by two measures counts once), likewise the restricted firms.  From the node's holders
+(:mod:`autarky.chains.supply`), at each end::
 
-    lost      L = Σ shares of restricted economies + Σ shares of restricted firms headquartered elsewhere
-    domestic  D = Σ shares of the target's economies          third   O = 1 − L − D (others, unlisted)
+    lost      L = share of restricted economies + share of restricted firms headquartered elsewhere
+    domestic  D = share of the target's economies          third   O = 1 − L − D
     own(n) = 1 − L + min(L, d·r(t)·L·[base] + min(s·L, O))
 
 with ``d`` the domestic substitution (share of the lost supply the target replaces), ``r(t)`` its ramp
 (``min(1, t / ramp_years)``, 1 if no ramp), ``[base]`` = 1 where the target is a listed provider of the
-node (any share, even qualitative) or ``require_domestic_base`` is off, ``s`` the third-country
-substitution (share of the lost supply unrestricted foreign suppliers make up, at most their own current
-share O).  Nodes without share data have ``own = 1``: they constrain nothing by themselves.
+node (any share, even qualitative; at the high end also possibly within a region) or
+``require_domestic_base`` is off, ``s`` the third-country substitution (share of the lost supply that
+unrestricted foreign suppliers make up, at most their own share O).  Nodes without share data have
+``own = 1``; so have tiered classes (their aggregate market does not bound a tier: each tier is bound by
+its own variants).
 
-**Propagation** (:mod:`autarky.chains.graph`): ``a(n) = min(own(n), a(inputs), a(required variants))``,
-with substitution groups taking their best member.  **Status**: ``lost`` if ``a < lost_below``,
-``ok`` if ``a ≥ ok_from``, else ``degraded``.  Stages: the weakest of their processes (overall, and
-"own": with the process edges from other stages cut).  Tiers: each variant of a class consumed by a
-process, at that process (``min`` of the variant and the process's other inputs).
+**Propagation** (:mod:`autarky.chains.graph`): ``a(n) = min(own(n), a(inputs), a(required variants))``;
+substitution groups take their best member, tiered classes their best tier.  **Status**: ``lost`` if
+``a < lost_below``, ``ok`` if ``a ≥ ok_from``, else ``degraded``.  **Tiers**: for each tiered class every
+tier is propagated on its own (the other tiers unavailable), so each final output and stage is reported
+per tier, with its binding node.  Stages: the weakest of their processes (overall, and "own": with the
+process edges from other stages cut).  Paths: one binding path per reported element, read from
+back-pointers; nothing enumerates paths.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import polars as pl
 
-from autarky.chains.graph import BoolArray, FloatArray, RequirementGraph, paths_downstream, requirement_graph
-from autarky.chains.supply import SUPPLY_VIEWS, firm_index, firm_table, supplier_index, supply_table
-from autarky.errors import UnknownEconomyError, UsageError
+from autarky.chains.graph import (
+    FloatArray,
+    IntArray,
+    RequirementGraph,
+    downstream_paths,
+    requirement_graph,
+    tier_node,
+)
+from autarky.chains.nodeshares import NodeShares, bounds_of, holder_parts, node_shares, row_bounds, source_ref
+from autarky.chains.supply import (
+    SUPPLY_VIEWS,
+    Exposure,
+    cached_node_table,
+    exposure,
+    firm_table,
+    holder_table,
+    positions,
+)
+from autarky.chains.tiers import TieredClass, tiers_for
+from autarky.errors import UnknownEconomyError, UnknownItemError, UsageError
+from autarky.figures import Basis, Figure, SourceRef, interval
 
 if TYPE_CHECKING:
+    from autarky.chains.assumptions import Assumptions
     from autarky.chains.map import ChainMap, DatasetInfo
     from autarky.geo.resolve import Resolved
 
 __all__ = [
+    "Capability",
     "ExportControl",
     "Outcome",
     "ProfileOutcome",
     "Range",
+    "Restriction",
     "ScenarioResult",
+    "aggregate_classes",
     "as_range",
     "export_control",
     "export_control_timeline",
-    "exposure",
     "own_availability",
     "resolve_against",
     "status_of",
@@ -97,17 +127,61 @@ def status_of(available: float, lost_below: float, ok_from: float) -> str:
 
 
 @dataclass(frozen=True)
+class Restriction:
+    """Who stops supplying the target, where, and why.
+
+    ``against``: ISO3 economies whose suppliers stop; ``firms``: provider ids (or names) of the map that
+    stop wherever they are headquartered; ``nodes``: the node ids (or names) it covers, None = every node;
+    ``cause``: what imposes it (a measure id; "" for a blanket control); ``label``: how to name it.
+    """
+
+    against: frozenset[str] = frozenset()
+    firms: frozenset[str] = frozenset()
+    nodes: frozenset[str] | None = None
+    cause: str = ""
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "against", frozenset(self.against))
+        object.__setattr__(self, "firms", frozenset(self.firms))
+        if self.nodes is not None:
+            object.__setattr__(self, "nodes", frozenset(self.nodes))
+        if not self.against and not self.firms:
+            raise UsageError("a restriction needs at least one economy or firm")
+        if not self.label:
+            object.__setattr__(self, "label", self.cause or ",".join(sorted(self.against | self.firms)))
+
+    def applies(self, node_id: str) -> bool:
+        return self.nodes is None or node_id in self.nodes
+
+    @property
+    def name(self) -> str:
+        """What a result cites: the cause if there is one, else the label."""
+        return self.cause or self.label
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "against": sorted(self.against),
+            "firms": sorted(self.firms),
+            "nodes": None if self.nodes is None else sorted(self.nodes),
+            "cause": self.cause,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True)
 class ExportControl:
     """An export-control scenario: who stops supplying whom, and the assumptions (see the module doc).
 
-    ``profiles``: named capability levels that do without some variants, e.g.
-    ``(("mature-node (no EUV)", frozenset({"N20"})),)``; each is propagated and reported separately.
-    ``substitution_groups``: None = the map's declared ``substitute`` groups (ETO declares none), ``()``
-    = no substitution between variants.
+    ``against``/``firms`` is the shorthand for one blanket restriction (every node); ``restrictions`` adds
+    scoped ones (:class:`Restriction`).  ``tiers``: tiered classes (None = the map's declared ones, ``{}`` =
+    none).  ``assumptions``: share assumptions the user supplies (:mod:`autarky.chains.assumptions`).
+    ``profiles``: named capability levels that do without some variants; ``substitution_groups``: None =
+    the map's declared ``substitute`` groups (ETO declares none), ``()`` = none.
     """
 
-    against: frozenset[str]
-    target: frozenset[str]
+    against: frozenset[str] = frozenset()
+    target: frozenset[str] = frozenset()
     firms: frozenset[str] = frozenset()
     against_label: str = ""
     target_label: str = ""
@@ -122,13 +196,20 @@ class ExportControl:
     profiles: tuple[tuple[str, frozenset[str]], ...] = ()
     view: str = "auto"
     year: int | None = None
+    restrictions: tuple[Restriction, ...] = ()
+    tiers: Mapping[str, Any] | None = None
+    assumptions: Assumptions | None = None
 
     def __post_init__(self) -> None:
-        if not self.against and not self.firms:
+        object.__setattr__(self, "against", frozenset(self.against))
+        object.__setattr__(self, "target", frozenset(self.target))
+        object.__setattr__(self, "firms", frozenset(self.firms))
+        object.__setattr__(self, "restrictions", tuple(self.restrictions))
+        if not self.against and not self.firms and not self.restrictions:
             raise UsageError("an export control needs at least one restricted economy, bloc or firm")
         if not self.target:
             raise UsageError("an export control needs a target economy or bloc")
-        both = sorted(self.against & self.target)
+        both = sorted((self.against | {e for r in self.restrictions for e in r.against}) & self.target)
         if both:
             raise UsageError(f"{', '.join(both)} cannot both restrict and be the target")
         for name in ("domestic_substitution", "third_country_substitution", "lost_below", "ok_from"):
@@ -140,9 +221,20 @@ class ExportControl:
         if self.view not in SUPPLY_VIEWS:
             raise UsageError(f"view must be one of {', '.join(SUPPLY_VIEWS)}")
         if not self.against_label:
-            object.__setattr__(self, "against_label", ",".join(sorted(self.against | self.firms)))
+            names = sorted(self.against | self.firms) or [r.label for r in self.restrictions]
+            object.__setattr__(self, "against_label", ",".join(names))
         if not self.target_label:
             object.__setattr__(self, "target_label", ",".join(sorted(self.target)))
+
+    @property
+    def all_restrictions(self) -> tuple[Restriction, ...]:
+        """The blanket restriction of ``against``/``firms`` (if any), then the scoped ones."""
+        blanket = (
+            (Restriction(self.against, self.firms, None, "", self.against_label),)
+            if (self.against or self.firms)
+            else ()
+        )
+        return blanket + self.restrictions
 
     @property
     def ramp(self) -> float:
@@ -158,7 +250,7 @@ class ExportControl:
         )
 
     def describe(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {k: v for k, v in asdict(self).items() if k not in ("restrictions", "tiers", "assumptions")}
         d["against"] = sorted(self.against)
         d["target"] = sorted(self.target)
         d["firms"] = sorted(self.firms)
@@ -167,12 +259,24 @@ class ExportControl:
         )
         d["profiles"] = [{"name": n, "without": sorted(x)} for n, x in self.profiles]
         d["ramp_reached"] = self.ramp
+        d["restrictions"] = [r.describe() for r in self.all_restrictions]
+        d["assumptions"] = (
+            [] if not self.assumptions
+            else [{"node": a.node, "provider": a.holder, "share_pct": a.share_pct, "note": a.note}
+                  for a in self.assumptions.items]
+        )
         return d
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Availability of one node, stage, final output or tier to the target, with its explanation."""
+    """Availability of one node, stage, final output or tier to the target, with its explanation.
+
+    ``available`` is the interval ``(low, high)`` as fractions and ``availability`` the same as a
+    :class:`~autarky.figures.Figure` (basis ``derived`` for a point, ``bounded`` for an interval,
+    ``assumed`` when an assumed share is upstream).  ``binding`` is the node at the origin of the binding
+    path and ``causes`` the restrictions that bind it (their cause, or label).
+    """
 
     id: str
     name: str
@@ -180,18 +284,25 @@ class Outcome:
     stage_id: str | None
     available: Range
     status: tuple[str, str]  # (worst, best)
+    availability: Figure | None = None
     path: tuple[str, ...] = ()
+    binding: str | None = None
+    causes: tuple[str, ...] = ()
     explanation: str = ""
+    description: str | None = None
     own_available: Range | None = None
-    lost_share: float | None = None
-    domestic_share: float | None = None
+    lost_share: Range | None = None
+    domestic_share: Range | None = None
     has_data: bool = False
-    estimated: bool = False
+    bounded: bool = False
+    assumed: bool = False
     view: str | None = None
     year: int | None = None
     variant_id: str | None = None
     class_id: str | None = None
     consumer_id: str | None = None
+    tier: str | None = None
+    tier_rank: int | None = None
     #: for a node lost or degraded at source: the stages and final outputs that need it, with the path
     downstream: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -206,7 +317,8 @@ class Outcome:
         return f"{lo:.0%}" if abs(hi - lo) < 5e-4 else f"{lo:.0%}–{hi:.0%}"
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {k: v for k, v in asdict(self).items() if k != "availability"}
+        d["availability"] = None if self.availability is None else self.availability.to_dict()
         d["status_label"] = self.status_label
         return d
 
@@ -220,45 +332,105 @@ class ProfileOutcome:
 
 
 @dataclass(frozen=True)
+class Capability:
+    """What a tiered class allows the target: every tier with its status, the best tier not lost."""
+
+    class_id: str
+    name: str
+    source: str
+    tiers: tuple[Outcome, ...]  # one per tier (at the class's consumers), best first
+    outputs: tuple[Outcome, ...]  # each final output downstream, per tier
+    stages: tuple[Outcome, ...]  # each stage downstream, per tier
+    runs_at: tuple[str | None, str | None]  # best tier not lost: (worst case, best case)
+
+    @property
+    def lost(self) -> tuple[str, ...]:
+        return tuple(t.tier or "" for t in self.tiers if t.status[1] == "lost")
+
+    @property
+    def remaining(self) -> tuple[str, ...]:
+        return tuple(t.tier or "" for t in self.tiers if t.status[1] != "lost")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "class_id": self.class_id,
+            "name": self.name,
+            "source": self.source,
+            "runs_at": list(self.runs_at),
+            "lost": list(self.lost),
+            "remaining": list(self.remaining),
+            "tiers": [t.to_dict() for t in self.tiers],
+            "outputs": [o.to_dict() for o in self.outputs],
+            "stages": [o.to_dict() for o in self.stages],
+        }
+
+
+class _Nodes(Sequence[Outcome]):
+    """The node outcomes of a result, built on first access (a large map's result holds arrays)."""
+
+    def __init__(self, result: ScenarioResult) -> None:
+        self._r = result
+
+    def __len__(self) -> int:
+        return self._r._ctx.g.n_real
+
+    @overload
+    def __getitem__(self, i: int) -> Outcome: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Outcome]: ...
+    def __getitem__(self, i: int | slice) -> Outcome | Sequence[Outcome]:
+        if isinstance(i, slice):
+            return [self._r._ctx.node_outcome(k) for k in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._r._ctx.node_outcome(i)
+
+    def __iter__(self) -> Iterator[Outcome]:
+        for k in range(len(self)):
+            yield self._r._ctx.node_outcome(k)
+
+
+@dataclass(frozen=True)
 class ScenarioResult:
+    """Stages, final outputs, capability tiers and (built on access) every node of a scenario."""
+
     scenario: ExportControl
     dataset: DatasetInfo
-    nodes: tuple[Outcome, ...]
     stages: tuple[Outcome, ...]
     outputs: tuple[Outcome, ...]
     tiers: tuple[Outcome, ...]
+    capability: tuple[Capability, ...] = ()
     profiles: tuple[ProfileOutcome, ...] = ()
-    _by_id: dict[str, Outcome] = field(default_factory=dict, repr=False, compare=False)
+    _ctx: _Run = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    @cached_property
+    def nodes(self) -> Sequence[Outcome]:
+        return _Nodes(self)
 
     def node(self, node_id: str) -> Outcome:
-        if not self._by_id:
-            self._by_id.update({o.id: o for o in self.nodes})
-        try:
-            return self._by_id[node_id]
-        except KeyError:
-            from autarky.errors import UnknownItemError
-
-            raise UnknownItemError(f"no node {node_id!r} in this scenario's map") from None
+        i = self._ctx.g.index.get(node_id)
+        if i is None or i >= self._ctx.g.n_real:
+            raise UnknownItemError(f"no node {node_id!r} in this scenario's map")
+        return self._ctx.node_outcome(i)
 
     def origins(self) -> list[Outcome]:
         """Nodes lost or degraded at source (their own supply), most affected first."""
-        hit = [
-            o
-            for o in self.nodes
-            if o.downstream or (o.own_available is not None and o.has_data and o.lost_share and o.own_available[0] < 1)
-        ]
-        hit = [
-            o
-            for o in hit
-            if o.own_available is not None
-            and status_of(o.own_available[0], self.scenario.lost_below[1], self.scenario.ok_from[1]) != "ok"
-        ]
-        return sorted(hit, key=lambda o: (o.own_available[0] if o.own_available else 1.0, o.id))
+        c = self._ctx
+        sc = self.scenario
+        hit = np.flatnonzero(
+            c.exp.has_data & ~c.inert & (c.exp.lost_w > 0) & (c.low.own[: c.g.n_real] < sc.ok_from[1] - 1e-12)
+        )
+        out = [c.node_outcome(int(i)) for i in hit]
+        return sorted(out, key=lambda o: (o.own_available[0] if o.own_available else 1.0, _natural(o.id)))
 
     def affected(self) -> list[Outcome]:
         """Nodes whose worst case is not ok, most affected first."""
-        hit = [o for o in self.nodes if o.status[0] != "ok"]
-        return sorted(hit, key=lambda o: (o.available[0], o.available[1], o.id))
+        c = self._ctx
+        hit = np.flatnonzero(c.low.avail[: c.g.n_real] < self.scenario.ok_from[1] - 1e-12)
+        out = [c.node_outcome(int(i)) for i in hit]
+        return sorted(out, key=lambda o: (o.available[0], o.available[1], _natural(o.id)))
 
     def to_dict(self) -> dict[str, Any]:
         d = self.dataset
@@ -274,6 +446,7 @@ class ScenarioResult:
             "stages": [o.to_dict() for o in self.stages],
             "outputs": [o.to_dict() for o in self.outputs],
             "tiers": [o.to_dict() for o in self.tiers],
+            "capability": [c.to_dict() for c in self.capability],
             "nodes": [o.to_dict() for o in self.nodes],
             "profiles": [
                 {
@@ -287,132 +460,33 @@ class ScenarioResult:
         }
 
 
+_NUM = re.compile(r"(\d+)")
+_INTERVAL_NOTE = "an interval: shares the map does not pin down, or a range of assumptions"
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Natural sort key: 'N20' before 'N130'."""
+    return tuple(int(p) if p.isdigit() else p for p in _NUM.split(text))
+
+
 # -- own availability ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Exposure:
-    """Per node (aligned with ``ids``): lost, domestic, third shares; base; data flags."""
-
-    lost: FloatArray
-    domestic: FloatArray
-    third: FloatArray
-    base: BoolArray
-    has_data: BoolArray
-    estimated: BoolArray
-
-
-def _exposure(cmap: ChainMap, ids: Sequence[str], sc: ExportControl) -> _Exposure:
-    firms = firm_table(cmap, sc.view, sc.year) if sc.firms else None
-    return exposure(supply_table(cmap, sc.view, sc.year), ids, sc.against, sc.target, sc.firms, firms)
-
-
-def exposure(
-    supply: pl.DataFrame,
-    ids: Sequence[str] | pl.Series,
-    against: Collection[str],
-    target: Collection[str],
-    firms: Collection[str] = (),
-    firm_supply: pl.DataFrame | None = None,
-) -> _Exposure:
-    """Lost, domestic and third-country shares per node (aligned with ``ids``) from a supply table
-    (:func:`autarky.chains.supply.supply_table`) and, for restricted firms, a firm table."""
-    against_l, target_l = list(against), list(target)
-    per = supply.group_by("node_id").agg(
-        pl.col("share").filter(pl.col("iso3").is_in(against_l)).sum().alias("lost"),
-        pl.col("share").filter(pl.col("iso3").is_in(target_l)).sum().alias("domestic"),
-        pl.col("iso3").is_in(target_l).any().alias("base"),
-        pl.col("estimated").any().alias("estimated"),
-    )
-    if firms and firm_supply is not None:
-        firm_lost = (
-            firm_supply.filter(
-                pl.col("provider_id").is_in(list(firms))
-                & ~pl.col("iso3").is_in(against_l).fill_null(False)
-                & ~pl.col("iso3").is_in(target_l).fill_null(False)
-            )
-            .group_by("node_id")
-            .agg(pl.col("share").sum().alias("firm_lost"))
-        )
-        per = (
-            per.join(firm_lost, on="node_id", how="full", coalesce=True)
-            .with_columns(
-                (pl.col("lost").fill_null(0.0) + pl.col("firm_lost").fill_null(0.0)).clip(0.0, 1.0).alias("lost"),
-                pl.col("domestic").fill_null(0.0),
-                pl.col("base").fill_null(False),
-                pl.col("estimated").fill_null(False),
-            )
-            .drop("firm_lost")
-        )
-    frame = pl.DataFrame({"node_id": ids}).with_row_index("_i")
-    joined = frame.join(per, on="node_id", how="left").sort("_i")
-    lost = joined["lost"].fill_null(0.0).to_numpy().astype(np.float64)
-    dom = joined["domestic"].fill_null(0.0).to_numpy().astype(np.float64)
-    return _Exposure(
-        lost=np.clip(lost, 0.0, 1.0),
-        domestic=dom,
-        third=np.clip(1.0 - lost - dom, 0.0, 1.0),
-        base=joined["base"].fill_null(False).to_numpy(),
-        has_data=joined["lost"].is_not_null().to_numpy(),
-        estimated=joined["estimated"].fill_null(False).to_numpy(),
-    )
-
-
 def own_availability(
-    exp: _Exposure, domestic_substitution: float, third_country: float, ramp: float, require_base: bool
+    lost: FloatArray,
+    third: FloatArray,
+    base: FloatArray | np.ndarray[Any, Any],
+    domestic_substitution: float,
+    third_country: float,
+    ramp: float,
+    require_base: bool,
 ) -> FloatArray:
     """``own = 1 − L + min(L, d·r·L·[base] + min(s·L, O))`` for every node (see the module docstring)."""
-    base = exp.base.astype(np.float64) if require_base else np.ones_like(exp.lost)
-    dom_rep = domestic_substitution * ramp * exp.lost * base
-    third_rep = np.minimum(third_country * exp.lost, exp.third)
-    result: FloatArray = 1.0 - exp.lost + np.minimum(exp.lost, dom_rep + third_rep)
+    b = np.asarray(base, dtype=np.float64) if require_base else np.ones_like(lost)
+    dom_rep = domestic_substitution * ramp * lost * b
+    third_rep = np.minimum(third_country * lost, third)
+    result: FloatArray = 1.0 - lost + np.minimum(lost, dom_rep + third_rep)
     return result
-
-
-# -- explanation ----------------------------------------------------------------------------------------
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%" if x >= 0.0995 or x == 0 else f"{x * 100:.1f}%"
-
-
-def _supplier_text(cmap: ChainMap, sc: ExportControl, node_id: str) -> str:
-    firms = firm_index(cmap, sc.view, sc.year)
-    parts: list[str] = []
-    for iso3, share, est in supplier_index(cmap, sc.view, sc.year).get(node_id, []):
-        if iso3 is None or iso3 not in sc.against:
-            continue
-        names = [cmap.providers[p].name for p, _ in firms.get((node_id, iso3), [])[:2] if p in cmap.providers]
-        who = f" ({', '.join(names)})" if names else ""
-        parts.append(f"{_pct(share)}{'~' if est else ''} {iso3}{who}")
-    for pid in sorted(sc.firms):
-        for iso3 in {c for (n, c) in firms if n == node_id}:
-            for p, share in firms[(node_id, iso3)]:
-                if p == pid:
-                    parts.append(f"{_pct(share)} {cmap.providers[pid].name}")
-    return " + ".join(parts)
-
-
-def _node_explanation(cmap: ChainMap, sc: ExportControl, node_id: str, exp: _Exposure, i: int, avail: Range) -> str:
-    name = cmap.name_of(node_id)
-    if not exp.has_data[i]:
-        return f"{name}: no share data"
-    if exp.lost[i] <= 0:
-        return f"{name}: no supply from the restricted providers"
-    text = f"{name}: {_supplier_text(cmap, sc, node_id)} restricted"
-    text += f"; {sc.target_label} supplies {_pct(float(exp.domestic[i]))}"
-    if exp.domestic[i] <= 0 and not exp.base[i]:
-        text += " (no domestic base)"
-    text += f"; others {_pct(float(exp.third[i]))}"
-    if exp.estimated[i]:
-        text += "; some shares estimated from qualitative providers"
-    lo, hi = avail
-    text += f"; available {_pct(lo)}" + (f"–{_pct(hi)}" if abs(hi - lo) > 5e-4 else "")
-    return text
-
-
-def _path_text(cmap: ChainMap, g: RequirementGraph, path: Sequence[int]) -> str:
-    return " → ".join(cmap.name_of(g.ids[i]) if i < g.n_real else f"best of {g.ids[i]}" for i in path)
 
 
 # -- the run --------------------------------------------------------------------------------------------
@@ -423,147 +497,360 @@ class _Case:
     own: FloatArray
     avail: FloatArray
     local: FloatArray  # stage-local availability
+    ptr: IntArray | None = None
 
 
-def _cases(
-    cmap: ChainMap, sc: ExportControl, g: RequirementGraph, gl: RequirementGraph, exp: _Exposure
-) -> tuple[_Case, _Case]:
-    out: list[_Case] = []
-    pad = np.ones(g.n - g.n_real)
-    for k in (0, 1):
-        own_real = own_availability(
-            exp, sc.domestic_substitution[k], sc.third_country_substitution[k], sc.ramp, sc.require_domestic_base
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%" if x >= 0.0995 or x == 0 else f"{x * 100:.1f}%"
+
+
+def _range_text(lo: float, hi: float) -> str:
+    return _pct(lo) if abs(hi - lo) < 5e-4 else f"{_pct(lo)}–{_pct(hi)}"
+
+
+class _Run:
+    """Everything one scenario computed, to build outcomes on demand."""
+
+    def __init__(
+        self,
+        cmap: ChainMap,
+        sc: ExportControl,
+        restrictions: tuple[Restriction, ...],
+        tiers: dict[str, TieredClass],
+        g: RequirementGraph,
+        exp: Exposure,
+        low: _Case,
+        high: _Case,
+        assumed_up: np.ndarray[Any, Any],
+        holders: pl.DataFrame,
+        against_at: Callable[[str], tuple[frozenset[str], frozenset[str], tuple[Restriction, ...]]],
+    ) -> None:
+        self.cmap = cmap
+        self.sc = sc
+        self.restrictions = restrictions
+        self.tiers = tiers
+        self.g = g
+        self.exp = exp
+        self.low = low
+        self.high = high
+        self.assumed_up = assumed_up
+        self.against_at = against_at
+        #: nodes whose own supply binds nothing (a class whose variants carry their shares; a tiered class)
+        self.inert: np.ndarray[Any, Any] = np.zeros(g.n_real, dtype=np.bool_)
+        self._cache: dict[int, Outcome] = {}
+        nf = cmap.node_frame
+        self._names = nf["name"]
+        self._descriptions = nf["description"]
+
+    # -- naming ---------------------------------------------------------------------------------------
+    def node_name(self, i: int) -> str:
+        return str(self._names[i])
+
+    def description(self, i: int) -> str | None:
+        d = self._descriptions[i]
+        return None if d is None else str(d)
+
+    def name(self, i: int) -> str:
+        g = self.g
+        if i < g.n_real:
+            return self.node_name(i)
+        vid = g.ids[i]
+        if vid.endswith("#best"):
+            cls = vid[: -len("#best")]
+            return f"best tier of {self.cmap.name_of(cls)}"
+        if "#tier" in vid:
+            cls, _, rank = vid.partition("#tier")
+            tc = self.tiers.get(cls)
+            label = tc.tiers[int(rank) - 1].label if tc else rank
+            return f"{label} tier"
+        return f"best of {vid}"
+
+    def path_text(self, path: Sequence[int]) -> str:
+        return " → ".join(self.name(i) for i in path)
+
+    def real_path(self, path: Sequence[int]) -> tuple[str, ...]:
+        return tuple(self.g.ids[j] for j in path if j < self.g.n_real)
+
+    # -- shares of one node ---------------------------------------------------------------------------
+    def shares(self, i: int) -> NodeShares:
+        return node_shares(self.cmap, self.g.ids[i], view=self.sc.view, year=self.sc.year,
+                           assumptions=self.sc.assumptions)
+
+    def firm_rows(self, node_id: str) -> list[dict[str, Any]]:
+        key = ("firm_parts", self.sc.year)
+        cached = self.cmap.cache.get(key)
+        parts: dict[str, list[dict[str, Any]]]
+        if isinstance(cached, dict):
+            parts = cached
+        else:
+            parts = {}
+            ft = firm_table(self.cmap, "hq", self.sc.year).sort(
+                "node_id", "pct", "provider_id", descending=[False, True, False], nulls_last=True)
+            for r in ft.iter_rows(named=True):
+                parts.setdefault(r["node_id"], []).append(r)
+            self.cmap.cache[key] = parts
+        rows: list[dict[str, Any]] = parts.get(node_id, [])
+        return rows
+
+    def causes(self, i: int) -> tuple[str, ...]:
+        """The restrictions that take a share of node ``i``'s supply (their cause or label)."""
+        if i >= self.g.n_real or not self.exp.has_data[i] or self.exp.lost_w[i] <= 0:
+            return ()
+        nid = self.g.ids[i]
+        _, _, applicable = self.against_at(nid)
+        parts, infos = holder_parts(self.cmap, self.sc.view, self.sc.year, self.sc.assumptions)
+        rows, info = parts.get(nid, []), infos.get(nid)
+        R, unlisted = (float(info["R"]), bool(info["unlisted"])) if info else (0.0, False)
+        out: list[str] = []
+        for r in applicable:
+            takes = bool(r.against) and row_bounds(rows, R, unlisted, None, r.against)[1] > 0
+            if not takes and r.firms:
+                takes = any(f["provider_id"] in r.firms and ((f["pct"] or 0) > 0 or f["qual"])
+                            for f in self.firm_rows(nid))
+            if takes and r.name not in out:
+                out.append(r.name)
+        return tuple(out)
+
+    def path_sources(self, path: Sequence[int]) -> tuple[SourceRef, ...]:
+        """The share rows behind a binding path: its origin's, else the first node on it with shares, else
+        the map's ``provision.csv`` as a whole (nothing on the path is restricted)."""
+        for j in path:
+            found = self.sources(j)
+            if found:
+                return found
+        d = self.cmap.dataset
+        return (SourceRef(d.name, d.dataset_id, d.vintage, d.licence, "provision.csv",
+                          locator="no restricted supplier on the binding path"),)
+
+    def sources(self, i: int) -> tuple[SourceRef, ...]:
+        if i >= self.g.n_real or not self.exp.has_data[i]:
+            return ()
+        parts, infos = holder_parts(self.cmap, self.sc.view, self.sc.year, self.sc.assumptions)
+        rows = parts.get(self.g.ids[i], [])
+        lines = [x for r in rows for x in (r["lines"] or [])]
+        year = infos[self.g.ids[i]]["year"] if self.g.ids[i] in infos else None
+        return (source_ref(self.cmap, lines, None if year is None else int(year)),)
+
+    def supplier_text(self, i: int) -> str:
+        nid = self.g.ids[i]
+        against, firms, _ = self.against_at(nid)
+        ns = self.shares(i)
+        _, _, _, meets = bounds_of(ns, against)
+        by_key = {h.holder: h for h in ns.holders}
+        frows = self.firm_rows(nid)
+        parts: list[str] = []
+        for key, inside in sorted(meets, key=lambda m: -(by_key[m[0]].share.high or 0.0) if m[0] in by_key else 0):
+            h = by_key.get(key)
+            if h is None:
+                continue
+            names = [f["provider_id"] for f in frows if f["iso3"] == key][:2] if h.kind == "economy" else []
+            who = ", ".join(self.cmap.providers[p].name for p in names if p in self.cmap.providers)
+            f = h.share
+            if f.point is not None:
+                amount = f"{f.point:g}%" if inside else f"up to {f.point:g}%"
+            else:
+                amount = f"{f.label + ' without a share, ' if f.label else ''}{f.low or 0:g}–{f.high or 0:g}%"
+            parts.append(f"{amount} {h.label}" + (f" ({who})" if who else ""))
+        for r in frows:
+            if r["provider_id"] in firms and r["iso3"] not in against:
+                amount = f"{r['pct']:g}%" if r["pct"] is not None else f"{r['qual']} without a share"
+                parts.append(f"{amount} {self.cmap.providers[r['provider_id']].name}")
+        return " + ".join(parts)
+
+    # -- outcomes -------------------------------------------------------------------------------------
+    def statuses(self, lo: float, hi: float) -> tuple[str, str]:
+        sc = self.sc
+        return (status_of(lo, sc.lost_below[1], sc.ok_from[1]), status_of(hi, sc.lost_below[0], sc.ok_from[0]))
+
+    def figure(self, lo: float, hi: float, assumed: bool, sources: Iterable[SourceRef], note: str | None) -> Figure:
+        return interval(lo, hi, inputs=[Basis.ASSUMED] if assumed else [], unit="fraction",
+                        sources=tuple(sources), note=note)
+
+    def node_outcome(self, i: int) -> Outcome:
+        hit = self._cache.get(i)
+        if hit is not None:
+            return hit
+        c, g, exp, sc = self.cmap, self.g, self.exp, self.sc
+        nid = g.ids[i]
+        lo, hi = float(self.low.avail[i]), float(self.high.avail[i])
+        own = (float(self.low.own[i]), float(self.high.own[i]))
+        assert self.low.ptr is not None
+        path = g.path(i, self.low.ptr)
+        status = self.statuses(lo, hi)
+        origin = path[0]
+        has = bool(exp.has_data[i])
+        own_text = self.own_text(i, own) if has else f"{self.node_name(i)}: no share data"
+        if len(path) > 1:
+            text = f"{self.node_name(i)}: {status[0]} via {self.path_text(path)}"
+            if has and exp.lost_w[i] > 0:
+                text += f" (own supply: {own_text.split(': ', 1)[1]})"
+            if self.inert[i]:
+                text += " — its own shares are the aggregate of its variants' markets and bind nothing themselves"
+        else:
+            text = own_text
+        is_origin = has and not self.inert[i] and exp.lost_w[i] > 0 and self.statuses(*own)[0] != "ok"
+        down = (
+            tuple(sorted(downstream_paths(c, nid).items(), key=lambda kv: _stage_key(c, kv[0]))) if is_origin else ()
         )
-        own = np.concatenate([own_real, pad])
-        own_l = np.concatenate([own_real, np.ones(gl.n - gl.n_real)])
-        out.append(_Case(own=own, avail=g.propagate(own), local=gl.propagate(own_l)))
-    return out[0], out[1]
+        bounded = bool(exp.bounded[i]) or (abs(hi - lo) > 1e-12)
+        note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+        srcs = self.path_sources(path) + (self.sources(i) if origin != i else ())
+        out = Outcome(
+            id=nid,
+            name=self.node_name(i),
+            kind="node",
+            stage_id=c.stage_of(nid),
+            available=(lo, hi),
+            status=status,
+            availability=self.figure(lo, hi, bool(self.assumed_up[i]), srcs, note),
+            path=self.real_path(path),
+            binding=g.ids[origin] if origin < g.n_real else None,
+            causes=self.causes(origin) if status[0] != "ok" else (),
+            explanation=text,
+            description=self.description(i),
+            own_available=own,
+            lost_share=(float(exp.lost_b[i]), float(exp.lost_w[i])) if has else None,
+            domestic_share=(float(min(exp.domestic_w[i], exp.domestic_b[i])),
+                            float(max(exp.domestic_w[i], exp.domestic_b[i]))) if has else None,
+            has_data=has,
+            bounded=bounded,
+            assumed=bool(self.assumed_up[i]),
+            view=sc.view,
+            year=sc.year,
+            downstream=down,
+        )
+        self._cache[i] = out
+        return out
 
+    def own_text(self, i: int, own: Range) -> str:
+        exp, sc = self.exp, self.sc
+        name = self.node_name(i)
+        if exp.lost_w[i] <= 0:
+            return f"{name}: no supply from the restricted providers"
+        text = f"{name}: {self.supplier_text(i)} restricted"
+        d_lo, d_hi = sorted((float(exp.domestic_w[i]), float(exp.domestic_b[i])))
+        text += f"; {sc.target_label} supplies {_range_text(d_lo, d_hi)}"
+        if not exp.base_b[i]:
+            text += " (no domestic base)"
+        o_lo, o_hi = sorted((float(exp.third_w[i]), float(exp.third_b[i])))
+        text += f"; others {_range_text(o_lo, o_hi)}"
+        if exp.bounded[i]:
+            text += "; shares not all pinned down by the map: an interval"
+        if exp.assumed[i]:
+            text += "; rests on an assumed share"
+        text += f"; available {_range_text(*own)}"
+        return text
 
-def _statuses(sc: ExportControl, lo: float, hi: float) -> tuple[str, str]:
-    return (status_of(lo, sc.lost_below[1], sc.ok_from[1]), status_of(hi, sc.lost_below[0], sc.ok_from[0]))
+    def propagated(self, i: int, low: _Case, high: _Case, kind: str, stage_id: str | None,
+                   label: str | None = None, id_: str | None = None, tier: tuple[str, int] | None = None,
+                   class_id: str | None = None) -> Outcome:
+        g = self.g
+        lo, hi = float(low.avail[i]), float(high.avail[i])
+        assert low.ptr is not None
+        path = g.path(i, low.ptr)
+        status = self.statuses(lo, hi)
+        name = label or self.name(i)
+        via = f" via {self.path_text(path)}" if len(path) > 1 else ""
+        origin = path[0]
+        binding = g.ids[origin] if origin < g.n_real else None
+        text = f"{name}: {status[0]} ({_range_text(lo, hi)}){via}"
+        note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+        return Outcome(
+            id=id_ or g.ids[i],
+            name=name,
+            kind=kind,
+            stage_id=stage_id,
+            available=(lo, hi),
+            status=status,
+            availability=self.figure(lo, hi, bool(self.assumed_up[i]), self.path_sources(path), note),
+            path=self.real_path(path),
+            binding=binding,
+            causes=self.causes(origin) if status[0] != "ok" else (),
+            explanation=text,
+            description=self.description(i) if i < g.n_real else None,
+            bounded=abs(hi - lo) > 1e-12,
+            assumed=bool(self.assumed_up[i]),
+            tier=tier[0] if tier else None,
+            tier_rank=tier[1] if tier else None,
+            class_id=class_id,
+        )
 
-
-def _propagated(
-    cmap: ChainMap,
-    sc: ExportControl,
-    g: RequirementGraph,
-    low: _Case,
-    high: _Case,
-    node_id: str,
-    kind: str,
-    stage_id: str | None,
-) -> Outcome:
-    i = g.index[node_id]
-    lo, hi = float(low.avail[i]), float(high.avail[i])
-    path = g.binding_path(i, low.avail, low.own)
-    status = _statuses(sc, lo, hi)
-    name = cmap.name_of(node_id)
-    via = f" via {_path_text(cmap, g, path)}" if len(path) > 1 else ""
-    text = f"{name}: {status[0]}{via}"
-    return Outcome(
-        id=node_id,
-        name=name,
-        kind=kind,
-        stage_id=stage_id,
-        available=(lo, hi),
-        status=status,
-        path=tuple(g.ids[j] for j in path if j < g.n_real),
-        explanation=text,
-    )
-
-
-def _stage_outcomes(
-    cmap: ChainMap, sc: ExportControl, g: RequirementGraph, gl: RequirementGraph, low: _Case, high: _Case
-) -> list[Outcome]:
-    out: list[Outcome] = []
-    for sid, stage in cmap.stages.items():
-        procs = cmap.process_ids(sid)
-        if not procs:
-            continue
-        idx = [g.index[p] for p in procs]
-        worst = min(idx, key=lambda j: (low.avail[j], high.avail[j], g.level[j], j))
-        lo = float(min(low.avail[j] for j in idx))
-        hi = float(min(high.avail[j] for j in idx))
-        own_lo = float(min(low.local[j] for j in idx))
-        own_hi = float(min(high.local[j] for j in idx))
-        path = g.binding_path(worst, low.avail, low.own)
-        status = _statuses(sc, lo, hi)
-        own_status = _statuses(sc, own_lo, own_hi)[0]
-        text = f"{stage.name}: {status[0]}"
-        if len(path) > 1 or status[0] != "ok":
-            text += f" via {_path_text(cmap, g, path)}"
-        if own_status != status[0]:
-            text += f" (its own inputs alone: {own_status})"
-        out.append(
-            Outcome(
-                id=sid,
-                name=stage.name,
-                kind="stage",
-                stage_id=sid,
-                available=(lo, hi),
-                status=status,
-                path=tuple(g.ids[j] for j in path if j < g.n_real),
-                explanation=text,
-                own_available=(own_lo, own_hi),
+    def stage_outcomes(self, low: _Case, high: _Case, tier: tuple[str, int] | None = None,
+                       class_id: str | None = None, only: Collection[str] | None = None) -> list[Outcome]:
+        c, g = self.cmap, self.g
+        out: list[Outcome] = []
+        procs = _processes(c)
+        for sid, stage in c.stages.items():
+            idx = procs.get(sid)
+            if idx is None or idx.size == 0 or (only is not None and sid not in only):
+                continue
+            lo = float(low.avail[idx].min())
+            hi = float(high.avail[idx].min())
+            # the weakest process: least at the low end, then at the high end, then earliest, then first
+            cand = idx[low.avail[idx] == lo]
+            cand = cand[high.avail[cand] == high.avail[cand].min()]
+            cand = cand[g.level[cand] == g.level[cand].min()]
+            worst = int(cand.min())
+            own_lo = float(low.local[idx].min())
+            own_hi = float(high.local[idx].min())
+            assert low.ptr is not None
+            path = g.path(worst, low.ptr)
+            status = self.statuses(lo, hi)
+            own_status = self.statuses(own_lo, own_hi)[0]
+            name = stage.name if tier is None else f"{stage.name} — {tier[0]} tier of {c.name_of(class_id or '')}"
+            text = f"{name}: {status[0]} ({_range_text(lo, hi)})"
+            if len(path) > 1 or status[0] != "ok":
+                text += f" via {self.path_text(path)}"
+            if own_status != status[0]:
+                text += f" (its own inputs alone: {own_status})"
+            origin = path[0]
+            note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+            out.append(
+                Outcome(
+                    id=sid if tier is None else f"{sid}@{class_id}#{tier[1] + 1}",
+                    name=name,
+                    kind="stage",
+                    stage_id=sid,
+                    available=(lo, hi),
+                    status=status,
+                    availability=self.figure(lo, hi, bool(self.assumed_up[idx].any()), self.path_sources(path), note),
+                    path=self.real_path(path),
+                    binding=g.ids[origin] if origin < g.n_real else None,
+                    causes=self.causes(origin) if status[0] != "ok" else (),
+                    explanation=text,
+                    description=stage.description,
+                    own_available=(own_lo, own_hi),
+                    bounded=abs(hi - lo) > 1e-12,
+                    assumed=bool(self.assumed_up[idx].any()),
+                    tier=tier[0] if tier else None,
+                    tier_rank=tier[1] if tier else None,
+                    class_id=class_id,
+                )
             )
-        )
+        return out
+
+
+def _processes(cmap: ChainMap) -> dict[str, np.ndarray[Any, Any]]:
+    """Per stage: indices (map order) of the nodes that belong to it (cached)."""
+    key = ("stage_processes",)
+    cached = cmap.cache.get(key)
+    if isinstance(cached, dict):
+        return cached
+    frame = cmap.node_frame.select("stage_id").with_row_index("_i").filter(pl.col("stage_id").is_not_null())
+    out: dict[str, np.ndarray[Any, Any]] = {}
+    for sid, grp in frame.group_by("stage_id", maintain_order=True):
+        out[str(sid[0])] = grp["_i"].to_numpy().astype(np.int64)
+    cmap.cache[key] = out
     return out
 
 
-def _tier_outcomes(
-    cmap: ChainMap, sc: ExportControl, g: RequirementGraph, low: _Case, high: _Case, excluded: frozenset[str]
-) -> list[Outcome]:
-    out: list[Outcome] = []
-    idx = g.index
-    for cls in cmap.nodes:
-        variants = [v for v in cmap.variants_of(cls) if v not in excluded]
-        consumers = [c for c in cmap.outputs_of(cls) if c in cmap.nodes]
-        if len(variants) < 2 or not consumers:
-            continue
-        ci = idx[cls]
-        group_of: dict[int, int] = {}
-        for j in g.inputs(ci):
-            if g.is_max[j]:
-                for m in g.inputs(int(j)):
-                    group_of[int(m)] = int(j)
-        for p in consumers:
-            pi = idx[p]
-            others = [int(j) for j in g.inputs(pi) if int(j) != ci]
-            for v in variants:
-                vi = idx[v]
-                src = group_of.get(vi, vi)
-                caps = []
-                for case in (low, high):
-                    vals = [case.avail[src], case.own[pi], *[case.avail[j] for j in others]]
-                    caps.append(float(min(vals)))
-                status = _statuses(sc, caps[0], caps[1])
-                path = g.binding_path(src, low.avail, low.own)
-                name = f"{cmap.name_of(p)} with {cmap.name_of(v)}"
-                v_lo = float(low.avail[src])
-                reason = (
-                    f"{cmap.name_of(v)} {_pct(v_lo)} available"
-                    + (f" (best of its substitution group {g.ids[src]})" if src != vi else "")
-                    + ("" if len(path) <= 1 else f", via {_path_text(cmap, g, path)}")
-                )
-                if caps[0] < v_lo - 1e-12:
-                    weakest = min(others, key=lambda j: (low.avail[j], g.ids[j]))
-                    reason += f"; bounded by {cmap.name_of(g.ids[weakest])} ({_pct(float(low.avail[weakest]))})"
-                out.append(
-                    Outcome(
-                        id=f"{p}/{v}",
-                        name=name,
-                        kind="tier",
-                        stage_id=cmap.stage_of(p),
-                        available=(caps[0], caps[1]),
-                        status=status,
-                        path=(*(g.ids[j] for j in path if j < g.n_real), p),
-                        explanation=f"{name}: {status[0]} — {reason}",
-                        variant_id=v,
-                        class_id=cls,
-                        consumer_id=p,
-                    )
-                )
+def _outputs(cmap: ChainMap) -> list[int]:
+    key = ("output_index",)
+    cached = cmap.cache.get(key)
+    if isinstance(cached, list):
+        return cached
+    out = [int(i) for i in np.flatnonzero((cmap.node_frame["type"] == "ultimate_output").to_numpy())]
+    cmap.cache[key] = out
     return out
 
 
@@ -572,83 +859,225 @@ def _stage_key(cmap: ChainMap, target: str) -> tuple[int, str]:
     return (order.index(target), target) if target in cmap.stages else (len(order), target)
 
 
+def _resolve_restrictions(cmap: ChainMap, sc: ExportControl) -> tuple[Restriction, ...]:
+    by_name = {p.name.lower(): pid for pid, p in cmap.providers.items() if p.provider_type != "country"}
+    out: list[Restriction] = []
+    for r in sc.all_restrictions:
+        firms: set[str] = set()
+        for f in r.firms:
+            pid = f if f in cmap.providers else by_name.get(f.strip().lower())
+            if pid is None:
+                raise UsageError(f"unknown provider id(s) {f} in {cmap.dataset.name}")
+            firms.add(pid)
+        nodes = None if r.nodes is None else frozenset(cmap.resolve(n) for n in r.nodes)
+        out.append(replace(r, firms=frozenset(firms), nodes=nodes))
+    return tuple(out)
+
+
+def _exposure(
+    cmap: ChainMap, ids: list[str] | pl.Series, sc: ExportControl, rs: tuple[Restriction, ...], holders: pl.DataFrame
+) -> tuple[Exposure, Callable[[str], tuple[frozenset[str], frozenset[str], tuple[Restriction, ...]]]]:
+    blanket = [r for r in rs if r.nodes is None]
+    scoped = [r for r in rs if r.nodes is not None]
+    a0 = frozenset().union(*(r.against for r in blanket)) if blanket else frozenset()
+    f0 = frozenset().union(*(r.firms for r in blanket)) if blanket else frozenset()
+    any_firms = bool(f0) or any(r.firms for r in scoped)
+    firm_rows = firm_table(cmap, "hq" if sc.view == "auto" else sc.view, sc.year) if any_firms else None
+    key = (sc.view, sc.year, None if sc.assumptions is None else sc.assumptions.key)
+    nodes = cached_node_table(cmap, holders, key)
+    base = exposure(holders, ids, a0, sc.target, f0, firm_rows, positions=positions(cmap), nodes=nodes)
+    sig: dict[str, list[int]] = {}
+    for k, r in enumerate(scoped):
+        for n in r.nodes or ():
+            sig.setdefault(n, []).append(k)
+
+    def against_at(nid: str) -> tuple[frozenset[str], frozenset[str], tuple[Restriction, ...]]:
+        ks = sig.get(nid, [])
+        extra = [scoped[k] for k in ks]
+        return (
+            a0.union(*(r.against for r in extra)),
+            f0.union(*(r.firms for r in extra)),
+            tuple(blanket) + tuple(extra),
+        )
+
+    if not scoped:
+        return base, against_at
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for n, ks in sig.items():
+        groups.setdefault(tuple(sorted(ks)), []).append(n)
+    pos = pl.DataFrame({"node_id": ids}).with_row_index("_i")
+    arrays = {f: getattr(base, f).copy() for f in Exposure.__dataclass_fields__}
+    for ks_key, scope in groups.items():
+        a = a0.union(*(scoped[k].against for k in ks_key))
+        f = f0.union(*(scoped[k].firms for k in ks_key))
+        sub = holders.filter(pl.col("node_id").is_in(scope))
+        e = exposure(sub, scope, a, sc.target, f, firm_rows)
+        where = pl.DataFrame({"node_id": scope}).join(pos, on="node_id", how="left")["_i"].to_numpy()
+        for name in arrays:
+            arrays[name][where] = getattr(e, name)
+    return Exposure(**arrays), against_at
+
+
+def aggregate_classes(cmap: ChainMap, holders: pl.DataFrame) -> set[str]:
+    """Classes whose every variant has share rows or is a class itself (cached per holder table)."""
+    typed = cmap.edge_frame.filter(pl.col("kind") == "is_type_of").select("src", "dst")
+    if typed.height == 0:
+        return set()
+    with_data = holders.select(pl.col("node_id").alias("src")).unique().with_columns(pl.lit(True).alias("_d"))
+    classes = typed.select(pl.col("dst").alias("src")).unique().with_columns(pl.lit(True).alias("_c"))
+    t = (
+        typed.join(with_data, on="src", how="left")
+        .join(classes, on="src", how="left")
+        .with_columns((pl.col("_d").fill_null(False) | pl.col("_c").fill_null(False)).alias("_ok"))
+        .group_by("dst")
+        .agg(pl.col("_ok").all())
+        .filter(pl.col("_ok"))
+    )
+    return set(t["dst"].to_list())
+
+
+def _own_pair(exp: Exposure, sc: ExportControl) -> tuple[FloatArray, FloatArray]:
+    lo = own_availability(exp.lost_w, exp.third_w, exp.base_w, sc.domestic_substitution[0],
+                          sc.third_country_substitution[0], sc.ramp, sc.require_domestic_base)
+    hi = own_availability(exp.lost_b, exp.third_b, exp.base_b, sc.domestic_substitution[1],
+                          sc.third_country_substitution[1], sc.ramp, sc.require_domestic_base)
+    return lo, np.maximum(lo, hi)
+
+
+def _pad(own_real: FloatArray, g: RequirementGraph, overrides: Mapping[int, float] | None = None) -> FloatArray:
+    own = np.concatenate([own_real, np.ones(g.n - g.n_real)])
+    for k, v in (overrides or {}).items():
+        own[k] = v
+    return own
+
+
 def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
-    """Run an export-control scenario on a map; deterministic, results as ranges where inputs are."""
+    """Run an export-control scenario on a map; deterministic; results are intervals (module docstring)."""
     sc = scenario
-    unknown_firms = sorted(f for f in sc.firms if f not in cmap.providers)
-    if unknown_firms:
-        raise UsageError(f"unknown provider id(s) {', '.join(unknown_firms)} in {cmap.dataset.name}")
+    rs = _resolve_restrictions(cmap, sc)
+    tiers = tiers_for(cmap, sc.tiers)
     groups = sc.substitution_groups
-    g = requirement_graph(cmap, groups)
-    gl = requirement_graph(cmap, groups, stage_local=True)
+    g = requirement_graph(cmap, groups, tiers=tiers)
     ids = g.ids[: g.n_real]
-    exp = _exposure(cmap, ids, sc)
-    low, high = _cases(cmap, sc, g, gl, exp)
-    nodes: list[Outcome] = []
-    for i, nid in enumerate(ids):
-        node = cmap.nodes[nid]
-        lo, hi = float(low.avail[i]), float(high.avail[i])
-        own = (float(low.own[i]), float(high.own[i]))
-        path = g.binding_path(i, low.avail, low.own)
-        status = _statuses(sc, lo, hi)
-        if len(path) > 1:
-            text = f"{node.name}: {status[0]} via {_path_text(cmap, g, path)}"
-            if exp.has_data[i] and exp.lost[i] > 0:
-                text += f" (own supply: {_node_explanation(cmap, sc, nid, exp, i, own).split(': ', 1)[1]})"
-        else:
-            text = _node_explanation(cmap, sc, nid, exp, i, (lo, hi))
-        origin = exp.has_data[i] and exp.lost[i] > 0 and _statuses(sc, own[0], own[1])[0] != "ok"
-        down = (
-            tuple(sorted(paths_downstream(cmap, nid).items(), key=lambda kv: _stage_key(cmap, kv[0]))) if origin else ()
-        )
-        nodes.append(
-            Outcome(
-                downstream=down,
-                id=nid,
-                name=node.name,
-                kind="node",
-                stage_id=cmap.stage_of(nid),
-                available=(lo, hi),
-                status=status,
-                path=tuple(g.ids[j] for j in path if j < g.n_real),
-                explanation=text,
-                own_available=own,
-                lost_share=float(exp.lost[i]) if exp.has_data[i] else None,
-                domestic_share=float(exp.domestic[i]) if exp.has_data[i] else None,
-                has_data=bool(exp.has_data[i]),
-                estimated=bool(exp.estimated[i]),
-                view=sc.view,
-                year=sc.year,
-            )
-        )
-    stages = _stage_outcomes(cmap, sc, g, gl, low, high)
-    outputs = [_propagated(cmap, sc, g, low, high, o, "output", None) for o in cmap.outputs()]
-    tiers = _tier_outcomes(cmap, sc, g, low, high, frozenset())
+    holders = holder_table(cmap, sc.view, sc.year, sc.assumptions)
+    exp, against_at = _exposure(cmap, ids, sc, rs, holders)
+    own_lo, own_hi = _own_pair(exp, sc)
+    # a class's aggregate market does not bound it where its variants carry their own shares (or are classes
+    # themselves): the variants do; nor does a tiered class's bound its tiers
+    keep_lo, keep_hi = own_lo.copy(), own_hi.copy()
+    agg = aggregate_classes(cmap, holders) | set(tiers)
+    inert = np.zeros(g.n_real, dtype=np.bool_)
+    if agg:
+        where = pl.DataFrame({"node_id": ids}).with_row_index("_i").filter(pl.col("node_id").is_in(list(agg)))
+        k = where["_i"].to_numpy()
+        own_lo[k] = 1.0
+        own_hi[k] = 1.0
+        inert[k] = True
+
+    def case(own_real: FloatArray, overrides: Mapping[int, float] | None = None, ptr: bool = False) -> _Case:
+        own = _pad(own_real, g, overrides)
+        local = g.propagate(own, local=True)
+        if ptr:
+            avail, p = g.propagate_ptr(own)
+            return _Case(own=own, avail=avail, local=local, ptr=p)
+        return _Case(own=own, avail=g.propagate(own), local=local)
+
+    low = case(own_lo, ptr=True)
+    high = case(own_hi, ptr=True)
+    low.own[: g.n_real] = keep_lo  # report each node's own availability, tiered classes included
+    high.own[: g.n_real] = np.maximum(keep_lo, keep_hi)
+    assumed_up = g.any_upstream(np.concatenate([exp.assumed, np.zeros(g.n - g.n_real, dtype=np.bool_)]))
+    run = _Run(cmap, sc, rs, tiers, g, exp, low, high, assumed_up, holders, against_at)
+    run.inert = inert
+    stages = run.stage_outcomes(low, high)
+    outputs = [run.propagated(i, low, high, "output", None) for i in _outputs(cmap)]
+    tier_out, capability = _tier_runs(run, case, own_lo, own_hi)
     profiles: list[ProfileOutcome] = []
     for pname, without in sc.profiles:
         unknown = sorted(v for v in without if v not in cmap.nodes)
         if unknown:
             raise UsageError(f"profile {pname!r}: unknown node(s) {', '.join(unknown)}")
-        gp = requirement_graph(cmap, groups, excluded=without)
-        glp = requirement_graph(cmap, groups, excluded=without, stage_local=True)
-        plo, phi = _cases(cmap, sc, gp, glp, exp)
+        gp = requirement_graph(cmap, groups, excluded=without, tiers=tiers)
+        pl_lo = _Case(own=_pad(own_lo, gp), avail=np.empty(0), local=gp.propagate(_pad(own_lo, gp), local=True))
+        pl_hi = _Case(own=_pad(own_hi, gp), avail=np.empty(0), local=gp.propagate(_pad(own_hi, gp), local=True))
+        pl_lo.avail, pl_lo.ptr = gp.propagate_ptr(pl_lo.own)
+        pl_hi.avail, pl_hi.ptr = gp.propagate_ptr(pl_hi.own)
+        prun = _Run(cmap, sc, rs, tiers, gp, exp, pl_lo, pl_hi, gp.any_upstream(
+            np.concatenate([exp.assumed, np.zeros(gp.n - gp.n_real, dtype=np.bool_)])), holders, against_at)
         profiles.append(
             ProfileOutcome(
                 name=pname,
                 without=tuple(sorted(without)),
-                stages=tuple(_stage_outcomes(cmap, sc, gp, glp, plo, phi)),
-                outputs=tuple(_propagated(cmap, sc, gp, plo, phi, o, "output", None) for o in cmap.outputs()),
+                stages=tuple(prun.stage_outcomes(pl_lo, pl_hi)),
+                outputs=tuple(prun.propagated(i, pl_lo, pl_hi, "output", None) for i in _outputs(cmap)),
             )
         )
     return ScenarioResult(
         scenario=sc,
         dataset=cmap.dataset,
-        nodes=tuple(nodes),
         stages=tuple(stages),
         outputs=tuple(outputs),
-        tiers=tuple(tiers),
+        tiers=tuple(tier_out),
+        capability=tuple(capability),
         profiles=tuple(profiles),
+        _ctx=run,
     )
+
+
+def _tier_runs(
+    run: _Run, case: Callable[..., _Case], own_lo: FloatArray, own_hi: FloatArray
+) -> tuple[list[Outcome], list[Capability]]:
+    """Every tier of every tiered class propagated on its own: the class's consumers, each final output and
+    each stage downstream, per tier, with the binding node and the best tier not lost."""
+    g, cmap = run.g, run.cmap
+    tiers_out: list[Outcome] = []
+    caps: list[Capability] = []
+    outputs = _outputs(cmap)
+    for cls, tc in run.tiers.items():
+        ci = g.index[cls]
+        consumers = [c for c in cmap.outputs_of(cls) if c in cmap.nodes]
+        downstream = downstream_paths(cmap, cls)
+        out_ids = [i for i in outputs if g.ids[i] in downstream]
+        stage_ids = [s for s in cmap.stages if s in downstream]
+        tier_rows: list[Outcome] = []
+        per_out: list[Outcome] = []
+        per_stage: list[Outcome] = []
+        runs: list[str | None] = [None, None]
+        for t in tc.tiers:
+            others = {g.index[tier_node(cls, u.rank)]: -1.0 for u in tc.tiers if u.rank != t.rank}
+            lo = case(own_lo, others, ptr=True)
+            hi = case(own_hi, others, ptr=True)
+            tier = (t.label, t.rank)
+            heads = [run.propagated(i, lo, hi, "tier", None,
+                                    label=f"{run.name(i)} — {t.label} tier of {cmap.name_of(cls)}",
+                                    id_=f"{g.ids[i]}@{cls}#{t.rank + 1}", tier=tier, class_id=cls)
+                     for i in out_ids]
+            cons = [run.propagated(g.index[p], lo, hi, "tier", cmap.stage_of(p),
+                                   label=f"{cmap.name_of(p)} — {t.label} tier", id_=f"{p}@{cls}#{t.rank + 1}",
+                                   tier=tier, class_id=cls) for p in consumers]
+            head = min(heads or cons or [run.propagated(ci, lo, hi, "tier", None, tier=tier, class_id=cls)],
+                       key=lambda o: (o.available[0], o.available[1], _natural(o.id)))
+            tv = g.index[tier_node(cls, t.rank)]
+            tlo, thi = float(lo.avail[tv]), float(hi.avail[tv])
+            head = replace(
+                head,
+                id=f"{cls}#{t.rank + 1}",
+                name=f"{cmap.name_of(cls)}: {t.label} tier",
+                variant_id=t.variants[0],
+                consumer_id=consumers[0] if consumers else None,
+                explanation=(f"{t.label} tier ({', '.join(cmap.name_of(v) for v in t.variants)}: "
+                             f"{_range_text(tlo, thi)} available): {head.explanation}"),
+            )
+            tier_rows.append(head)
+            per_out += heads
+            per_stage += run.stage_outcomes(lo, hi, tier=tier, class_id=cls, only=stage_ids)
+            for k in (0, 1):
+                if runs[k] is None and head.status[k] != "lost":
+                    runs[k] = t.label
+        tiers_out += tier_rows
+        caps.append(Capability(cls, cmap.name_of(cls), tc.source, tuple(tier_rows), tuple(per_out), tuple(per_stage),
+                               (runs[0], runs[1])))
+    return tiers_out, caps
 
 
 def export_control_timeline(cmap: ChainMap, scenario: ExportControl, years: int) -> list[ScenarioResult]:

@@ -1,4 +1,8 @@
-"""Country shares of a node and the concentration measures on them (pure functions, no I/O).
+"""Country shares of a node as published: the raw rows, one view and year (pure functions, no I/O).
+
+These are the map's own numbers, for listing.  Every figure a reader could cite — an economy's or a bloc's
+share, HHI, countries to 75% — comes from :mod:`autarky.chains.nodeshares`, which bounds what the map
+leaves unattributed instead of reading it as zero.
 
 Conventions (see ``docs/chains.md``):
 
@@ -16,7 +20,7 @@ Conventions (see ``docs/chains.md``):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import polars as pl
@@ -30,16 +34,13 @@ __all__ = [
     "VIEWS",
     "CountryShare",
     "FirmShare",
-    "bloc_share",
-    "countries_to_reach",
     "country_shares",
     "firm_shares",
-    "hhi",
     "latest_year",
     "node_rows",
 ]
 
-VIEWS = ("hq", "site", "auto")  # auto: hq where the node has hq rows, else site
+VIEWS = ("hq", "site", "auto")  # auto: the view that has numbers (hq first)
 Qualitative = Literal["major", "negligible"]
 
 
@@ -73,16 +74,12 @@ def latest_year(cmap: ChainMap, node_id: str, view: str = "hq") -> int | None:
 
 
 def node_rows(cmap: ChainMap, node_id: str, year: int | None = None, view: str = "hq") -> pl.DataFrame:
-    """Provision rows of one node, view and year (the latest if ``year`` is None)."""
+    """Provision rows of one node, view and year (the latest if ``year`` is None); ``view='auto'`` picks
+    the view that has numbers (:func:`autarky.chains.supply.select_rows`)."""
+    from autarky.chains.supply import select_rows
+
     _check_view(view)
-    rows = cmap.provision.filter(pl.col("node_id") == node_id)
-    if view == "auto":
-        view = "hq" if (rows["share_view"] == "hq").any() else "site"
-    rows = rows.filter(pl.col("share_view") == view)
-    if rows.height == 0:
-        return rows
-    y = year if year is not None else rows["year"].max()
-    return rows.filter(pl.col("year") == y)
+    return select_rows(cmap.provision.filter(pl.col("node_id") == node_id), view, year)
 
 
 def _qualitative(negligible: Sequence[bool | None]) -> Qualitative:
@@ -136,75 +133,3 @@ def firm_shares(cmap: ChainMap, node_id: str, year: int | None = None, view: str
         for pid, country, share, neg in rows.select("provider_id", "country", "share", "negligible").iter_rows()
     ]
     return sorted(out, key=lambda f: (*_sort_key(f), f.name))
-
-
-def _quantified(shares: Iterable[CountryShare]) -> list[CountryShare]:
-    return [s for s in shares if s.share_pct is not None]
-
-
-def hhi(shares: Sequence[CountryShare]) -> float | None:
-    """Herfindahl–Hirschman index of country shares, 0–1: ``HHI = Σ_c (s_c / T)²``.
-
-    ``s_c`` is country c's share in percent; ``T = max(100, Σ listed shares)`` so that a node whose
-    listed shares fall short of 100% keeps the remainder as unlisted, and rounding above 100% does not
-    push the index past 1.  Other / unattributed shares (``iso3 None``) count as many small suppliers
-    (they contribute ~0).  Qualitative entries cannot be weighed: None if no share is quantified.
-    (Rhoades 1993, "The Herfindahl-Hirschman index", Federal Reserve Bulletin 79.)
-    """
-    q = _quantified(shares)
-    if not q:
-        return None
-    total = max(100.0, sum(s.share_pct or 0.0 for s in q))
-    return float(sum(((s.share_pct or 0.0) / total) ** 2 for s in q if s.iso3 is not None))
-
-
-def countries_to_reach(shares: Sequence[CountryShare], threshold: float = 0.75) -> int | None:
-    """How many countries together reach ``threshold`` (a fraction, 0.75 = 75%) of the market: ETO's rule.
-
-    ETO's Supply Chain Explorer (``scripts/preprocess.py``, ``get_provision_concentration``):
-
-    1. drop negligible providers;
-    2. if any remaining country is a qualitative ("major") provider, the shares cannot be added: the
-       node counts as highly concentrated, **1**, when fewer than 3 countries remain, and as
-       **4** (not concentrated) otherwise;
-    3. else add the shares in descending order until the sum reaches the threshold; the count is the
-       answer (all listed countries if they never reach it).
-
-    autarky's one difference: other / unattributed entries (``iso3 None``) are not a country and are
-    never counted.  None when no country is listed.
-    """
-    if not 0.0 < threshold <= 1.0:
-        raise UsageError(f"threshold is a fraction in (0, 1] (got {threshold})")
-    kept = [s for s in shares if s.iso3 is not None and s.qualitative != "negligible"]
-    if not kept:
-        return None
-    if any(s.share_pct is None for s in kept):
-        return 1 if len(kept) < 3 else 4
-    values = sorted((s.share_pct or 0.0 for s in kept), reverse=True)
-    target = threshold * 100.0
-    cum, n = 0.0, 0
-    for v in values:
-        if cum >= target - 1e-9:
-            break
-        cum += v
-        n += 1
-    return n
-
-
-def bloc_share(shares: Sequence[CountryShare], members: Collection[str]) -> float | None:
-    """Percent of the market held by ``members`` (ISO3 codes: one economy or a bloc).
-
-    None when a member is listed only qualitatively (its share is unknown) or nothing is quantified;
-    0.0 when the shares are quantified and no member is among them.
-    """
-    if not _quantified(shares):
-        return None
-    total = 0.0
-    for s in shares:
-        if s.iso3 is not None and s.iso3 in members:
-            if s.share_pct is None:
-                if s.qualitative == "major":
-                    return None
-                continue
-            total += s.share_pct
-    return round(total, 6)

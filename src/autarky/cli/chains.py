@@ -18,7 +18,7 @@ from rich.table import Table
 from autarky.chains import country_shares, firm_shares, load_map
 from autarky.chains.compare import compare_vintages
 from autarky.chains.map import ChainMap
-from autarky.chains.measures import chokepoints, node_measures
+from autarky.chains.measures import Thresholds, chokepoints, node_measures
 from autarky.chains.scenario import (
     ExportControl,
     Outcome,
@@ -31,6 +31,7 @@ from autarky.chains.scenario import (
 from autarky.cli.app import app, console, get_store
 from autarky.cli.render import Format
 from autarky.errors import UsageError
+from autarky.figures import Figure
 from autarky.store import Store
 
 __all__ = ["chains_app", "scenario_app"]
@@ -99,24 +100,28 @@ def show(
     members = st.resolve(target).members if target else frozenset()
     m = node_measures(cmap, nid, members, (), year, view)
     shares = country_shares(cmap, nid, year, view)
-    firms = firm_shares(cmap, nid, year, view if view != "auto" else m.view)
+    firms = firm_shares(cmap, nid, year, view if view != "auto" else (m.view or "hq"))
     info: dict[str, Any] = {
         "id": nid,
         "name": m.name,
         "type": cmap.nodes[nid].type if nid in cmap.nodes else "stage",
         "stage": m.stage_id,
+        "description": m.description,
         "year": m.year,
         "view": m.view,
-        "hhi": m.hhi,
-        "countries_to_75": m.countries_to_75,
-        "self_share_pct": m.self_share_pct,
-        "foreign_dependence": m.foreign_dependence,
-        "criticality": m.criticality,
+        "hhi": m.hhi.to_dict(),
+        "countries_to_75": m.countries_to_75.point,
+        "countries_to_75_figure": m.countries_to_75.to_dict(),
+        "self_share": None if m.self_share is None else m.self_share.to_dict(),
+        "foreign_dependence": None if m.foreign_dependence is None else m.foreign_dependence.to_dict(),
+        "criticality": m.criticality.share,
+        "bounds": list(m.criticality.labels),
         "needed_for": list(m.needed_for),
         "inputs": list(cmap.inputs_of(nid)),
         "goes_into": list(cmap.outputs_of(nid)),
         "variants": list(cmap.variants_of(nid)),
         "type_of": cmap.class_of(nid),
+        "holders": [h.to_dict() for h in m.shares.holders],
         "countries": [s._asdict() for s in shares],
         "firms": [f._asdict() for f in firms],
         "dataset": {"name": cmap.dataset.name, "vintage": cmap.dataset.vintage, "licence": cmap.dataset.licence},
@@ -140,19 +145,22 @@ def show(
     if info["type_of"]:
         console.print(f"  variant of: {cmap.label(info['type_of'])}")
     console.print(
-        f"  HHI {m.hhi if m.hhi is None else round(m.hhi, 3)}; countries to reach 75%: "
-        f"{m.countries_to_75}; needed for: {', '.join(m.needed_for) or '-'}"
+        f"  HHI {_fig_text(m.hhi, 3, '')}; countries to reach 75%: "
+        f"{_fig_text(m.countries_to_75, 0, '')}; needed for: {', '.join(m.needed_for) or '-'}"
     )
+    if m.description:
+        console.print(f"  {m.description}")
     if target:
         console.print(
-            f"  {target}: self share {_pct(m.self_share_pct)}, foreign dependence "
-            f"{'' if m.foreign_dependence is None else f'{m.foreign_dependence:.0%}'}"
+            f"  {target}: self share {_fig_text(m.self_share)}, foreign dependence "
+            f"{_fig_text(m.foreign_dependence, 2, '')}"
         )
     _emit(
-        [{"country": s.iso3 or "other / unattributed", "share": _pct(s.share_pct) or s.qualitative} for s in shares],
-        ["country", "share"],
+        [{"holder": h.label, "share": _fig_text(h.share), "basis": h.share.basis.value, "note": h.share.note or ""}
+         for h in m.shares.holders],
+        ["holder", "share", "basis", "note"],
         fmt,
-        "Country shares",
+        "Shares (intervals where the map does not pin them down)",
     )
     if firms:
         _emit(
@@ -228,9 +236,13 @@ def chokepoints_cmd(
     stage: Annotated[str | None, typer.Option(help="Only nodes feeding this stage (id or name).")] = None,
     top: Annotated[int, typer.Option(help="Rows to show.")] = 15,
     all_nodes: Annotated[bool, typer.Option("--all", help="Rank every node, not only flagged chokepoints.")] = False,
-    min_dependence: Annotated[float, typer.Option(help="Threshold: foreign dependence (0-1).")] = 0.5,
-    min_concentration: Annotated[float, typer.Option(help="Threshold: HHI of foreign supply (0-1).")] = 0.25,
-    min_score: Annotated[float, typer.Option(help="Threshold: chokepoint score (0-1).")] = 0.2,
+    min_dependence: Annotated[float | None, typer.Option(help="Threshold: foreign dependence (0-1).")] = None,
+    min_concentration: Annotated[float | None, typer.Option(help="Threshold: HHI of foreign supply (0-1).")] = None,
+    min_score: Annotated[float | None, typer.Option(help="Threshold: chokepoint score (0-1).")] = None,
+    min_control: Annotated[
+        float | None, typer.Option(help="Threshold: largest foreign economy's share (0-1).")] = None,
+    min_criticality: Annotated[
+        float | None, typer.Option(help="Threshold: share of capability units the node bounds (0-1).")] = None,
     year: Annotated[int | None, typer.Option(help="Share year (default: latest per node).")] = None,
     fmt: FormatOpt = Format.table,
     dataset: DatasetOpt = None,
@@ -252,27 +264,33 @@ def chokepoints_cmd(
         min_dependence=min_dependence,
         min_concentration=min_concentration,
         min_score=min_score,
+        min_control=min_control,
+        min_criticality=min_criticality,
     )
-    shown = ranked if all_nodes else [c for c in ranked if c.is_chokepoint]
+    shown = ranked if all_nodes else [c for c in ranked if c.is_chokepoint or c.possible]
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps([c.to_dict() for c in shown[:top]], indent=2, default=str) + "\n")
+        return
     rows = [
         {
-            "rank": i + 1,
+            "rank": c.rank,
             "node": c.node_id,
             "name": c.name,
             "stage": c.stage_id,
-            "score": round(c.score, 3),
-            "dependence": round(c.foreign_dependence, 3),
-            "concentration": round(c.foreign_concentration, 3),
-            "criticality": round(c.criticality, 3),
+            "flag": "chokepoint" if c.is_chokepoint else ("possibly" if c.possible else ""),
+            "score": _fig_text(c.score, 3, ""),
+            "dependence": _fig_text(c.foreign_dependence, 3, ""),
+            "concentration": _fig_text(c.foreign_concentration, 3, ""),
+            "criticality": _fig_text(c.criticality, 3, ""),
             "no_substitute": round(c.substitute_absence, 3),
-            "self_share": _pct(c.self_share_pct),
-            "bloc_share": _pct(c.bloc_share_pct),
+            "self_share": _fig_text(c.self_share),
+            "bloc_share": _fig_text(c.bloc_share),
             "year": c.year,
             "explanation": c.explanation,
         }
-        for i, c in enumerate(shown[:top])
+        for c in shown[:top]
     ]
-    cols = ["rank", "node", "score", "dependence", "concentration", "self_share"]
+    cols = ["rank", "node", "flag", "score", "dependence", "concentration", "self_share"]
     if bloc:
         cols.append("bloc_share")
     cols.append("explanation")
@@ -281,14 +299,27 @@ def chokepoints_cmd(
             rows,
             cols,
             fmt,
-            f"Chokepoints for {res.label}: {sum(c.is_chokepoint for c in ranked)} of {len(ranked)} nodes flagged",
+            f"Chokepoints for {res.label}: {sum(c.is_chokepoint for c in ranked)} of {len(ranked)} nodes flagged"
+            f" ({sum(c.possible for c in ranked)} more possibly)",
         )
+        given = (min_dependence, min_concentration, min_score, min_control, min_criticality)
+        console.print(f"  {Thresholds().explain() if all(x is None for x in given) else 'thresholds as given'}")
         console.print(_provenance(cmap))
     else:
         _emit(rows, list(rows[0]) if rows else cols, fmt)
 
 
 # -- scenario export-control ---------------------------------------------------------------------------
+
+
+def _fig_text(f: Figure | None, digits: int = 1, unit: str = "%") -> str:
+    """A figure as text (faces format figures): a number, an interval, or a word with its interval."""
+    if f is None:
+        return "—"
+    if f.point is not None:
+        return f"{f.point:.{digits}f}{unit}"
+    span = "" if f.low is None or f.high is None else f"{f.low:.{digits}f}–{f.high:.{digits}f}{unit}"
+    return f"{f.label} {span}".strip() if f.label else span
 
 
 def _outcome_row(o: Outcome) -> dict[str, Any]:
@@ -301,6 +332,8 @@ def _outcome_row(o: Outcome) -> dict[str, Any]:
         "available_low": round(o.available[0], 4),
         "available_high": round(o.available[1], 4),
         "path": " > ".join(o.path),
+        "binding": o.binding,
+        "causes": ", ".join(o.causes),
         "explanation": o.explanation,
     }
 
@@ -428,8 +461,13 @@ def export_control_cmd(
         [_outcome_row(o) for o in tiers[: top * 2]],
         ["name", "status", "available", "explanation"],
         fmt,
-        "Capability per tier (variant) at the process that uses it",
+        "Capability per tier (final outputs made with each tier of a tiered class)",
     )
+    for cap in result.capability:
+        console.print(
+            f"  {cap.name}: runs at {cap.runs_at[0] or 'no tier'} (worst case) to {cap.runs_at[1] or 'no tier'} "
+            f"(best case); lost: {', '.join(cap.lost) or 'none'}; remaining: {', '.join(cap.remaining) or 'none'}"
+        )
     for p in result.profiles:
         _emit(
             [_outcome_row(o) for o in (*p.stages, *p.outputs)],

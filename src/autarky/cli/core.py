@@ -58,12 +58,16 @@ def import_(
     layout: Annotated[str | None, typer.Option(help="Layout, for kinds that have several (io).")] = None,
     vintage: Annotated[str | None, typer.Option(help="Override the dataset's vintage.")] = None,
     name: Annotated[str | None, typer.Option(help="Override the dataset's name.")] = None,
+    share_year: Annotated[
+        int | None, typer.Option(help="Year of the shares of a map release that gives none (eto, chains).")
+    ] = None,
 ) -> None:
     """Import a dataset (one transaction; bad rows go to quarantine)."""
     loader = loaders.get_loader(kind)
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
-    options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name)) if v is not None}
+    options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name),
+                                 ("share_year", share_year)) if v is not None}
     st = get_store(store)
     with progress_bar(f"importing {path.name}") as progress:
         result = loader(st, path, progress=progress, **options)

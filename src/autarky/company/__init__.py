@@ -20,7 +20,7 @@ from __future__ import annotations
 from autarky.company.alternatives import Alternative, ExporterShares, exporter_shares
 from autarky.company.analysis import CompanyExposure, LineNodes, UpstreamShare, analyse_bom
 from autarky.company.concordance import HsNodeLink, bundled_concordance, links_for, read_concordance
-from autarky.company.exposure import SpendGroup, hhi_bounds, node_hhi_bounds, spend_groups
+from autarky.company.exposure import SpendGroup, hhi_bounds, spend_groups
 from autarky.company.impact import LineImpact, Scenario, blanket_scenario, measures_scenario
 from autarky.company.loader import load_bom, parse_bom, parse_bom_records, read_bom, stored_boms
 from autarky.company.model import COLUMNS, REQUIRED, BomLine, NodeRef, ParsedBom, Rejected
@@ -52,7 +52,6 @@ __all__ = [
     "links_for",
     "load_bom",
     "measures_scenario",
-    "node_hhi_bounds",
     "parse_bom",
     "parse_bom_records",
     "read_bom",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from autarky.company import upstream
 from autarky.company.alternatives import Alternative, exporter_shares, map_alternatives, trade_alternatives
 from autarky.company.concordance import HsNodeLink, bundled_concordance, links_for
-from autarky.company.exposure import SpendGroup, bloc_of, node_hhi_bounds, spend_groups
+from autarky.company.exposure import SpendGroup, bloc_of, spend_groups
 from autarky.company.impact import LineImpact, Scenario, blanket_scenario, line_impacts, measures_scenario
 from autarky.company.model import BomLine, NodeRef, ParsedBom
 from autarky.company.suppliers import ListingFlag, SupplierMatch, entity_index, listing_flags, resolve_suppliers
@@ -159,11 +159,7 @@ def analyse_bom(store: Store, bom: ParsedBom, *, against: Sequence[str] | str | 
                 for s in shares:
                     ups.append(UpstreamShare(ln_nodes.line_id, ref, level, ln_nodes.how, s))
                 if level == "own":
-                    first = [s for s in shares if s.view == (shares[0].view if shares else "")]
-                    reported = [s.share.value for s in first if s.share.value is not None and s.iso3 is not None]
-                    qual = any(s.share.value is None for s in first)
-                    hhis[(ln_nodes.line_id, n.key)] = node_hhi_bounds(
-                        [float(x) for x in reported if x is not None], qual) if first else None
+                    hhis[(ln_nodes.line_id, n.key)] = upstream.node_hhi(cmap, node_id) if shares else None
     # -- scenario --------------------------------------------------------------------------------------------
     scenario: Scenario | None = None
     target: frozenset[str] = frozenset()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from autarky.company.model import BomLine
 
-__all__ = ["OTHER", "UNKNOWN", "SpendGroup", "bloc_of", "hhi_bounds", "node_hhi_bounds", "spend_groups"]
+__all__ = ["OTHER", "UNKNOWN", "SpendGroup", "bloc_of", "hhi_bounds", "spend_groups"]
 
 UNKNOWN = "unknown"
 OTHER = "other economies"
@@ -75,18 +75,3 @@ def hhi_bounds(groups: Sequence[SpendGroup]) -> tuple[float, float] | None:
     known = sum(g.share ** 2 for g in groups if g.group != UNKNOWN)
     unknown = sum(g.share for g in groups if g.group == UNKNOWN)
     return (known, known + unknown ** 2)
-
-
-def node_hhi_bounds(reported: Sequence[float], has_qualitative: bool) -> tuple[float, float] | None:
-    """HHI bounds of a node from its reported economy shares (fractions, attributed to one economy each):
-    ``[Σ s², Σ s² + r²]`` with ``r = max(0, 1 − Σ s)`` when some provider is qualitative, else the point
-    ``Σ s²`` with shares scaled by ``max(1, Σ s)`` (rounding above 100% scaled back, as the chains HHI does)."""
-    total = sum(reported)
-    if not reported and not has_qualitative:
-        return None
-    scale = max(1.0, total)
-    base = sum((s / scale) ** 2 for s in reported)
-    if not has_qualitative:
-        return (base, base)
-    rest = max(0.0, 1.0 - total)
-    return (base, base + rest ** 2)

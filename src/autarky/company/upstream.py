@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -47,6 +47,7 @@ __all__ = [
     "map_firms",
     "map_nodes",
     "map_source",
+    "node_hhi",
     "node_name",
     "node_shares",
     "scenario_for_nodes",
@@ -168,6 +169,17 @@ def node_shares(cmap: ChainMap, node_id: str, views: Collection[str] | None = No
     return out
 
 
+def node_hhi(cmap: ChainMap, node_id: str) -> tuple[float, float] | None:
+    """A node's HHI over economies as ``(low, high)`` (the chains figure: exact where every share is reported,
+    an interval over what qualitative providers and regions allow); None when the map gives no share."""
+    from autarky.chains import node_shares as chain_node_shares
+
+    fig = chain_node_shares(cmap, node_id).hhi
+    if fig.low is None or fig.high is None:
+        return None
+    return (fig.low, fig.high)
+
+
 def firm_providers(cmap: ChainMap, node_id: str) -> list[ShareFigure]:
     """The firms providing a node with their shares (figures, fraction 0-1), per view, largest first."""
     from autarky.chains import firm_shares
@@ -231,69 +243,37 @@ def _restricted_at(node: str, country: str | None, restrictions: Mapping[str | N
     return country in restrictions.get(None, frozenset()) or country in restrictions.get(node, frozenset())
 
 
-def _bound_provision(cmap: ChainMap, restrictions: Mapping[str | None, frozenset[str]], worst: bool) -> pl.DataFrame:
-    """The provision with restricted providers relabelled :data:`RESTRICTED` and their qualitative shares
-    fixed: the whole unexplained remainder of their node (worst) or nothing (best)."""
-    rows = cmap.provision.to_dicts()
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for r in rows:
-        key = (r["node_id"], r["share_view"], r["year"], r["provider_type"] == "country")
-        groups.setdefault(key, []).append(r)
-    for (node, *_), members in groups.items():
-        reported = sum(float(r["share"]) for r in members if r["share"] is not None)
-        remainder = max(0.0, 100.0 - reported)
-        for r in members:
-            if not _restricted_at(node, r["country"], restrictions):
-                continue
-            r["country"] = RESTRICTED
-            if r["share"] is None:
-                if worst and not r["negligible"]:
-                    r["share"], remainder = remainder, 0.0
-                else:
-                    r["share"] = 0.0
-    from autarky.chains.map import PROVISION_SCHEMA
-
-    return pl.DataFrame(rows, schema=PROVISION_SCHEMA) if rows else cmap.provision
-
-
 def scenario_for_nodes(cmap: ChainMap, restrictions: Mapping[str | None, frozenset[str]],
                        target: frozenset[str] = frozenset(), *, lost_below: float = 0.25,
                        ok_from: float = 0.95) -> dict[str, NodeImpact]:
     """Availability of every node of ``cmap`` when the economies in ``restrictions`` stop supplying.
 
     ``restrictions`` maps a node id to the economies restricted at that node; the key ``None`` applies to
-    every node (a blanket control).  ``target`` is the buyer's economy (none: an outside buyer).  No domestic
-    or third-country substitution is assumed, so a node keeps ``own = 1 − L`` of its supply (``L`` the
-    restricted share, :func:`autarky.chains.scenario.own_availability` with zero substitution) and needs its
-    inputs: ``a(n) = min(own(n), a(inputs), a(required variants))``, the propagation of
-    :mod:`autarky.chains.graph`.  ``lost`` below ``lost_below``, ``ok`` from ``ok_from``, else ``degraded``.
+    every node (a blanket control).  ``target`` is the buyer's economy (none: an outside buyer).  This is the
+    chains scenario engine (:func:`autarky.chains.export_control`) with one scoped
+    :class:`~autarky.chains.scenario.Restriction` per entry and no substitution assumed: a node keeps what its
+    unrestricted suppliers provide (an interval where providers are listed without a share) and needs its
+    inputs; ``lost`` below ``lost_below``, ``ok`` from ``ok_from``, else ``degraded``.
     """
-    import numpy as np
+    from autarky.chains import ExportControl, export_control
+    from autarky.chains.scenario import Restriction
 
-    from autarky.chains.graph import requirement_graph
-    from autarky.chains.scenario import exposure, own_availability, status_of
-    from autarky.chains.supply import country_supply
-
-    if not any(restrictions.values()):
+    rules = [Restriction(against=econ, nodes=None if node is None else frozenset({node}))
+             for node, econ in restrictions.items() if econ]
+    if not rules:
         return {nid: NodeImpact(nid, (1.0, 1.0), ("ok", "ok"), (nid,)) for nid in cmap.nodes}
     buyer = frozenset(target) or frozenset({BUYER})
-    g = requirement_graph(cmap)
-    ids = g.ids[: g.n_real]
-    pad = np.ones(g.n - g.n_real)
-    cases = []
-    for worst in (True, False):
-        supply = country_supply(_bound_provision(cmap, restrictions, worst), "auto")
-        exp = exposure(supply, ids, frozenset({RESTRICTED}), buyer)
-        own = np.concatenate([own_availability(exp, 0.0, 0.0, 1.0, True), pad])
-        cases.append((own, g.propagate(own), exp))
-    (own_lo, av_lo, exp_lo), (_, av_hi, _) = cases
+    against = frozenset().union(*(r.against for r in rules)) - buyer
+    sc = ExportControl(against=against, target=buyer, restrictions=tuple(rules),
+                       lost_below=(lost_below, lost_below), ok_from=(ok_from, ok_from))
+    result = export_control(cmap, sc)
     out: dict[str, NodeImpact] = {}
-    for i, nid in enumerate(ids):
-        lo, hi = float(av_lo[i]), float(av_hi[i])
-        path = tuple(g.ids[j] for j in g.binding_path(i, av_lo, own_lo) if j < g.n_real) or (nid,)
+    for nid in cmap.nodes:
+        o = result.node(nid)
+        path = tuple(o.path) or (nid,)
         losses = tuple(sorted(_origin_losses(cmap, path[0], restrictions).items()))
-        status = (status_of(lo, lost_below, ok_from), status_of(hi, lost_below, ok_from))
-        out[nid] = NodeImpact(nid, (lo, hi), status, path, losses, bool(exp_lo.has_data[i]))
+        out[nid] = NodeImpact(nid, (float(o.available[0]), float(o.available[1])), o.status, path, losses,
+                              o.has_data)
     return out
 
 

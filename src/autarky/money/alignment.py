@@ -85,7 +85,8 @@ def chain_node_classes(store: Store, economy: Collection[str], *, self_supplied_
     (:func:`autarky.chains.chokepoints`, default thresholds: foreign dependence x concentration of the
     foreign supply x downstream criticality x absence of a substitute, see docs/chains.md); it is
     ``self-supplied`` when the economy's firms hold at least ``self_supplied_at`` percent of its market
-    (HQ view, :func:`autarky.chains.bloc_share`); a node whose shares are unknown is ``other``.
+    (HQ view, :func:`autarky.chains.node_shares`: the share it certainly holds, the low end of an interval);
+    a node whose shares are unknown is ``other``.
     Raises :class:`~autarky.errors.UsageError` when no map is loaded.
     """
     from autarky import chains
@@ -94,8 +95,8 @@ def chain_node_classes(store: Store, economy: Collection[str], *, self_supplied_
     members = set(economy)
     domestic: dict[str, float | None] = {}
     for node_id in cmap.nodes:
-        shares = chains.country_shares(cmap, node_id)
-        if shares:
-            domestic[node_id] = chains.bloc_share(shares, members)
+        ns = chains.node_shares(cmap, node_id, view="hq")
+        if ns.has_data:  # the share the economy certainly holds: the low end of its interval
+            domestic[node_id] = ns.share_of(frozenset(members)).low
     choke = [c.node_id for c in chains.chokepoints(cmap, members) if c.is_chokepoint]
     return classify_nodes(choke, domestic, self_supplied_at=self_supplied_at)

@@ -14,14 +14,12 @@ from autarky.api.models import EconomyRef, Page, SourceOut, source_of
 from autarky.assess.model import Provenance
 from autarky.chains import (
     ChainMap,
-    bloc_share,
     chokepoints,
-    countries_to_reach,
     country_shares,
     firm_shares,
-    hhi,
     latest_year,
     load_map,
+    node_shares,
 )
 from autarky.chains.map import MAP_KINDS
 from autarky.chains.shares import node_rows
@@ -88,7 +86,10 @@ class FirmShareOut(BaseModel):
 class EconomyShare(BaseModel):
     economy: str
     members: list[str]
-    share_pct: float | None = Field(description="Percent held by the economy's providers; None if unknown.")
+    share_pct: float | None = Field(description="Percent held by the economy's providers when the data pin it "
+                                                "down; None when only an interval is known (see share).")
+    share: dict[str, Any] | None = Field(default=None, description="The share as a figure: value or interval, "
+                                                                   "basis, sources.")
 
 
 class NodeDetail(BaseModel):
@@ -101,8 +102,13 @@ class NodeDetail(BaseModel):
     year: int | None = None
     country_shares: list[CountryShareOut]
     firm_shares: list[FirmShareOut]
-    hhi: float | None = None
+    hhi: float | None = Field(default=None, description="HHI when the data pin it down (see hhi_figure).")
     countries_to_75: int | None = None
+    hhi_figure: dict[str, Any] | None = None
+    countries_to_75_figure: dict[str, Any] | None = None
+    holders: list[dict[str, Any]] = Field(default_factory=list, description="Every holder with its share as a "
+                                                                            "figure (intervals for regions, "
+                                                                            "qualitative providers).")
     economy: EconomyShare | None = None
     source: SourceOut
 
@@ -112,7 +118,8 @@ class GraphNode(BaseModel):
     name: str
     type: str
     stages: list[str]
-    own_share_pct: float | None = None
+    own_share_pct: float | None = Field(default=None, description="When the data pin it down (see own_share).")
+    own_share: dict[str, Any] | None = None
     hhi: float | None = None
     countries_to_75: int | None = None
     top_supplier: str | None = None
@@ -228,6 +235,7 @@ def node(
     node_id = cmap.resolve(node)
     used_view: str = view or (cmap.stages[node_id].share_view if node_id in cmap.stages else "hq")
     shares = country_shares(cmap, node_id, year=year, view=used_view)
+    ns = node_shares(cmap, node_id, year=year, view=used_view)
     rows = node_rows(cmap, node_id, year=year, view=used_view)
     used_year = year if year is not None else latest_year(cmap, node_id, used_view)
     lines = tuple(int(x) for x in rows["source_line"].drop_nulls().to_list())
@@ -241,24 +249,41 @@ def node(
                                         share_pct=s.share_pct, qualitative=s.qualitative) for s in shares],
         firm_shares=[FirmShareOut(provider_id=f.provider_id, name=f.name, iso3=f.iso3, share_pct=f.share_pct,
                                   qualitative=f.qualitative) for f in firm_shares(cmap, node_id, year, used_view)],
-        hhi=hhi(shares), countries_to_75=countries_to_reach(shares, 0.75),
-        economy=EconomyShare(economy=resolved.label, members=sorted(resolved.members),
-                             share_pct=bloc_share(shares, resolved.members)) if resolved else None,
+        hhi=_point(ns.hhi), countries_to_75=_int(ns.countries_to_reach(0.75).point),
+        hhi_figure=ns.hhi.to_dict(), countries_to_75_figure=ns.countries_to_reach(0.75).to_dict(),
+        holders=[h.to_dict() for h in ns.holders],
+        economy=_economy_share(ns, resolved.label, resolved.members) if resolved else None,
         source=map_source(cmap, used_year, lines, notes[0] if notes else None),
     )
+
+
+def _point(f: Any) -> float | None:
+    return None if f is None or f.point is None else float(f.point)
+
+
+def _int(v: float | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _economy_share(ns: Any, label: str, members: frozenset[str]) -> EconomyShare:
+    fig = ns.share_of(members, label)
+    return EconomyShare(economy=label, members=sorted(members), share_pct=_point(fig), share=fig.to_dict())
 
 
 def _graph(cmap: ChainMap, label: str, members: frozenset[str]) -> GraphOut:
     out: list[GraphNode] = []
     for n in cmap.nodes.values():
-        shares = country_shares(cmap, n.node_id)
-        foreign = [s for s in shares if s.share_pct is not None and s.iso3 is not None and s.iso3 not in members]
-        top = max(foreign, key=lambda s: (s.share_pct or 0.0, s.iso3 or ""), default=None)
+        ns = node_shares(cmap, n.node_id, view="hq")
+        foreign = [h for h in ns.holders if h.kind == "economy" and h.holder not in members
+                   and h.share.point is not None]
+        top = max(foreign, key=lambda h: (h.share.point or 0.0, h.holder), default=None)
+        own = ns.share_of(members, label) if ns.has_data else None
         out.append(GraphNode(
             id=n.node_id, name=n.name, type=n.type, stages=list(cmap.stages_of(n.node_id)),
-            own_share_pct=bloc_share(shares, members), hhi=hhi(shares),
-            countries_to_75=countries_to_reach(shares, 0.75),
-            top_supplier=top.iso3 if top else None, top_supplier_share_pct=top.share_pct if top else None,
+            own_share_pct=_point(own), own_share=None if own is None else own.to_dict(),
+            hhi=_point(ns.hhi) if ns.has_data else None,
+            countries_to_75=_int(ns.countries_to_reach(0.75).point) if ns.has_data else None,
+            top_supplier=top.holder if top else None, top_supplier_share_pct=_point(top.share) if top else None,
         ))
     return GraphOut(dataset=map_info(cmap), economy=label, members=sorted(members), stages=_stages(cmap), nodes=out,
                     edges=[GraphEdge(src=e.src, dst=e.dst, kind=e.kind) for e in cmap.edges],
@@ -280,30 +305,36 @@ def graph(hub: HubDep, economy: Annotated[str, Query(min_length=1, max_length=MA
 
 
 class SupplierOut(BaseModel):
-    iso3: str | None
-    share_pct: float
+    holder: str = Field(description="An economy (ISO3), a region the map names, or unnamed suppliers.")
+    share: dict[str, Any] = Field(description="Its share as a figure (value or interval, basis, sources).")
     firms: list[str]
 
 
 class ChokepointOut(BaseModel):
+    rank: int
     node_id: str
     name: str
     type: str
     stage_id: str | None = None
-    score: float = Field(description="foreign dependence × foreign concentration × criticality × no substitute")
-    is_chokepoint: bool
-    foreign_dependence: float
-    foreign_concentration: float
-    criticality: float
+    description: str | None = Field(default=None, description="The map's own description of the node.")
+    score: dict[str, Any] = Field(description="foreign dependence × foreign concentration × criticality × no "
+                                              "substitute, as a figure (an interval where the shares are)")
+    is_chokepoint: bool = Field(description="Every threshold passes at the low end of every interval.")
+    possible: bool = Field(description="The thresholds pass only at the high end: the flag rests on bounds.")
+    rests_on_bounds: bool
+    foreign_dependence: dict[str, Any]
+    foreign_concentration: dict[str, Any]
+    control: dict[str, Any]
+    criticality: dict[str, Any]
     substitute_absence: float
-    self_share_pct: float
-    bloc_share_pct: float | None = None
+    self_share: dict[str, Any]
+    bloc_share: dict[str, Any] | None = None
     top_suppliers: list[SupplierOut]
+    bounds: list[str]
     needed_for: list[str]
     substitutes: list[str]
     year: int | None = None
-    view: str
-    estimated: bool
+    view: str | None = None
     explanation: str
 
 
@@ -334,9 +365,11 @@ def chain_chokepoints(
     = None,
     include_all: Annotated[bool, Query(alias="all", description="Every ranked node, not only the flagged ones.")]
     = False,
-    min_dependence: Fraction = 0.5,
-    min_concentration: Fraction = 0.25,
-    min_score: Fraction = 0.2,
+    min_dependence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_concentration: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_score: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_control: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_criticality: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     dataset_id: DatasetIdQuery = None,
 ) -> ChokepointPage:
@@ -345,15 +378,14 @@ def chain_chokepoints(
         target = resolve_economy(hub, store, economy)
         bres = resolve_economy(hub, store, bloc) if bloc else None
     key = ("chokepoints", cmap.dataset.dataset_id, target.label, bres.label if bres else None, stage,
-           min_dependence, min_concentration, min_score, year)
+           min_dependence, min_concentration, min_score, min_control, min_criticality, year)
     ranked = hub.cached(key, lambda: chokepoints(
         cmap, target.members, target_label=target.label, bloc=bres.members if bres else (),
         bloc_label=bres.label if bres else None, stage=stage, year=year, min_dependence=min_dependence,
-        min_concentration=min_concentration, min_score=min_score))
-    shown = ranked if include_all else [c for c in ranked if c.is_chokepoint]
-    items = [ChokepointOut(**{**c.to_dict(), "top_suppliers": [
-        SupplierOut(iso3=s[0], share_pct=s[1], firms=list(s[2])) for s in c.top_suppliers]})
-        for c in shown[paging.offset: paging.offset + paging.limit]]
+        min_concentration=min_concentration, min_score=min_score, min_control=min_control,
+        min_criticality=min_criticality))
+    shown = ranked if include_all else [c for c in ranked if c.is_chokepoint or c.possible]
+    items = [ChokepointOut(**c.to_dict()) for c in shown[paging.offset: paging.offset + paging.limit]]
     return ChokepointPage(economy=target.label, members=sorted(target.members), bloc=bres.label if bres else None,
                           ranked=len(ranked), flagged=sum(c.is_chokepoint for c in ranked), items=items,
                           total=len(shown), limit=paging.limit, offset=paging.offset, source=map_source(cmap))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -36,13 +37,21 @@ class OutcomeOut(BaseModel):
     status: list[str] = Field(description="[worst, best] of lost, degraded, ok.")
     status_label: str
     available_label: str
+    availability: dict[str, Any] | None = Field(default=None, description="The availability as a figure "
+                                                                         "(fraction; basis, sources).")
     path: list[str]
+    binding: str | None = Field(default=None, description="The node at the origin of the binding path.")
+    causes: list[str] = Field(default_factory=list, description="The restrictions that bind it.")
     explanation: str
+    description: str | None = None
     own_available: list[float] | None = None
-    lost_share: float | None = None
-    domestic_share: float | None = None
+    lost_share: list[float] | None = Field(default=None, description="Restricted share of the node: [low, high].")
+    domestic_share: list[float] | None = None
     has_data: bool
-    estimated: bool
+    bounded: bool = Field(description="Rests on shares the map does not pin down, or on a range of assumptions.")
+    assumed: bool = False
+    tier: str | None = None
+    class_id: str | None = None
     downstream: list[DownstreamOut]
 
 
@@ -64,6 +73,9 @@ class ScenarioOut(BaseModel):
     stages: list[OutcomeOut]
     outputs: list[OutcomeOut]
     tiers: list[OutcomeOut]
+    capability: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "Per tiered class (lithography): every tier with status, availability interval and binding node, the "
+        "final outputs and stages per tier, the best tier not lost."))
     origins: list[OutcomeOut] = Field(description="Nodes lost or degraded at source, most affected first.")
     affected: list[OutcomeOut] = Field(description="Every node not ok in the worst case, most affected first.")
     summary: dict[str, StatusCount] = Field(description="Worst-case status counts of stages, outputs and nodes.")
@@ -76,11 +88,15 @@ def _outcome(o: Outcome) -> OutcomeOut:
         id=o.id, name=o.name, kind=o.kind, stage_id=o.stage_id, available=list(o.available), status=list(o.status),
         status_label=o.status_label, available_label=o.available_label, path=list(o.path),
         explanation=o.explanation, own_available=list(o.own_available) if o.own_available else None,
-        lost_share=o.lost_share, domestic_share=o.domestic_share, has_data=o.has_data, estimated=o.estimated,
+        availability=None if o.availability is None else o.availability.to_dict(), binding=o.binding,
+        causes=list(o.causes), description=o.description,
+        lost_share=list(o.lost_share) if o.lost_share else None,
+        domestic_share=list(o.domestic_share) if o.domestic_share else None, has_data=o.has_data,
+        bounded=o.bounded, assumed=o.assumed, tier=o.tier, class_id=o.class_id,
         downstream=[DownstreamOut(target=t, path=list(p)) for t, p in o.downstream])
 
 
-def _count(outcomes: tuple[Outcome, ...]) -> StatusCount:
+def _count(outcomes: Sequence[Outcome]) -> StatusCount:
     worst = [o.status[0] for o in outcomes]
     return StatusCount(lost=worst.count("lost"), degraded=worst.count("degraded"), ok=worst.count("ok"))
 
@@ -90,7 +106,8 @@ def _result_out(res: ScenarioResult, timeline: list[ScenarioResult] | None, sour
     return ScenarioOut(
         scenario=plain(res.scenario.describe()), dataset=info,
         stages=[_outcome(o) for o in res.stages], outputs=[_outcome(o) for o in res.outputs],
-        tiers=[_outcome(o) for o in res.tiers], origins=[_outcome(o) for o in res.origins()],
+        tiers=[_outcome(o) for o in res.tiers], capability=[plain(c.to_dict()) for c in res.capability],
+        origins=[_outcome(o) for o in res.origins()],
         affected=[_outcome(o) for o in res.affected()],
         summary={"stages": _count(res.stages), "outputs": _count(res.outputs), "nodes": _count(res.nodes)},
         timeline=None if timeline is None else [

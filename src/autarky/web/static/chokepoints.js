@@ -168,18 +168,26 @@ start(async (economy) => {
     api("/api/chains/chokepoints", {economy, limit: 25}),
     api("/api/chains/graph", {economy}),
   ]);
-  const chokepoints = new Set(ranking.items.filter((c) => c.is_chokepoint).map((c) => c.node_id));
+  const chokepoints = new Set(ranking.items.filter((c) => c.is_chokepoint || c.possible).map((c) => c.node_id));
   document.getElementById("chokepoints-title").textContent =
     `${ranking.economy}'s chokepoints: ${ranking.flagged} of ${ranking.ranked} inputs flagged`;
   document.getElementById("chokepoint-notes").append(el("p", {class: "note"},
-    "Score = foreign dependence × concentration of the foreign supply × criticality (share of final outputs "
-    + "that need the input) × absence of a substitute; flagged when the score is at least 0.2, the dependence "
-    + "at least 0.5 and the concentration at least 0.25. The 25 highest are listed."));
+    "Score = foreign dependence × concentration of the foreign supply × criticality (share of the final outputs, "
+    + "per capability tier, that need the input) × absence of a substitute; intervals where the map leaves shares "
+    + "unattributed. Flagged when the target supplies at most a quarter itself, one foreign economy holds at least "
+    + "75%, the foreign HHI is at least 0.25, the input bounds at least half the capability units and the score is "
+    + "at least 0.2; \"possibly\" when this holds only at the high end. The 25 highest are listed."));
+  // a figure: its number, or its interval (and its word), never a midpoint
+  const fig = (f, unit = "", digits = 3) => (f === null || f === undefined ? "—"
+    : (f.low === f.high && f.low !== null ? `${Number(f.low).toFixed(digits)}${unit}`
+      : `${f.label ? `${f.label} ` : ""}${Number(f.low).toFixed(digits)}–${Number(f.high).toFixed(digits)}${unit}`));
   const rows = ranking.items.map((c, i) => ({
-    rank: i + 1, node_id: c.node_id, input: c.name, stage: c.stage_id || "", score: c.score,
-    dependence: c.foreign_dependence, concentration: c.foreign_concentration, [`${ranking.economy} share`]:
-      pct(c.self_share_pct), "top suppliers": c.top_suppliers.map((t) => `${t.iso3 || "other"} ${pct(t.share_pct)}`
-      + (t.firms.length ? ` (${t.firms.join(", ")})` : "")).join("; "), year: c.year ?? "", source: "",
+    rank: c.rank ?? i + 1, node_id: c.node_id, input: c.name + (c.is_chokepoint ? "" : " (possibly)"),
+    stage: c.stage_id || "", score: fig(c.score),
+    dependence: fig(c.foreign_dependence), concentration: fig(c.foreign_concentration),
+    [`${ranking.economy} share`]: fig(c.self_share, "%", 1), "top suppliers": c.top_suppliers.map((t) =>
+      `${t.holder} ${fig(t.share, "%", 1)}` + (t.firms.length ? ` (${t.firms.join(", ")})` : "")).join("; "),
+    year: c.year ?? "", source: "",
   }));
   const columns = ["rank", "input", "stage", "score", "dependence", "concentration", `${ranking.economy} share`,
     "top suppliers", "source"];

@@ -39,7 +39,8 @@ function outcomeTable(outcomes, columns, empty) {
   if (!outcomes.length) return el("p", {class: "muted"}, empty);
   const rows = outcomes.map((o) => ({
     id: o.id, name: o.name, stage: o.stage_id || "", status: o.status_label, available: o.available_label,
-    "lost share": o.lost_share === null ? "—" : pct(100 * o.lost_share), explanation: o.explanation,
+    "lost share": o.lost_share === null ? "—" : (o.lost_share[0] === o.lost_share[1] ? pct(100 * o.lost_share[0])
+      : `${pct(100 * o.lost_share[0])}–${pct(100 * o.lost_share[1])}`), explanation: o.explanation,
     worst: o.status[0],
   }));
   return table(columns, rows, {rowClass: (r) => (r.worst === "ok" ? "ok" : r.worst), numeric: ["available"],

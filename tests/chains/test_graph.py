@@ -1,0 +1,128 @@
+"""The array engine against an independent reference: the path-walking engine it replaced.
+
+The reference below is the previous engine's algorithm, kept here (not in the library) as the yardstick:
+requirement pairs collected edge by edge, availability propagated node by node in topological order, and
+each binding path walked back from the node by comparing its requirements.  The array engine must give the
+same availability and the same binding path for every node, on the real ETO map and on generated maps,
+shallow and deep.
+"""
+
+from __future__ import annotations
+
+from graphlib import TopologicalSorter
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from autarky.chains import ChainMap, ExportControl, export_control
+from autarky.chains.graph import RequirementGraph, downstream_paths, requirement_graph
+from autarky.chains.synthetic import layered_map
+
+# -- the reference (the previous engine, edge by edge and node by node) ----------------------------------------
+
+
+def reference_pairs(cmap: ChainMap) -> tuple[list[str], list[tuple[int, int]]]:
+    ids = list(cmap.nodes)
+    index = {nid: i for i, nid in enumerate(ids)}
+    pairs = sorted(
+        {(index[e.src], index[e.dst]) for e in cmap.edges if e.kind in ("goes_into", "is_type_of")}
+    )
+    return ids, pairs
+
+
+def reference_propagate(n: int, pairs: list[tuple[int, int]], own: list[float]) -> list[float]:
+    inputs: dict[int, list[int]] = {i: [] for i in range(n)}
+    for a, b in pairs:
+        inputs[b].append(a)
+    avail = list(own)
+    for i in TopologicalSorter({k: set(v) for k, v in inputs.items()}).static_order():
+        if inputs[i]:
+            avail[i] = min(own[i], min(avail[j] for j in inputs[i]))
+    return avail
+
+
+def reference_path(i: int, pairs: list[tuple[int, int]], avail: list[float], own: list[float]) -> list[int]:
+    """The old ``binding_path``: stop where the node's own availability binds (within 1e-12), else follow
+    the weakest requirement, ties to the lowest index."""
+    inputs: dict[int, list[int]] = {}
+    for a, b in pairs:
+        inputs.setdefault(b, []).append(a)
+    path = [i]
+    while True:
+        ins = sorted(inputs.get(path[-1], []))
+        if not ins:
+            break
+        vals = [avail[j] for j in ins]
+        if own[path[-1]] <= min(vals) + 1e-12:
+            break
+        path.append(ins[int(np.argmin(vals))])
+    return path[::-1]
+
+
+def _own(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    own = np.round(rng.random(n), 1)  # rounded: plenty of exact ties
+    own[rng.random(n) < 0.5] = 1.0
+    return own
+
+
+def _check(cmap: ChainMap, seeds: range, sample: int | None = None) -> None:
+    ids, pairs = reference_pairs(cmap)
+    g = requirement_graph(cmap, groups=(), tiers={})
+    assert list(g.ids[: g.n_real]) == ids
+    assert sorted(zip(g.src.tolist(), g.dst.tolist(), strict=True)) == pairs
+    for seed in seeds:
+        own = _own(len(ids), seed)
+        ref = reference_propagate(len(ids), pairs, own.tolist())
+        avail, ptr = g.propagate_ptr(own)
+        assert avail.tolist() == pytest.approx(ref, abs=0.0)
+        assert g.propagate(own).tolist() == avail.tolist()
+        nodes = range(len(ids)) if sample is None else np.random.default_rng(seed).choice(len(ids), sample)
+        for i in nodes:
+            assert g.path(int(i), ptr) == reference_path(int(i), pairs, ref, own.tolist())
+
+
+def test_parity_on_the_eto_map(eto_map: ChainMap) -> None:
+    _check(eto_map, range(5))
+
+
+def test_parity_on_generated_maps() -> None:
+    _check(layered_map(3000, layers=12, fanin=3), range(2), sample=400)
+    _check(layered_map(1100, layers=55, fanin=2, reach=1), range(2), sample=300)  # deep: 55 tiers
+
+
+def test_downstream_paths_are_shortest_and_reach_the_stages(eto_map: ChainMap) -> None:
+    down = downstream_paths(eto_map, "N20")
+    assert down["S2"] == ("N20", "N19", "N25")
+    for target, path in down.items():  # every step is an edge of the map
+        edges = {(e.src, e.dst) for e in eto_map.edges}
+        assert all((a, b) in edges for a, b in pairwise(path))
+        assert path[0] == "N20" and (target == path[-1] or eto_map.nodes[path[-1]].stage_id == target)
+
+
+def test_a_deep_map_runs_whole_and_names_one_binding_path() -> None:
+    """55 tiers of fan-in 2: the number of paths is astronomical (2^54 per output), the run is linear."""
+    cmap = layered_map(30_000, layers=55, fanin=2, reach=1, outputs=4)
+    res = export_control(cmap, ExportControl(against=frozenset({"NLD", "USA"}), target=frozenset({"CHN"})))
+    assert len(res.outputs) == 4
+    for o in res.outputs:
+        assert 1 <= len(o.path) <= 55 and o.path[-1] == o.id and o.binding == o.path[0]
+        assert o.explanation.startswith(f"{o.name}: {o.status[0]}")
+    assert len(res.stages) == 3 and all(s.path for s in res.stages)
+
+
+def test_memory_is_linear_in_the_edges() -> None:
+    for n in (5_000, 50_000):
+        cmap = layered_map(n, layers=20, fanin=3)
+        g = requirement_graph(cmap, groups=(), tiers={})
+        arrays = [g.src, g.dst, g.level, g.is_max, g.cut, g._in_src, g._in_off]
+        arrays += [a for st in g._steps for a in (st.dst, st.starts, st.src, st.seg)]
+        per_item = sum(a.nbytes for a in arrays) / (g.n_edges + g.n)
+        assert per_item < 80  # a handful of 8-byte words per edge and node, whatever the size
+
+
+def test_any_upstream_marks_what_an_assumption_reaches() -> None:
+    g = RequirementGraph(["a", "b", "c", "d"], np.array([0, 1, 2]), np.array([1, 2, 3]), np.zeros(4, bool))
+    flags = np.array([False, True, False, False])
+    assert g.any_upstream(flags).tolist() == [False, True, True, True]
