@@ -23,7 +23,7 @@ from autarky.api.deps import Settings
 from autarky.api.errors import install_error_handlers
 from autarky.api.hub import StoreHub
 from autarky.api.questions import question_router
-from autarky.api.routes import chains, imports, meta, scenarios
+from autarky.api.routes import imports, meta
 from autarky.store import resolve_store_path
 from autarky.web import install_dashboard, warm_dashboard
 
@@ -36,8 +36,6 @@ DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 #: (capability, router): every area the API serves, in the order of the OpenAPI schema.
 ROUTERS: tuple[tuple[str, APIRouter], ...] = (
     ("meta", meta.router),
-    ("chains", chains.router),
-    ("scenarios", scenarios.router),
     ("imports", imports.router),
 )
 
@@ -102,7 +100,7 @@ def create_app(
         raise ValueError("max_upload_bytes must be positive")
     hub = StoreHub(resolve_store_path(store_path), size=pool_size)
     capabilities: Sequence[str] = [name for name, _ in ROUTERS if name not in ("meta", "imports")] + [
-        "trade", "complexity", "money", "io", "assess", "datasets", "economies"]
+        "trade", "complexity", "money", "io", "assess", "datasets", "economies", "chains", "scenarios"]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

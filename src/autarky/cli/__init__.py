@@ -5,7 +5,7 @@ registry (:mod:`autarky.cli.questions`); the modules imported here add the comma
 questions (init, import, sql, serve, the scenario and report commands).
 """
 
-from autarky.cli import assess, chains, core, fetch, layouts, money, serve  # noqa: F401
+from autarky.cli import assess, core, fetch, layouts, money, serve  # noqa: F401
 from autarky.cli.app import app, main
 from autarky.cli.questions import register_questions
 from autarky.queries import QUESTIONS

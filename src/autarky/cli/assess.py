@@ -47,11 +47,16 @@ def scorecard(result: Result, out: Console, *, detail: bool = False, section: st
         if not (detail or section or s.brief):
             continue
         out.print(f"[bold]{s.title}[/bold]", highlight=False)
-        for t in s.all_tables():
-            render_table(out, t, max_rows=None if (detail or section) else BRIEF_ROWS)
+        full = detail or section
+        for t in (s.all_tables() if full else (s.brief_tables or s.all_tables())):
+            render_table(out, t, max_rows=None if full else BRIEF_ROWS, legend=bool(full))
         if detail or section:
             for n in s.notes:
                 out.print(f"[dim]{n}[/dim]", highlight=False)
+    if section is None and not detail:
+        from autarky.queries.display import LEGEND
+
+        out.print(f"[dim]{LEGEND['–']}; {LEGEND['†']}[/dim]", highlight=False)
     if section is None:
         if result.missing:
             out.print("[bold]What the data lack[/bold]")

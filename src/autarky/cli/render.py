@@ -115,7 +115,7 @@ def _parquet(table: Table, out: Path | None) -> None:
     sys.stdout.flush()
 
 
-def render_table(console: Console, t: Table, *, max_rows: int | None = None) -> None:
+def render_table(console: Console, t: Table, *, max_rows: int | None = None, legend: bool = True) -> None:
     """One typed table for the terminal: labels as headers, figures written for readers, a legend.
 
     A table that fits the console's width prints as a grid; a wider one prints one record per row
@@ -128,7 +128,8 @@ def render_table(console: Console, t: Table, *, max_rows: int | None = None) -> 
         captions.insert(0, f"… and {len(t.rows) - max_rows} more rows (--format csv for all)")
     if t.total is not None and t.total > len(t.rows):
         captions.insert(0, f"{len(t.rows)} of {t.total} rows")
-    captions += markers_in([t])
+    if legend:
+        captions += markers_in([t])
     widths = [max([len(c.label)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
     if sum(min(w, 30) for w in widths) + 3 * len(cols) <= console.width:
         rt = RichTable(title=t.title or None, title_justify="left", show_lines=False, pad_edge=False)
@@ -153,6 +154,11 @@ def render_table(console: Console, t: Table, *, max_rows: int | None = None) -> 
         console.print(f"[dim]{line}[/dim]", highlight=False)
 
 
+def coverage_and_sources(console: Console, result: Result) -> None:
+    """The coverage warnings and the distinct datasets and documents behind a result."""
+    _coverage_and_sources(console, result)
+
+
 def _coverage_and_sources(console: Console, result: Result) -> None:
     data = result.to_dict()
     for c in data.get("coverages", []):
@@ -161,12 +167,11 @@ def _coverage_and_sources(console: Console, result: Result) -> None:
             if c.get("remedy"):
                 line += f"; get the rest with `{c['remedy']}`"
             console.print(f"[yellow]{line}[/yellow]", highlight=False)
-    srcs = data.get("sources", [])
+    srcs = list(dict.fromkeys(
+        f"{s['dataset']}" + (f" {s['vintage']}" if s.get("vintage") else "")
+        + (f" ({s['licence']})" if s.get("licence") else "") for s in data.get("sources", [])))
     if srcs:
-        shown = "; ".join(
-            f"{s['dataset']}" + (f" {s['vintage']}" if s.get("vintage") else "")
-            + (f" ({s['licence']})" if s.get("licence") else "")
-            for s in srcs[:4])
+        shown = "; ".join(srcs[:4])
         more = f" and {len(srcs) - 4} more" if len(srcs) > 4 else ""
         console.print(f"[dim]Sources: {shown}{more}[/dim]", highlight=False)
 

@@ -61,6 +61,8 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     #: shown in the one-screen scorecard (otherwise only with --detail, in the report and the dashboard)
     brief: bool = False
+    #: what the scorecard prints of the section (a few columns and rows); default: its tables
+    brief_tables: list[Table] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
         return (self.answer.tables() if self.answer is not None else []) + list(self.tables)
@@ -124,7 +126,8 @@ def assess(store: Store, req: AssessRequest) -> AssessResult:
 
     resolved = store.resolve(req.economy)
     result = AssessResult(req, economy=resolved.label, members=sorted(resolved.members))
-    for name, build in BUILDERS:
+    order = {"chains": 0, "sector": 1, "money": 2, "trade": 3, "complexity": 4, "io": 5, "innovation": 6, "targets": 7}
+    for name, build in sorted(BUILDERS, key=lambda b: order.get(b[0], 99)):
         try:
             sections, missing = build(store, req, resolved.label, resolved.members)
         except AutarkyError as exc:  # a section that cannot be built says why; the rest stands

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from autarky.errors import AutarkyError
+from autarky.figures import SourceRef
 from autarky.queries import complexity as cx
 from autarky.queries import io as qio
 from autarky.queries import money as qm
@@ -237,3 +238,109 @@ def target_sections(store: Store, req: AssessRequest, label: str, members: froze
         sections.append(sec)
     return sections, []
 from autarky.queries import assess_sectors  # noqa: E402,F401  (registers the sector section)
+
+#: The blanket control the assessment falls back on when no measure in force bites the economy's chip supply:
+#: the three economies whose 2023 alignment on chip-tool controls covers almost all lithography, deposition
+#: and etch supply.
+DEFAULT_AGAINST = "CHIP_TOOLMAKERS"
+
+
+def _stage_chart(rows: list[dict[str, Any]], label: str) -> Chart:
+    values = [{"stage": r["stage"], "low": r["share"].low, "high": r["share"].high}
+              for r in rows if r["share"] is not None and r["share"].low is not None]
+    return Chart("stage-shares", f"{label}: share of each stage of chipmaking (% of world, low–high)", {
+        "$schema": VEGA, "width": "container", "height": max(60, 28 * len(values)), "data": {"values": values},
+        "layer": [
+            {"mark": {"type": "bar", "color": "#c0392b", "opacity": 0.35},
+             "encoding": {"y": {"field": "stage", "type": "nominal", "sort": None, "title": None},
+                          "x": {"field": "low", "type": "quantitative", "title": "% of world market",
+                                "scale": {"domain": [0, 100]}}, "x2": {"field": "high"}}},
+            {"mark": {"type": "tick", "color": "#c0392b", "thickness": 2},
+             "encoding": {"y": {"field": "stage", "type": "nominal", "sort": None},
+                          "x": {"field": "low", "type": "quantitative"}}},
+        ]})
+
+
+@builder("chains")
+def chains_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from datetime import date
+
+    from autarky.chains import load_map, node_measures, stage_shares
+    from autarky.queries import ask
+    from autarky.queries import chains as qc
+    from autarky.queries.convert import build_table, fig, text
+
+    if req.sector != "semiconductors":
+        return [], []
+    try:
+        cmap = load_map(store)
+    except AutarkyError:
+        return [], [Missing("supply-chain map", "no chip supply-chain map is loaded",
+                            "autarky fetch eto  (or autarky import eto PATH)")]
+    stage_rows = [{"stage": cmap.stages[sid].name, "view": cmap.stages[sid].share_view, "share": f}
+                  for sid, f in stage_shares(cmap, members, label=label)]
+    stages = build_table(stage_rows, [text("stage", "Stage"), text("view", "Measured by"),
+                                      fig("share", f"{label} share of the world", unit="%", fmt="pct")],
+                         title=f"{label}: share of each stage of chipmaking")
+    sec_stages = Section("stages", f"{label}: self-sufficiency by stage of chipmaking (ETO supply-chain map)",
+                         tables=[stages], brief=True, brief_tables=[stages.project(["stage", "share"], title="")],
+                         notes=["Design shares are by the supplier's headquarters, fabrication and packaging "
+                                "capacity by site (ETO's own views). An interval means the map does not break a "
+                                "share down (a region, or providers listed without a number)."])
+    sec_stages.charts.append(_stage_chart(stage_rows, label))
+    input_rows = []
+    for nid, node in cmap.nodes.items():
+        if node.type not in ("tool_resource", "material_resource", "design_resource"):
+            continue
+        m = node_measures(cmap, nid, members, (), target_label=label)
+        if not m.shares.has_data:
+            continue
+        foreign = [h for h in m.shares.holders if h.kind == "economy" and h.holder not in members]
+        top = max(foreign, key=lambda h: (h.share.high or 0.0, h.share.low or 0.0), default=None)
+        input_rows.append({"stage": cmap.name_of(m.stage_id) if m.stage_id else None, "node": nid, "name": m.name,
+                           "own": m.self_share, "top": top.label if top else None,
+                           "top_share": top.share if top else None, "hhi": m.hhi, "c75": m.countries_to_75})
+    inputs = build_table(input_rows, [text("stage", "Stage"), text("node", "Node", terminal=False),
+                                      text("name", "Input"), fig("own", f"{label} share", unit="%", fmt="pct"),
+                                      text("top", "Largest foreign supplier"),
+                                      fig("top_share", "Its share", unit="%", fmt="pct"),
+                                      fig("hhi", "HHI", unit="index", fmt="index"),
+                                      fig("c75", "Countries to 75%", unit="count", fmt="count")],
+                         title=f"{label}: every input with share data")
+    sections = [sec_stages, Section("inputs", f"{label}: tools, materials and design inputs, one by one",
+                                    tables=[inputs])]
+    cp = ask(store, "chokepoints", qc.ChokepointsRequest(economy=req.economy))
+    assert isinstance(cp, qc.ChokepointsResult)
+    top_cp = Table(cp.table.columns, cp.table.rows[:req.top], title=f"Top {req.top} chokepoints for {label}",
+                      notes=cp.table.notes)
+    sections.append(Section("chokepoints", f"{label}: chokepoints ({cp.flagged} flagged of {cp.ranked}, "
+                            f"{cp.possible} more possibly)", answer=cp, tables=[top_cp], brief=True,
+                            brief_tables=[top_cp.project(["rank", "name", "top", "score"], title="")],
+                            notes=[cp.thresholds]))
+    today = date.today().isoformat()
+    scen = ask(store, "scenario.export-control",
+               qc.ScenarioRequest(target=req.economy, measures_in_force=today, map=cmap.dataset.name))
+    assert isinstance(scen, qc.ScenarioAnswer)
+    missing: list[Missing] = []
+    if scen.maps:
+        title = f"Export controls in force today ({today}) on {label}'s chip supply"
+    else:
+        against = store.resolve(DEFAULT_AGAINST).members - members
+        if not against:
+            return sections, [Missing("default scenario", f"{label} includes all of {DEFAULT_AGAINST}")]
+        scen = ask(store, "scenario.export-control",
+                   qc.ScenarioRequest(target=req.economy, against=DEFAULT_AGAINST, map=cmap.dataset.name))
+        assert isinstance(scen, qc.ScenarioAnswer)
+        title = f"If {DEFAULT_AGAINST} (no measure in force bites {label}) stopped supplying {label}"
+    m0 = scen.maps[0]
+    sections.append(Section("scenario", title, answer=scen, tables=[m0.stages, m0.capability], brief=True,
+                            brief_tables=[m0.stages.project(["name", "status", "availability"], title=""),
+                                          m0.capability.project(["tier", "status", "availability"], title="")],
+                            notes=[f"Measures applied: {', '.join(m0.measures)}." if m0.measures else
+                                   "A blanket control (every node)."]))
+    return sections, missing
+
+
+def _sources_of(*figs: Any) -> tuple[SourceRef, ...]:
+    return tuple(dict.fromkeys(s for f in figs if f is not None for s in f.sources))

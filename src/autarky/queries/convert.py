@@ -105,7 +105,11 @@ def build_table(rows: Iterable[Mapping[str, Any]], outs: Sequence[Out], *, sourc
             elif c.kind == "shares":
                 items = []
                 for item in v or ():
-                    share = _number(item.get("share"))
+                    raw = item.get("share")
+                    if isinstance(raw, Figure):  # already typed (e.g. a map's share with its own sources)
+                        items.append({"name": item.get("name", item.get("supplier")), "share": raw})
+                        continue
+                    share = _number(raw)
                     items.append({
                         "name": item.get("name", item.get("supplier")),
                         "share": None if share is None else Figure.derived(share, unit="fraction", sources=src,

@@ -81,7 +81,8 @@ def _interval(lo: float | None, hi: float | None, fmt: str | None, unit: str | N
 def figure(f: Figure | None, fmt: str | None = None) -> str:
     if f is None:
         return DASH
-    fmt = fmt or ("fraction" if f.unit == "fraction" else "pct" if f.unit == "%" else None)
+    if f.unit in ("%", "fraction") and fmt in (None, "pct", "fraction"):
+        fmt = "pct" if f.unit == "%" else "fraction"  # the figure's own unit says which scale it is on
     if f.basis is Basis.QUALITATIVE:
         text = f.label or ""
         if f.low is not None and f.high is not None:

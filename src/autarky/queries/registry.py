@@ -8,6 +8,7 @@ live in modules that import no domain, and answer functions are imported on firs
 from __future__ import annotations
 
 from autarky.queries import assess as a
+from autarky.queries import chains as ch
 from autarky.queries import company as co
 from autarky.queries import complexity as cx
 from autarky.queries import datasets as d
@@ -46,6 +47,23 @@ QUESTIONS: tuple[Question, ...] = (
     _q("economy", "blocs show", "/api/economies/resolve", d.EconomyRequest, "autarky.queries.datasets:economy",
        "Resolve an economy, a bloc or a list of them to ISO3 members", tabular=False,
        example={"name": "CHIP_TOOLMAKERS"}, needs_data=False),
+    _q("chains.maps", "chains maps", "/api/chains/maps", ch.MapsRequest, "autarky.queries.chains:maps",
+       "Every loaded supply-chain map (all vintages)"),
+    _q("chains.show", "chains show", "/api/chains/node", ch.NodeRequest, "autarky.queries.chains:show",
+       "A node: what it is, where it sits, who supplies it (figures with bounds), firms on export-control lists",
+       tabular=False, example={"node": "N20", "economy": "CHN"}),
+    _q("chains.compare", "chains compare", "/api/chains/compare", ch.CompareRequest, "autarky.queries.chains:compare",
+       "Two vintages compared: share changes, chokepoints that appeared or disappeared",
+       example={"vintage": "2019,2025"}),
+    _q("chains.graph", "chains graph", "/api/chains/graph", ch.GraphRequest, "autarky.queries.chains:graph",
+       "The map as a graph (nodes and edges) with an economy's share and the largest foreign supplier per node",
+       example={"economy": "CHN"}),
+    _q("chokepoints", "chokepoints", "/api/chokepoints", ch.ChokepointsRequest, "autarky.queries.chains:chokepoints",
+       "An economy's chokepoints, ranked, each explained; thresholds stated", example={"economy": "CHN"}),
+    _q("scenario.export-control", "scenario export-control", "/api/scenario/export-control", ch.ScenarioRequest,
+       "autarky.queries.chains:scenario",
+       "What an export control breaks (blanket, or the measures in force on a date): stages, outputs, tiers, nodes",
+       tabular=False, example={"against": "NLD", "target": "CHN"}),
     _q("trade.dependence", "trade dependence", "/api/trade/dependence", t.DependenceRequest,
        "autarky.queries.trade:dependence",
        "Imports, exports, supplier concentration and top suppliers of an economy, year by year",

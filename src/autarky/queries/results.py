@@ -100,6 +100,14 @@ class Table:
     def values(self, key: str) -> list[Any]:
         return [r.get(key) for r in self.rows]
 
+    def project(self, keys: list[str], *, title: str | None = None, rows: int | None = None) -> Table:
+        """The same rows with only ``keys`` (in that order), optionally the first ``rows``; notes kept."""
+        cols = tuple(self.column(k) for k in keys)
+        kept = self.rows if rows is None else self.rows[:rows]
+        return Table(cols, [{k: r.get(k) for k in keys} for r in kept], title=self.title if title is None else title,
+                     notes=list(self.notes), total=len(self.rows) if rows is not None and len(self.rows) > rows
+                     else self.total)
+
     # -- flat exports ------------------------------------------------------------------------------------
     def flat_columns(self) -> list[str]:
         out: list[str] = []
