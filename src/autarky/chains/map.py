@@ -390,7 +390,7 @@ def _rows(store: Store, sql: str, dataset_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _pick_dataset(store: Store, dataset_id: int | None, name: str | None) -> dict[str, Any]:
+def pick_dataset(store: Store, dataset_id: int | None, name: str | None) -> dict[str, Any]:
     if dataset_id is not None:
         row = store.dataset(int(dataset_id))
         if row["kind"] not in MAP_KINDS:
@@ -412,7 +412,7 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
     ``dataset_id`` picks a dataset; otherwise the latest vintage of the ETO map (kind ``eto``), and if
     there is none the latest generic map (kind ``chains``); ``name`` narrows to one dataset name.
     """
-    ds = _pick_dataset(store, dataset_id, name)
+    ds = pick_dataset(store, dataset_id, name)
     did = int(ds["dataset_id"])
     info = DatasetInfo(
         dataset_id=did,

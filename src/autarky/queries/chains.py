@@ -209,14 +209,26 @@ class ScenarioAnswer(Result):
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
+#: Loaded maps, keyed by the store file, dataset id and content hash: a dataset's rows never change once loaded
+#: (a new import is a new dataset id or a new hash), so a map read once serves every later question.
+_MAPS: dict[tuple[str, int, str], ChainMap] = {}
+_MAX_MAPS = 16
+
+
 def load(store: Store, map_: str | None) -> ChainMap:
     from autarky.chains import load_map
+    from autarky.chains.map import pick_dataset
 
-    if map_ is None:
-        return load_map(store)
-    if map_.isdigit():
-        return load_map(store, int(map_))
-    return load_map(store, name=map_)
+    row = pick_dataset(store, int(map_) if map_ is not None and map_.isdigit() else None,
+                       None if map_ is None or map_.isdigit() else map_)
+    key = (str(store.path), int(row["dataset_id"]), str(row["content_hash"]))
+    cmap = _MAPS.get(key)
+    if cmap is None:
+        cmap = load_map(store, int(row["dataset_id"]))
+        if len(_MAPS) >= _MAX_MAPS:
+            _MAPS.pop(next(iter(_MAPS)))
+        _MAPS[key] = cmap
+    return cmap
 
 
 def map_source(cmap: ChainMap) -> SourceRef:
@@ -460,14 +472,15 @@ def measure_restrictions(store: Store, cmap: ChainMap, target: frozenset[str], o
     node of any map and names no entity (an economy-wide rule: every node).  Measures that name only listed
     entities or only certain end uses restrict some buyers in the target, not its whole supply: they are
     listed as not applied, with the reason.  Each restriction comes with whether it certainly stops the
-    node's supply: a policy of denial or a ban **and** no technical threshold.  A licence that may be granted,
+    node's supply: a ban, or a policy of denial with no technical threshold.  A licence that may be granted,
     or a rule that covers only the part of a node above a threshold ("≤16/14 nm logic tools", "TPP ≥ 4800"),
     may stop anything from none to all of the node's supply: the scenario's worst case applies it, its best
     case leaves it out.  Returns (restrictions with that flag, measures applied, not applied with why)."""
     from autarky.chains.scenario import Restriction
     from autarky.measures import read_measures, restrictions_for
 
-    thresholds = {m.measure_id: m.threshold for m in read_measures(store)}
+    # a ban names what it bans outright; any other rule with a technical threshold covers part of a node
+    thresholds = {m.measure_id: (m.threshold if m.instrument != "ban" else None) for m in read_measures(store)}
     rules: list[tuple[Any, bool]] = []
     applied: list[str] = []
     skipped: list[str] = []

@@ -48,6 +48,8 @@ class RestrictionsRequest(Request):
 @dataclass(frozen=True, kw_only=True)
 class TimelineRequest(Request):
     target: str = param(help="Economy or bloc.", flag="--target")
+    map: str | None = param(None, help="The supply-chain map the scenario runs on at each date (default: the ETO "
+                                       "chip map; critical-minerals for China's mineral controls).")
 
 
 @dataclass
@@ -150,12 +152,17 @@ def restrictions(store: Store, req: RestrictionsRequest) -> RestrictionsResult:
 
 
 def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
-    """The dates on which the set of measures biting a target changes: which start, which stop, how many bite."""
+    """At each date on which the set of measures biting a target changes: which measures start and stop, and
+    what the export-control scenario of the measures then in force does to the target on the map — stages and
+    capability tiers lost, nodes lost or degraded, and the nodes each date adds to the worst case."""
     from autarky import measures as ms
+    from autarky.queries import ask
+    from autarky.queries.chains import ScenarioAnswer, ScenarioRequest
 
     members = store.resolve(req.target).members
     rows: list[dict[str, Any]] = []
     before: set[str] = set()
+    hit_before: set[str] = set()
     srcs: dict[SourceRef, None] = {}
     for day in ms.timeline(store, members):
         now = ms.restrictions_for(store, members, day)
@@ -163,10 +170,40 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
         for r in now:
             for s_ in r.sources:
                 srcs.setdefault(s_, None)
-        rows.append({"date": day, "start": sorted(ids - before), "stop": sorted(before - ids), "biting": len(ids)})
+        row: dict[str, Any] = {"date": day, "start": sorted(ids - before), "stop": sorted(before - ids),
+                               "biting": len(ids), "stages_lost": None, "tiers_lost": [], "tiers_at_risk": [],
+                               "nodes_hit": None, "added": []}
+        ans = ask(store, "scenario.export-control",
+                  ScenarioRequest(target=req.target, measures_in_force=day.isoformat(), map=req.map or
+                                  _default_map(store)))
+        assert isinstance(ans, ScenarioAnswer)
+        if ans.maps:
+            m = ans.maps[0]
+            worst = {r["id"]: r for r in m.origins.rows}
+            row["stages_lost"] = m.summary["stages"]["lost"]
+            row["tiers_lost"] = [r["tier"] for r in m.capability.rows if r["status"] == "lost"]
+            row["tiers_at_risk"] = [r["tier"] for r in m.capability.rows
+                                    if str(r["status"]).startswith("lost") and r["status"] != "lost"]
+            row["nodes_hit"] = len(worst)
+            row["added"] = sorted(set(worst) - hit_before)
+            hit_before = set(worst)
+        else:
+            hit_before = set()
+        rows.append(row)
         before = ids
     outs = [_date("date", "Date"), listing("start", "Measures that start biting"),
             listing("stop", "Measures that stop (lifted, suspended, ended)"),
-            integer("biting", "Measures biting", fmt="count")]
-    return TimelineResult(req, build_table(rows, outs, title=f"Measures biting {req.target}, date by date"),
+            integer("biting", "Measures biting", fmt="count"),
+            integer("stages_lost", "Stages lost (worst case)", fmt="count"),
+            listing("tiers_lost", "Capability tiers lost"),
+            listing("tiers_at_risk", "Tiers lost only in the worst case"),
+            integer("nodes_hit", "Nodes lost or degraded at source", fmt="count"),
+            listing("added", "Nodes this date adds", terminal=False)]
+    return TimelineResult(req, build_table(rows, outs, title=f"Measures biting {req.target}, date by date, and "
+                                                             "what each date's set does on the map"),
                           sources=list(srcs))
+
+
+def _default_map(store: Store) -> str | None:
+    row = store.latest_dataset("eto")
+    return None if row is None else str(row["name"])
