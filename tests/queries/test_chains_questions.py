@@ -31,7 +31,7 @@ def test_a_dutch_control_loses_the_euv_tier_and_keeps_a_non_euv_tier(st: Store) 
     m = res.maps[0]
     tiers = _rows(m.capability, "tier")
     assert tiers["EUV"]["status"] == "lost" and tiers["EUV"]["availability"].high == pytest.approx(0.0)
-    assert "N20" == tiers["EUV"]["binding"]
+    assert tiers["EUV"]["binding"] == "N20"
     # i-line keeps most of its supply in the best case: fabrication continues at a non-EUV tier
     iline = tiers["i-line"]
     assert not iline["status"].endswith("lost") and iline["availability"].high > 0.25
