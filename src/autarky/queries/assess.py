@@ -126,7 +126,8 @@ def assess(store: Store, req: AssessRequest) -> AssessResult:
 
     resolved = store.resolve(req.economy)
     result = AssessResult(req, economy=resolved.label, members=sorted(resolved.members))
-    order = {"chains": 0, "sector": 1, "money": 2, "trade": 3, "complexity": 4, "io": 5, "innovation": 6, "targets": 7}
+    order = {"chains": 0, "sector": 1, "measures": 2, "money": 3, "trade": 4, "complexity": 5, "io": 6,
+             "innovation": 7, "targets": 8}
     for name, build in sorted(BUILDERS, key=lambda b: order.get(b[0], 99)):
         try:
             sections, missing = build(store, req, resolved.label, resolved.members)

@@ -334,7 +334,10 @@ def chains_sections(store: Store, req: AssessRequest, label: str, members: froze
         assert isinstance(scen, qc.ScenarioAnswer)
         title = f"If {DEFAULT_AGAINST} (no measure in force bites {label}) stopped supplying {label}"
     m0 = scen.maps[0]
+    chart = scenario_chart("scenario", f"{label}: what remains available, by stage and capability tier",
+                           m0.stages, m0.capability)
     sections.append(Section("scenario", title, answer=scen, tables=[m0.stages, m0.capability], brief=True,
+                            charts=[chart],
                             brief_tables=[m0.stages.project(["name", "status", "availability"], title=""),
                                           m0.capability.project(["tier", "status", "availability"], title="")],
                             notes=[f"Measures applied: {', '.join(m0.measures)}." if m0.measures else
@@ -342,5 +345,55 @@ def chains_sections(store: Store, req: AssessRequest, label: str, members: froze
     return sections, missing
 
 
+def scenario_chart(name: str, title: str, stages: Table, capability: Table) -> Chart:
+    """Availability by stage and by capability tier: a bar over the interval (low to high) and a tick at the low
+    end (the worst case), 0-100% of normal supply."""
+    values = []
+    for group, table, key in (("stage", stages, "name"), ("tier", capability, "name")):
+        for r in table.rows:
+            f = r.get("availability")
+            if f is None or f.low is None or f.high is None:
+                continue
+            values.append({"group": group, "what": str(r.get(key)), "low": f.low, "high": max(f.high, f.low + 0.004),
+                           "status": r.get("status")})
+    return Chart(name, title, {
+        "$schema": VEGA, "title": title, "width": "container", "height": max(80, 22 * len(values)),
+        "data": {"values": values},
+        "encoding": {"y": {"field": "what", "type": "nominal", "sort": None, "title": None,
+                           "axis": {"labelLimit": 260}}},
+        "layer": [
+            {"mark": {"type": "bar", "opacity": 0.45, "tooltip": True},
+             "encoding": {"x": {"field": "low", "type": "quantitative", "title": "share of normal supply available",
+                                "axis": {"format": "%"}, "scale": {"domain": [0, 1]}},
+                          "x2": {"field": "high"},
+                          "color": {"field": "group", "type": "nominal", "title": None,
+                                    "legend": {"orient": "bottom"}}}},
+            {"mark": {"type": "tick", "thickness": 2, "color": "#1d2329"},
+             "encoding": {"x": {"field": "low", "type": "quantitative"}}},
+        ]})
+
+
 def _sources_of(*figs: Any) -> tuple[SourceRef, ...]:
     return tuple(dict.fromkeys(s for f in figs if f is not None for s in f.sources))
+
+
+@builder("measures")
+def measures_sections(store: Store, req: AssessRequest, label: str, members: frozenset[str]) -> tuple[
+        list[Section], list[Missing]]:
+    from datetime import date
+
+    from autarky.queries import ask
+    from autarky.queries import measures as qm2
+
+    today = date.today().isoformat()
+    try:
+        res = ask(store, "measures.restrictions", qm2.RestrictionsRequest(target=req.economy, on=today))
+    except AutarkyError as exc:
+        return [], [Missing("export-control measures", str(exc), "autarky import measures PATH")]
+    table = res.main_table()
+    if table is None or not table.rows:
+        return [], []
+    return [Section("measures", f"Export-control measures biting {label} today ({today})", answer=res,
+                    notes=["Each measure with its imposing economy, the nodes, HS codes and materials it scopes and "
+                           "its official source; `autarky measures timeline --target " + label + "` shows what each "
+                           "date added."])], []
