@@ -12,7 +12,8 @@ from autarky.company import load_bom, parse_bom, parse_bom_records, sample_bom_p
 from autarky.company.validate import clean_hs
 from autarky.errors import FormatError
 from autarky.store import Store
-from conftest import DATA
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "company"
 
 
 def test_bad_rows_are_quarantined_with_reasons_and_good_lines_load(writable: Store) -> None:

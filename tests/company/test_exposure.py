@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,8 @@ from autarky.money.fx import bundled_rates
 from autarky.queries import ask
 from autarky.queries.results import figure_cells, walk
 from autarky.store import Store
-from conftest import DATA
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "company"
 
 
 def _hand_spend() -> dict[str, tuple[float, str | None, str | None]]:

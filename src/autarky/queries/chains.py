@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from autarky.figures import Figure, SourceRef
-from autarky.queries.convert import Out, build_table, fig, fraction, integer, listing, text
+from autarky.queries.convert import Out, build_table, fig, fraction, integer, listing, prose, text
 from autarky.queries.results import Column, Result, Table, TableResult
 from autarky.queries.spec import Request, as_date, as_interval, as_names, param, set_field
 
@@ -379,8 +379,7 @@ def chokepoints(store: Store, req: ChokepointsRequest) -> ChokepointsResult:
         outs.append(fig("bloc_share", f"{bres.label} share", unit="fraction", fmt="fraction"))
     outs += [Out(Column("top", "Top suppliers", "shares", unit="%", fmt="pct"), "top"),
              Out(Column("rests_on_bounds", "Rests on bounds", "bool"), "rests_on_bounds"),
-             text("description", "What it is (the map's own words)", terminal=False),
-             text("explanation", "Why", terminal=False)]
+             prose("description", "What it is (the map's own words)"), prose("explanation", "Why")]
     table = build_table(rows, outs, title=f"Chokepoints for {res.label}")
     return ChokepointsResult(
         req, table, economy=res.label, ranked=len(ranked), flagged=sum(c.is_chokepoint for c in ranked),
@@ -411,8 +410,7 @@ def _outcome_table(title: str, outcomes: Any, *, with_tier: bool = False) -> Tab
     if with_tier:
         outs.append(text("tier", "Tier"))
     outs += [text("status", "Status"), fraction("availability", "Available"), text("binding", "Binding node"),
-             listing("causes", "Caused by"), listing("path", "Path", terminal=False),
-             text("explanation", "Why", terminal=False)]
+             listing("causes", "Caused by"), listing("path", "Path", terminal=False), prose("explanation", "Why")]
     return build_table(_outcome_rows(outcomes), outs, title=title)
 
 
@@ -440,7 +438,7 @@ def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioRe
     origin_table = build_table(origin_rows, [
         text("id", "Node"), text("name", "Name"), text("status", "Status"), fraction("availability", "Available"),
         listing("causes", "Caused by"), listing("needed_for", "Needed for (path)", terminal=False),
-        text("explanation", "Why", terminal=False)], title="Lost or degraded at source")
+        prose("explanation", "Why")], title="Lost or degraded at source")
     tl = None
     if timeline:
         rows = []

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from autarky.figures import Figure, SourceRef, interval
-from autarky.queries.convert import build_table, fig, fraction, integer, listing, text, usd
+from autarky.queries.convert import build_table, fig, fraction, integer, listing, prose, text, usd
 from autarky.queries.results import Result, Table
 from autarky.queries.spec import Request, as_date, as_names, param, set_field
 
@@ -182,7 +182,7 @@ def analyse_parsed(store: Store, req: ExposureRequest, bom: ParsedBom) -> Compan
                                     text("status", "Status"), fraction("available", "Supply still available"),
                                     _bool("direct", "Direct"), listing("path", "Path (origin → line)"),
                                     listing("causes", "Cause"), listing("nodes", "Nodes judged", terminal=False),
-                                    text("explanation", "Why", terminal=False)],
+                                    prose("explanation", "Why")],
                          title=f"Scenario: {sc.label}" if sc else "Scenario: none asked (give --against or "
                                                                   "--measures-in-force)",
                          notes=sc.notes if sc else [])

@@ -14,7 +14,7 @@ from typing import Any
 from autarky.figures import Basis, Coverage, Figure, SourceRef
 from autarky.queries.results import Column, Table
 
-__all__ = ["Out", "build_table", "cny", "fig", "fraction", "integer", "listing", "shares", "text", "usd"]
+__all__ = ["Out", "build_table", "cny", "fig", "fraction", "integer", "listing", "prose", "shares", "text", "usd"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,12 @@ class Out:
 
 def text(key: str, label: str, *, field: str | None = None, doc: str | None = None, terminal: bool = True) -> Out:
     return Out(Column(key, label, "text", doc=doc, terminal=terminal), field or key)
+
+
+def prose(key: str, label: str, *, field: str | None = None, doc: str | None = None, terminal: bool = False) -> Out:
+    """Sentences for readers: a source's own words (a node's description) or an explanation that restates, in
+    words, figures the same row holds typed."""
+    return Out(Column(key, label, "prose", doc=doc, terminal=terminal), field or key)
 
 
 def integer(key: str, label: str, *, field: str | None = None, fmt: str | None = None, doc: str | None = None) -> Out:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from autarky.queries.convert import build_table, integer, listing, text
+from autarky.queries.convert import build_table, integer, listing, prose, text
 from autarky.queries.results import Result, TableResult
 from autarky.queries.spec import Request, as_names, param, set_field
 
@@ -135,7 +135,8 @@ def blocs(store: Store, req: BlocsRequest) -> BlocsResult:
         r["members"] = list(members.get(r["bloc"], ()))
         r["n"] = len(r["members"])
     outs = [text("bloc", "Bloc"), text("origin", "Origin"), integer("n", "Members", fmt="count"),
-            text("as_of", "As of"), listing("members", "ISO3 members"), text("description", "What it is"),
+            text("as_of", "As of"), listing("members", "ISO3 members"),
+            prose("description", "What it is", terminal=True),
             text("source", "Source"), text("source_url", "Source URL", terminal=False)]
     return BlocsResult(req, build_table(rows, outs, title="Blocs"))
 

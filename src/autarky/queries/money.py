@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from autarky.figures import Basis, Figure, SourceRef
-from autarky.queries.convert import Out, build_table, cny, fig, integer, listing, text, usd
+from autarky.queries.convert import Out, build_table, cny, fig, integer, listing, prose, text, usd
 from autarky.queries.results import Table, TableResult
 from autarky.queries.spec import Request, as_choice, as_names, param, set_field
 
@@ -392,7 +392,7 @@ def white_elephants(store: Store, req: WhiteElephantsRequest) -> WhiteElephantsR
             [{"status": e.status, "date": e.date_text, "confidence": e.confidence, "source": e.source.url or
               e.source.dataset, "notes": e.notes} for e in c.history],
             [text("status", "Status"), text("date", "Date"), text("confidence", "Confidence"),
-             text("source", "Source"), text("notes", "Notes")], title=f"{c.name}: status history")
+             text("source", "Source"), prose("notes", "Notes", terminal=True)], title=f"{c.name}: status history")
         for c in cases}
     srcs = list(dict.fromkeys(s for c in cases for s in c.sources))
     return WhiteElephantsResult(req, table, histories=histories, sources=srcs)

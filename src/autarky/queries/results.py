@@ -2,7 +2,8 @@
 
 A :class:`Table` is a list of rows whose cells are typed by their :class:`Column`: ``text`` (names,
 codes), ``int`` (counts, years, ranks), ``figure`` (a :class:`~autarky.figures.Figure`: a number, an
-interval or a qualitative word, with basis and sources), ``list`` (of text), ``shares`` (a ranked list of
+interval or a qualitative word, with basis and sources), ``prose`` (sentences for readers: a source's own
+words, or an explanation restating figures the same row holds typed), ``list`` (of text), ``shares`` (a ranked list of
 ``{"name": …, "share": Figure}``, e.g. top suppliers), ``bool`` and ``date``.  Nothing in a
 result is a pre-formatted number; faces format cells with the column's ``fmt``:
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "Column", "Result", "Table", "TableResult", "figure_cells", "to_json", "walk"]
 
-KINDS = ("text", "int", "figure", "list", "shares", "bool", "date")
+KINDS = ("text", "prose", "int", "figure", "list", "shares", "bool", "date")
 
 
 @dataclass(frozen=True)
