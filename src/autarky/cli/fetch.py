@@ -7,36 +7,19 @@ go to stderr; the store is opened only once the download is done (a failed downl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import pyarrow as pa
 import typer
 
 from autarky.cli.app import StoreOption, app, console, err_console, get_store, progress_bar
 from autarky.cli.render import Format, print_table
 from autarky.errors import UsageError
-from autarky.fetch import (
-    FetchConfig,
-    FetchResult,
-    RetryPolicy,
-    fetch_baci,
-    fetch_comtrade,
-    fetch_eto,
-    fetch_icio,
-    fetch_oecd_iot,
-    fetch_usgs,
-    fetch_wdi,
-    fetched_files,
-)
-from autarky.fetch.result import StoreArg
-from autarky.fetch.sources import SOURCES
-from autarky.store import Store
+from autarky.queries import plumbing
 
 fetch_app = typer.Typer(
     help="Download the publishers' data into a local cache (resumable, checksummed, with retries) and import "
-    "it. Sources: " + "; ".join(f"{s.name} ({s.licence})" for s in SOURCES.values()) + ".",
+    "it. Sources: " + ", ".join(plumbing.FETCH_SOURCES) + " (each records its licence: `autarky fetch files`).",
     no_args_is_help=True,
 )
 app.add_typer(fetch_app, name="fetch")
@@ -74,21 +57,22 @@ def _list(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
 
 
-def _run(source: str, call: Callable[[StoreArg, Callable[..., None]], FetchResult], store: Path | None,
-         no_import: bool, fmt: Format) -> None:
-    target: StoreArg = None if no_import else (lambda: get_store(store))
+def _run(source: str, store: Path | None, no_import: bool, fmt: Format, **options: Any) -> None:
+    target = None if no_import else (lambda: get_store(store))
     with progress_bar(f"fetching {source}") as progress:
-        result = call(target, progress)
+        result = plumbing.fetch(source, target, progress=progress, **options)
     _print(result, fmt)
 
 
-def _config(base_url: str | None, cache_dir: Path | None, refresh: bool, retries: int, timeout: float,
-            max_wait: float, progress: Callable[..., None]) -> FetchConfig:
-    return FetchConfig(base_url=base_url, cache_dir=cache_dir, refresh=refresh, timeout=timeout,
-                       retry=RetryPolicy(retries=retries, max_wait=max_wait), progress=progress)
+def _transfer(base_url: str | None, cache_dir: Path | None, refresh: bool, retries: int, timeout: float,
+              max_wait: float) -> dict[str, Any]:
+    return {"base_url": base_url, "cache_dir": cache_dir, "refresh": refresh, "retries": retries,
+            "timeout": timeout, "max_wait": max_wait}
 
 
-def _print(result: FetchResult, fmt: Format) -> None:
+def _print(result: Any, fmt: Format) -> None:
+    import pyarrow as pa
+
     files = pa.Table.from_pylist([
         {"file": Path(f.path).name, "member": f.member, "bytes": f.bytes, "sha256": f.sha256,
          "from": "cache (verified)" if f.reused else "download", "licence": f.licence, "url": f.url}
@@ -121,9 +105,8 @@ def baci(
     fmt: FormatOption = Format.table,
 ) -> None:
     """CEPII BACI: download BACI_HS{hs}_V{release}.zip, extract the years, import each (Etalab 2.0)."""
-    wanted = _years(years) if years else None
-    _run("baci", lambda st, p: fetch_baci(st, release=release, hs=hs, years=wanted, config=_config(
-        base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
+    _run("baci", store, no_import, fmt, release=release, hs=hs, years=_years(years) if years else None,
+         **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("comtrade")
@@ -140,10 +123,9 @@ def comtrade(
     fmt: FormatOption = Format.table,
 ) -> None:
     """UN Comtrade+ API (key in $COMTRADE_API_KEY): annual trade by HS code, imported as kind comtrade."""
-    _run("comtrade", lambda st, p: fetch_comtrade(
-        st, reporters=_list(reporters), partners=_list(partners) or None, hs=_list(hs), years=_years(years),
-        flows=_list(flows), max_records=max_records, min_interval=min_interval,
-        config=_config(base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
+    _run("comtrade", store, no_import, fmt, reporters=_list(reporters), partners=_list(partners) or None,
+         hs=_list(hs), years=_years(years), flows=_list(flows), max_records=max_records, min_interval=min_interval,
+         **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("wdi")
@@ -161,9 +143,8 @@ def wdi(
     if years:
         ys = _years(years)
         span = (ys[0], ys[-1])
-    _run("wdi", lambda st, p: fetch_wdi(
-        st, indicators=_list(indicators), economies=_list(economies), years=span, per_page=per_page,
-        config=_config(base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
+    _run("wdi", store, no_import, fmt, indicators=_list(indicators), economies=_list(economies), years=span,
+         per_page=per_page, **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("oecd-icio")
@@ -176,9 +157,8 @@ def icio(
     fmt: FormatOption = Format.table,
 ) -> None:
     """OECD ICIO: download the zipped CSV bundle(s), import each year (layout icio; CC BY 4.0)."""
-    _run("oecd-icio", lambda st, p: fetch_icio(
-        st, years=_years(years), edition=edition, url=url,
-        config=_config(base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
+    _run("oecd-icio", store, no_import, fmt, years=_years(years), edition=edition, url=url,
+         **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("oecd-iot")
@@ -191,9 +171,8 @@ def oecd_iot(
     fmt: FormatOption = Format.table,
 ) -> None:
     """OECD national IOTs (OECD21ed_CHN_2018.csv…) from --base-url; each economy imports as a series."""
-    _run("oecd-iot", lambda st, p: fetch_oecd_iot(
-        st, economies=_list(economies), years=_years(years), edition=edition,
-        config=_config(base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
+    _run("oecd-iot", store, no_import, fmt, economies=_list(economies), years=_years(years), edition=edition,
+         **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("eto")
@@ -205,9 +184,8 @@ def eto(
     fmt: FormatOption = Format.table,
 ) -> None:
     """ETO chip explorer CSVs from GitHub, imported as kind eto (CC BY-NC 4.0: non-commercial)."""
-    _run("eto", lambda st, p: fetch_eto(
-        st, ref=ref, vintage=vintage,
-        config=_config(base_url, cache_dir, refresh, retries, timeout, max_wait, p)), store, no_import, fmt)
+    _run("eto", store, no_import, fmt, ref=ref, vintage=vintage,
+         **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("usgs")
@@ -218,10 +196,8 @@ def usgs(
     timeout: Timeout = 60.0, max_wait: MaxWait = 600.0, fmt: FormatOption = Format.table,
 ) -> None:
     """USGS Mineral Commodity Summaries data release files from ScienceBase (download only; public domain)."""
-    with progress_bar("fetching usgs") as progress:
-        result = fetch_usgs(item=item, pattern=pattern, config=_config(
-            base_url, cache_dir, refresh, retries, timeout, max_wait, progress))
-    _print(result, fmt)
+    _run("usgs", None, True, fmt, item=item, pattern=pattern,
+         **_transfer(base_url, cache_dir, refresh, retries, timeout, max_wait))
 
 
 @fetch_app.command("files")
@@ -230,8 +206,10 @@ def files(
     store: StoreOption = None, fmt: FormatOption = Format.table,
 ) -> None:
     """The files each fetched dataset came from: URL, sha256, licence."""
-    st: Store = get_store(store, read_only=True)
-    rows = fetched_files(st, dataset)
+    import pyarrow as pa
+
+    st = get_store(store, read_only=True)
+    rows = plumbing.fetched_files(st, dataset)
     t = pa.Table.from_pylist([
         {"id": f.dataset_id, "source": f.source, "file": Path(f.path).name, "member": f.member, "bytes": f.bytes,
          "sha256": f.sha256, "licence": f.licence, "fetched_at": f.fetched_at, "url": f.url, "path": f.path}

@@ -17,8 +17,11 @@ if TYPE_CHECKING:
     from autarky.store import ImportResult, Store
 
 __all__ = [
+    "FETCH_SOURCES",
     "add_bloc",
     "decide_suggestion",
+    "fetch",
+    "fetched_files",
     "import_kinds",
     "init_store",
     "open_store",
@@ -82,3 +85,31 @@ def decide_suggestion(store: Store, which: str, decision: str) -> Any:
     listing = m.pending_suggestions(store)
     keys = {str(r["n"]): str(r["key"]) for r in listing.iter_rows(named=True)}
     return m.decide(store, keys.get(which.strip(), which), decision)
+
+
+#: The sources ``autarky fetch`` knows (connectors in :mod:`autarky.fetch`).
+FETCH_SOURCES = ("baci", "comtrade", "wdi", "oecd-icio", "oecd-iot", "eto", "usgs")
+
+
+def fetch(source: str, store: Any, *, progress: Callable[..., None] | None = None, base_url: str | None = None,
+          cache_dir: Path | None = None, refresh: bool = False, retries: int = 5, timeout: float = 60.0,
+          max_wait: float = 600.0, **options: Any) -> Any:
+    """Download ``source`` with its connector and import it into ``store`` (a Store, a function opening one
+    once the download is done, or None to download only); ``options`` are the connector's own."""
+    from autarky import fetch as f
+
+    config = f.FetchConfig(base_url=base_url, cache_dir=cache_dir, refresh=refresh, timeout=timeout,
+                           retry=f.RetryPolicy(retries=retries, max_wait=max_wait), progress=progress)
+    connectors: dict[str, Callable[..., Any]] = {
+        "baci": f.fetch_baci, "comtrade": f.fetch_comtrade, "wdi": f.fetch_wdi, "oecd-icio": f.fetch_icio,
+        "oecd-iot": f.fetch_oecd_iot, "eto": f.fetch_eto}
+    if source == "usgs":
+        return f.fetch_usgs(config=config, **options)
+    return connectors[source](store, config=config, **options)
+
+
+def fetched_files(store: Store, dataset_id: int | None = None) -> list[Any]:
+    """The files each fetched dataset came from: URL, sha256, licence."""
+    from autarky.fetch import fetched_files as _files
+
+    return _files(store, dataset_id)
