@@ -1,1 +1,0 @@
-"""Transitional: provenance records of the remaining hand-written API routes (chains, scenarios)."""
