@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from autarky.bundled import bundled_path, load_bundled
+from autarky.bundled import bundled_path
 from autarky.chains.eto import load_eto
 from autarky.store import open_store
 
@@ -39,12 +39,12 @@ def corrupt_eto(dst: Path) -> Path:
     return dst
 
 
-def build_sample_store(path: Path, scratch: Path) -> Path:
-    """Every bundled dataset (what `autarky init` loads) and, as an older vintage of the ETO map, a copy with
-    two malformed rows (quarantined)."""
+def build_sample_store(bundled: Path, path: Path, scratch: Path) -> Path:
+    """A copy of ``bundled`` (every bundled dataset: what `autarky init` loads) and, as an older vintage of the
+    ETO map, a copy of the release with two malformed rows (quarantined)."""
+    copy_store(bundled, path)
     store = open_store(path)
     try:
-        load_bundled(store)
         load_eto(store, corrupt_eto(scratch / "eto-corrupt"), name="eto-quarantine-test", vintage="2000-01")
     finally:
         store.close()

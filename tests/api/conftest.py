@@ -1,4 +1,4 @@
-"""Fixtures of the HTTP API tests: the bundled sample data in a store built once, apps over it, a live server."""
+"""Fixtures of the HTTP API tests: the bundled store with a quarantine test vintage, apps over it, a live server."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from autarky.api import create_app
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_store(bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled store (tests/conftest.py) plus an older ETO vintage with two malformed rows (quarantined)."""
     base = tmp_path_factory.mktemp("api-store")
-    return build_sample_store(base / "sample.duckdb", base)
+    return build_sample_store(bundled_store_path, base / "sample.duckdb", base)
 
 
 @pytest.fixture(scope="session")

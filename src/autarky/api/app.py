@@ -1,8 +1,8 @@
 """The FastAPI app: the JSON API under ``/api``, the OpenAPI schema, and the dashboard, over one store.
 
 ``create_app(path)`` opens the store read-only and serves it; with a ``token`` it also accepts imports
-(``POST /api/imports/{kind}``).  Routes are thin: each calls its domain's public functions and shapes the
-result; nothing is computed here.  Errors of every kind answer with one envelope (:mod:`autarky.api.errors`).
+(``POST /api/imports/{kind}``).  The read routes are generated from the question registry
+(:mod:`autarky.api.questions`); nothing is computed here.  Errors of every kind answer with one envelope (:mod:`autarky.api.errors`).
 """
 
 from __future__ import annotations
@@ -86,14 +86,14 @@ def create_app(
     *,
     token: str | None = None,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-    pool_size: int = 4,
+    pool_size: int = 8,
     response_cache: bool = True,
 ) -> FastAPI:
     """The app over the store at ``store_path`` (default ``$AUTARKY_STORE``, then ``./autarky.duckdb``).
 
     ``token`` (usually ``$AUTARKY_TOKEN``) enables imports for requests that present it; without one the
     server never writes.  ``max_upload_bytes`` caps an import's body; ``pool_size`` is the number of
-    read-only connections lent to concurrent requests; ``response_cache`` keeps the answers of the read
+    requests reading the store at once (each on its own cursor of one read-only connection; others wait); ``response_cache`` keeps the answers of the read
     endpoints until the next import (:mod:`autarky.api.cache`).
     """
     if max_upload_bytes < 1:

@@ -1,18 +1,19 @@
-"""Store access for the HTTP API: a pool of read-only connections, one writer at a time, and a cache.
+"""Store access for the HTTP API: concurrent readers on one read-only connection, one writer at a time, a cache.
 
-DuckDB connections are not thread-safe, and a file cannot be open read-only and read-write in the same
-process at once.  The hub therefore keeps ``size`` read-only :class:`~autarky.store.Store` objects (they
-share one DuckDB instance) and lends each to one request at a time.  An import takes the hub
-exclusively: it waits for the readers in flight, closes the pool, opens the store read-write for the
-import alone, closes it and reopens the pool.  Every completed write bumps :attr:`StoreHub.generation`,
-which keys the cache of computed results (maps, assessments), so nothing stale is served.  ``close()``
-releases the connections (an ASGI lifespan's end); the next reader opens them again.
+The hub keeps the store open read-only once (its *root* connection) and gives every request its own
+cursor of it: a DuckDB cursor is a connection of its own to the same database instance, so requests read
+concurrently (DuckDB runs their queries in parallel and releases the GIL while it does), and nothing is
+serialised on a shared connection.  ``size`` caps the readers in flight (the others wait for a slot).  An
+import takes the hub exclusively: it waits for the readers in flight, closes the root, opens the store
+read-write for the import alone, closes it and reopens the root.  Every completed write bumps
+:attr:`StoreHub.generation`, which keys the cache of computed results, so nothing stale is served.
+``close()`` releases the connection (an ASGI lifespan's end); the next reader opens it again.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -20,11 +21,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
+import ibis
+
 from autarky.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
 __all__ = ["StoreHub"]
+
+
+def _on_cursor(root: Store, cursor: duckdb.DuckDBPyConnection) -> Store:
+    """A :class:`Store` like ``root`` (same file, same attributes) whose queries run on ``cursor``."""
+    store = copy.copy(root)
+    store.ibis = ibis.duckdb.from_connection(cursor)
+    return store
+
 
 T = TypeVar("T")
 
@@ -71,69 +83,58 @@ class _ReadWriteLock:
 
 
 class StoreHub:
-    """Read-only stores lent per request, an exclusive writer, and a generation-keyed cache."""
+    """A cursor per reader on one read-only connection, an exclusive writer, and a generation-keyed cache."""
 
-    def __init__(self, path: Path, *, size: int = 4, cache_size: int = 512) -> None:
+    def __init__(self, path: Path, *, size: int = 8, cache_size: int = 512) -> None:
         if size < 1:
-            raise ValueError("the pool needs at least one connection")
+            raise ValueError("the hub needs at least one reader")
         self.path = Path(path)
         self.size = size
         self.generation = 0
         self._lock = _ReadWriteLock()
-        self._pool: queue.Queue[Store] = queue.Queue()
+        self._slots = threading.BoundedSemaphore(size)
+        self._root: Store | None = None
         self._cache: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(32))
         self._open_lock = threading.Lock()
-        self._opened = False
-        self._open_pool()  # fail now, not at the first request, if the store cannot be opened
+        self._open_root()  # fail now, not at the first request, if the store cannot be opened
 
-    # -- pool ---------------------------------------------------------------------------------------------
-    def _open_pool(self) -> None:
+    # -- connection ---------------------------------------------------------------------------------------
+    def _open_root(self) -> Store:
         with self._open_lock:
-            if self._opened:
-                return
-            stores = []
-            try:
-                for _ in range(self.size):
-                    stores.append(open_store(self.path, read_only=True))
-            except BaseException:
-                for st in stores:
-                    st.close()
-                raise
-            for st in stores:
-                self._pool.put(st)
-            self._opened = True
+            if self._root is None:
+                self._root = open_store(self.path, read_only=True)
+            return self._root
 
-    def _close_pool(self) -> None:
+    def _close_root(self) -> None:
         with self._open_lock:
-            for _ in range(self.size if self._opened else 0):
-                self._pool.get_nowait().close()  # every store is home: the caller holds the write lock
-            self._opened = False
+            if self._root is not None:
+                self._root.close()  # no cursor is out: the caller holds the write lock
+                self._root = None
 
     def close(self) -> None:
-        """Close every connection (a server's shutdown); the next reader opens them again."""
+        """Close the connection (a server's shutdown); the next reader opens it again."""
         with self._lock.write():
-            self._close_pool()
+            self._close_root()
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
-        """A read-only store for the duration of one request."""
-        with self._lock.read():
-            if not self._opened:
-                self._open_pool()
-            store = self._pool.get()
+        """A read-only store of one's own for the duration of one request (a cursor of the root connection)."""
+        with self._slots, self._lock.read():
+            root = self._root or self._open_root()
+            cursor = root.raw.cursor()
             try:
-                yield store
+                yield _on_cursor(root, cursor)
             finally:
-                self._pool.put(store)
+                cursor.close()
 
     @contextmanager
     def writer(self) -> Iterator[Store]:
         """The store opened read-write, with no reader in flight; the readers come back afterwards."""
         with self._lock.write():
-            self._close_pool()
+            self._close_root()
             try:
                 store = open_store(self.path)
                 try:
@@ -144,7 +145,7 @@ class StoreHub:
                         self.generation += 1
                         self._cache.clear()
             finally:
-                self._open_pool()
+                self._open_root()
 
     # -- cache --------------------------------------------------------------------------------------------
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:

@@ -8,20 +8,22 @@ a compute engine) are the request's CLI-only fields (``api=False``) and are left
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable
-from dataclasses import MISSING
+from dataclasses import MISSING, fields
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.responses import JSONResponse
 
-from autarky.api.deps import MAX_ROWS, HubDep
+from autarky.api.deps import MAX_OFFSET, MAX_ROWS, HubDep
 from autarky.api.errors import ERROR_RESPONSES
-from autarky.queries import QUESTIONS, ask
+from autarky.api.hub import StoreHub
+from autarky.queries import QUESTIONS, Request, Result, ask
 from autarky.queries.spec import Param, Question, params_of
 
-__all__ = ["question_router", "route_for"]
+__all__ = ["answer", "page", "question_router", "route_for"]
 
 _TAGS = {
     "trade": "trade", "chains": "supply chains", "scenario": "scenarios", "io": "input-output",
@@ -51,15 +53,41 @@ def _query(name: str, p: Param, default: Any) -> inspect.Parameter:
     return inspect.Parameter(name, kind, annotation=ann, default=inspect.Parameter.empty if required else default)
 
 
-def _cache_key(q: Question, req: Any) -> tuple[Any, ...]:
-    def freeze(v: Any) -> Any:
-        if isinstance(v, list):
-            return tuple(freeze(x) for x in v)
-        if isinstance(v, dict):
-            return tuple(sorted((k, freeze(x)) for k, x in v.items()))
-        return v
+def _freeze(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _freeze(x)) for k, x in v.items()))
+    return v
 
-    return ("question", q.name, freeze(req.to_dict()))
+
+def page(result: Result, limit: int | None, offset: int) -> Result:
+    """``result`` cut to one page of its main table, leaving ``result`` itself whole (it may be cached).
+
+    Without ``limit`` the whole table is answered, as the CLI does, unless it holds more than
+    :data:`MAX_ROWS` rows: then the first page of that size (with ``total``), so that no answer is unbounded.
+    """
+    table = result.main_table()
+    if table is None:
+        return result
+    if limit is None and len(table.rows) - offset > MAX_ROWS:
+        limit = MAX_ROWS
+    if limit is None and not offset:
+        return result
+    copied = copy.copy(result)
+    for f in fields(copied):
+        if getattr(copied, f.name) is table:
+            setattr(copied, f.name, copy.copy(table))
+            break
+    return copied.paged(limit, offset)
+
+
+def answer(hub: StoreHub, q: Question, req: Request, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """The JSON document answering ``req``: the result is computed once per store generation and request (every
+    page of it comes from the same computation)."""
+    with hub.reader() as store:
+        result = hub.cached(("question", q.name, _freeze(req.to_dict())), lambda: ask(store, q.name, req))
+        return page(result, limit, offset).to_dict()
 
 
 def route_for(q: Question) -> Callable[..., JSONResponse]:
@@ -70,20 +98,17 @@ def route_for(q: Question) -> Callable[..., JSONResponse]:
         for n, p, _ in declared:
             if p.repeatable and isinstance(kw.get(n), list):
                 kw[n] = ",".join(kw[n]) if kw[n] else None
-        req = q.request(**kw)
-        with hub.reader() as store:
-            body = hub.cached((*_cache_key(q, req), limit, offset),
-                              lambda: ask(store, q.name, req).paged(limit, offset).to_dict())
-        return JSONResponse(body)
+        return JSONResponse(answer(hub, q, q.request(**kw), limit, offset))
 
     params = [inspect.Parameter("hub", inspect.Parameter.KEYWORD_ONLY, annotation=HubDep)]
     params += [_query(n, p, d) for n, p, d in declared]
     if q.tabular:
         params += [
             inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-                int | None, Query(ge=1, le=MAX_ROWS, description=f"At most this many rows (≤ {MAX_ROWS}).")]),
+                int | None, Query(ge=1, le=MAX_ROWS, description=f"At most this many rows (≤ {MAX_ROWS}; default: "
+                                                              f"all of them, up to {MAX_ROWS}).")]),
             inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Annotated[
-                int, Query(ge=0, le=10**9, description="Rows to skip.")]),
+                int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]),
         ]
     route.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     route.__name__ = "q_" + q.name.replace(".", "_").replace("-", "_")

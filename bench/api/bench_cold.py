@@ -1,0 +1,242 @@
+"""Cold HTTP API: ``autarky serve`` over a store, ~210 distinct uncached requests from 32 concurrent clients.
+
+    .venv/bin/python bench/api/bench_cold.py [--clients 32] [--store PATH] [--mix all|reads] [--pool N]
+
+Every URL of the mix is asked once, so no answer comes from the response cache or from the hub's cache of
+computed results: each request computes its answer from the store.  The mix is built from the question
+registry (:data:`autarky.queries.QUESTIONS`): its example request plus variations over economies, map nodes,
+vintages, dates and options, the way dashboard users fan out over the data.  ``--mix reads`` leaves out the
+three questions that run many scenarios or a whole bill per request (assess, measures.timeline,
+company.exposure), to show what the rest costs.
+
+Clients are ``httpx.AsyncClient`` connections on loopback (at most ``--clients`` in flight, each request
+sent as soon as a slot frees).  The server starts once and answers one warm-up request of another question
+kind (``/api/health`` and a tiny list) so that process start-up is not timed.  Prints per-question and overall
+p50/p95, errors and throughput, and whether the goal of issue 18 is met: p95 ≤ 250 ms, zero errors.
+
+Without ``--store`` a store with the bundled data (what ``autarky init`` loads) is built in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+GOAL_P95_S = 0.250
+
+ECONOMIES = ["CHN", "USA", "JPN", "KOR", "DEU", "NLD", "TWN", "FRA", "GBR", "IND", "ITA", "SGP", "MYS", "VNM",
+             "CAN", "BRA", "MEX", "ISR", "CHE", "SWE"]
+BLOCS = ["US_ALLIES", "CHIP_TOOLMAKERS", "EU27"]
+
+
+def _url(path: str, **params: object) -> str:
+    clean = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in params.items() if v is not None}
+    return path + ("?" + urlencode(clean) if clean else "")
+
+
+def cold_mix(nodes: list[str], heavy: bool = True) -> list[tuple[str, str]]:
+    """(question, URL) pairs, every URL distinct (so every request is a cache miss); ``nodes``: node ids of
+    the map the store serves by default."""
+    out: list[tuple[str, str]] = []
+
+    def add(q: str, path: str, **params: object) -> None:
+        out.append((q, _url(path, **params)))
+
+    for i, node in enumerate(nodes[:54]):  # a node page per click on the map: the most frequent request
+        add("chains.show", "/api/chains/node", node=node, economy=ECONOMIES[i % len(ECONOMIES)])
+    for e in ECONOMIES:
+        add("chokepoints", "/api/chokepoints", economy=e)
+    for e in ECONOMIES[:12]:
+        add("chains.graph", "/api/chains/graph", economy=e)
+    for e in ECONOMIES[:12]:
+        add("trade.dependence", "/api/trade/dependence", economy=e, sector="semiconductors")
+    for e in ECONOMIES[:6]:
+        add("trade.screen", "/api/trade/screen", economy=e, all=True, limit=100)
+    for a, b in [("US_ALLIES", "CHN"), ("USA", "CHN"), ("JPN", "CHN"), ("EU27", "CHN"), ("KOR", "CHN")]:
+        add("trade.decoupling", "/api/trade/decoupling", between=f"{a},{b}")
+    for imp in ["USA", "JPN", "DEU", "KOR"]:
+        add("trade.shift", "/api/trade/shift", importer=imp, loser="CHN", source="comtrade", base="2012",
+            compare="2022")
+    for against in ["NLD", "JPN", "USA", "CHIP_TOOLMAKERS", "US_ALLIES", "KOR", "TWN", "DEU"]:
+        for target in ["CHN", "RUS"]:
+            add("scenario.export-control", "/api/scenario/export-control", against=against, target=target)
+    for day in ["2019-06-01", "2021-01-01", "2023-01-01", "2024-06-01", "2025-06-01"]:
+        add("measures.list", "/api/measures", in_force=day)
+    for e in ["CHN", "USA", "RUS", "NLD", "JPN"]:
+        add("measures.restrictions", "/api/measures/restrictions", target=e, on="2025-06-01")
+    for e in ["CHN", "JPN", "KOR", "DEU", "IND", "BRA"]:
+        add("innovation", "/api/innovation", economy=e, peers="USA,EU27")
+    for e in ["CHN", "USA", "JPN", "KOR", "DEU"]:
+        add("complexity", "/api/complexity", economy=e)
+    for by in ["phase", "segment", "phase,segment", "fund", "province"]:
+        add("money.flows", "/api/money/flows", by=by)
+    for over in ["segment", "province"]:
+        add("money.concentration", "/api/money/concentration", over=over)
+    for e in ["CHN", "USA"]:
+        add("money.alignment", "/api/money/alignment", economy=e)
+    for top in [3, 5, 10]:
+        add("io.multipliers", "/api/io/multipliers", dataset="pymrio-testmrio", top=top)
+    for to in ["reg1", "reg2", "reg3"]:
+        add("io.extract", "/api/io/extract", dataset="pymrio-testmrio", sector="electricity",
+            source_regions="reg4,reg5", to=to, fraction="0.5-1")
+    for s in ["semiconductors", "batteries", "robotics_machinery"]:
+        add("trade.sectors", "/api/trade/sectors", sector=s)
+    for s in ["robotics", "batteries", "semiconductors"]:
+        add("sectors.show", "/api/sectors/show", sector=s, economy="CHN")
+    for text in ["chin", "korea", "nether", "united", "ger", "jap", "ind", "mal"]:
+        add("economies", "/api/economies", search=text)
+    for name in ["CHIP_TOOLMAKERS", "US_ALLIES", "EU27", "NLD,JPN", "China", "Taiwan"]:
+        add("economy", "/api/economies/resolve", name=name)
+    for off in range(0, 20, 5):
+        add("datasets", "/api/datasets", limit=5, offset=off)
+    for method in ["ols", "log-ols"]:
+        add("trajectory", "/api/trajectory", economy="CHN", series="ic-self-sufficiency", method=method)
+    add("chains.maps", "/api/chains/maps")
+    add("chains.compare", "/api/chains/compare", vintage="2019,2025")
+    add("blocs", "/api/blocs")
+    add("io.tables", "/api/io/tables")
+    add("trade.coverage", "/api/trade/coverage")
+    add("money.deals", "/api/money/deals")
+    add("money.funds", "/api/money/funds")
+    add("sectors.list", "/api/sectors")
+    if heavy:
+        for e in ["CHN", "USA", "JPN", "KOR", "DEU", "NLD"]:
+            add("assess", "/api/assess", economy=e)
+        for e in ["CHN", "RUS"]:
+            add("measures.timeline", "/api/measures/timeline", target=e)
+        for against in ["NLD", "JPN", "USA"]:
+            add("company.exposure", "/api/company/exposure", against=against)
+    urls = [u for _, u in out]
+    assert len(urls) == len(set(urls)), "the mix repeats a URL"
+    return out
+
+
+def map_nodes(store: Path) -> list[str]:
+    """Node ids of the newest ETO map in ``store`` (the map the chains questions default to)."""
+    from autarky.store import open_store
+
+    st = open_store(store, read_only=True)
+    try:
+        rows = st.query("SELECT node_id FROM chain_nodes WHERE dataset_id = (SELECT max(dataset_id) FROM datasets "
+                        "WHERE kind = 'eto') ORDER BY source_line").to_pylist()
+    finally:
+        st.close()
+    return [str(r["node_id"]) for r in rows]
+
+
+def build_store(folder: Path) -> Path:
+    from autarky.bundled import load_bundled
+    from autarky.store import open_store
+
+    path = folder / "bench.duckdb"
+    st = open_store(path)
+    try:
+        load_bundled(st)
+    finally:
+        st.close()
+    return path
+
+
+def start_server(store: Path, pool: int | None, log: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {k: v for k, v in os.environ.items() if k != "AUTARKY_TOKEN"}
+    cmd = [sys.executable, "-c", "import autarky.cli.serve; from autarky.cli import main; main()",
+           "serve", "--port", "0", "--store", str(store)]
+    if pool is not None:
+        cmd += ["--pool", str(pool)]
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline() if proc.stdout else ""),
+                              daemon=True)
+    reader.start()
+    reader.join(180)
+    if not first or "http://" not in first[0]:
+        proc.kill()
+        raise SystemExit(f"autarky serve printed no address: {first!r}; stderr: {log.read_text()[-2000:]}")
+    return proc, "http://" + first[0].split("http://", 1)[1].split("/", 1)[0]
+
+
+async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: float) -> tuple[
+        list[tuple[str, float, int]], float]:
+    """Every URL once, at most ``clients`` in flight; (question, seconds, status) per request, and wall time."""
+    sem = asyncio.Semaphore(clients)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    results: list[tuple[str, float, int]] = []
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout, trust_env=False) as client:
+        await client.get("/api/health")
+        await client.get("/api/warnings", params={"limit": 1})  # the app's first request: imports, routing
+
+        async def one(q: str, url: str) -> None:
+            async with sem:
+                t = time.perf_counter()
+                try:
+                    status = (await client.get(url)).status_code
+                except httpx.HTTPError:
+                    status = 0
+                results.append((q, time.perf_counter() - t, status))
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(q, u) for q, u in mix))
+        wall = time.perf_counter() - t0
+    return results, wall
+
+
+def pct(values: list[float], p: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--store", type=Path, help="an existing store (default: the bundled data, built here)")
+    ap.add_argument("--mix", choices=["all", "reads"], default="all")
+    ap.add_argument("--pool", type=int, help="the server's --pool (concurrent readers); default: its own")
+    ap.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="autarky-bench-cold-") as tmp:
+        store = args.store or build_store(Path(tmp))
+        mix = cold_mix(map_nodes(store), heavy=args.mix == "all")
+        proc, base = start_server(store, args.pool, Path(tmp) / "serve.log")
+        try:
+            results, wall = asyncio.run(fire(base, mix, args.clients, args.timeout))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    by_q: dict[str, list[float]] = defaultdict(list)
+    for q, s, _ in results:
+        by_q[q].append(s)
+    errors = [(q, st) for q, _, st in results if st != 200]
+    times = [s for _, s, _ in results]
+    print(f"cold API mix ({args.mix}): {len(results)} distinct requests, {args.clients} concurrent clients, "
+          f"{os.cpu_count()} cores")
+    print(f"{'question':28} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
+    for q, ts in sorted(by_q.items(), key=lambda kv: -pct(kv[1], 95)):
+        print(f"{q:28} {len(ts):4d} {pct(ts, 50) * 1000:9.0f} {pct(ts, 95) * 1000:9.0f} {max(ts) * 1000:9.0f}")
+    p95 = pct(times, 95)
+    print(f"overall: p50 {pct(times, 50) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, "
+          f"errors {len(errors)}, throughput {len(results) / wall:.1f} req/s, wall {wall:.1f} s")
+    if errors:
+        print("errors:", ", ".join(f"{q} {st}" for q, st in errors[:20]))
+    met = p95 <= GOAL_P95_S and not errors
+    print(f"goal p95 <= {GOAL_P95_S * 1000:.0f} ms and zero errors: {'MET' if met else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
