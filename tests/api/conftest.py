@@ -49,3 +49,12 @@ def live_server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
     server = start_server(path)
     yield server
     stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def bundled_client(bundled_store_path: Path) -> Iterator[TestClient]:
+    """An app over the bundled store exactly as `autarky init` leaves it (one vintage per map)."""
+    application = create_app(bundled_store_path)
+    with TestClient(application, raise_server_exceptions=False) as c:
+        yield c
+    application.state.settings.hub.close()

@@ -2,7 +2,8 @@
 
 ``create_app(path)`` opens the store read-only and serves it; with a ``token`` it also accepts imports
 (``POST /api/imports/{kind}``).  The read routes are generated from the question registry
-(:mod:`autarky.api.questions`); nothing is computed here.  Errors of every kind answer with one envelope (:mod:`autarky.api.errors`).
+(:mod:`autarky.api.questions`); nothing is computed here.  Errors of every kind answer with one envelope
+(:mod:`autarky.api.errors`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRouter
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import autarky
+from autarky.api import company
 from autarky.api.cache import ResponseCache
 from autarky.api.deps import Settings
-from autarky.api.errors import install_error_handlers
+from autarky.api.errors import error_response, install_error_handlers
 from autarky.api.hub import StoreHub
 from autarky.api.questions import question_router
 from autarky.api.routes import imports, meta
@@ -36,6 +39,7 @@ DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 #: (capability, router): every area the API serves, in the order of the OpenAPI schema.
 ROUTERS: tuple[tuple[str, APIRouter], ...] = (
     ("meta", meta.router),
+    ("company", company.router),
     ("imports", imports.router),
 )
 
@@ -47,6 +51,8 @@ source (dataset, vintage, rows).
 
 * Lists are paged: `limit` (at most 1000) and `offset`; the answer gives `total`.
 * Every error has one shape: `{"error": {"code": "...", "message": "...", "status": 404}}`.
+* `POST /api/company/exposure` takes a bill of materials as JSON (at most 5,000 lines, a body within the
+  upload limit) and answers as `GET /api/company/exposure` does; nothing is stored.
 * Imports (`POST /api/imports/{kind}`) need the server's token (`Authorization: Bearer ...`) and respect
   its upload limit.
 """
@@ -54,6 +60,41 @@ source (dataset, vintage, rows).
 # Vega compiles its expressions with `new Function`, hence 'unsafe-eval'; nothing is loaded from elsewhere.
 _CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class BodyLimit:
+    """Refuses a JSON body larger than the upload limit (413, the error envelope) before it is parsed: by its
+    declared length at once, else while it streams in.  Imports stream to disk under their own checks."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _applies(self, scope: Scope) -> bool:
+        return (scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH")
+                and not scope["path"].startswith("/api/imports"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._applies(scope):
+            await self.app(scope, receive, send)
+            return
+        too_large = f"the request body exceeds the limit of {self.max_bytes} bytes"
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await error_response(413, "payload_too_large", too_large)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise StarletteHTTPException(413, too_large)
+            return message
+
+        await self.app(scope, counted, send)
 
 
 class SecurityHeaders:
@@ -93,14 +134,16 @@ def create_app(
 
     ``token`` (usually ``$AUTARKY_TOKEN``) enables imports for requests that present it; without one the
     server never writes.  ``max_upload_bytes`` caps an import's body; ``pool_size`` is the number of
-    requests reading the store at once (each on its own cursor of one read-only connection; others wait); ``response_cache`` keeps the answers of the read
+    requests reading the store at once (each on its own cursor of one read-only connection; others wait);
+    ``response_cache`` keeps the answers of the read
     endpoints until the next import (:mod:`autarky.api.cache`).
     """
     if max_upload_bytes < 1:
         raise ValueError("max_upload_bytes must be positive")
     hub = StoreHub(resolve_store_path(store_path), size=pool_size)
     capabilities: Sequence[str] = [name for name, _ in ROUTERS if name not in ("meta", "imports")] + [
-        "trade", "complexity", "money", "io", "assess", "datasets", "economies", "chains", "scenarios"]
+        "trade", "complexity", "money", "io", "assess", "datasets", "economies", "chains", "scenarios", "measures",
+        "innovation", "sectors"]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -126,6 +169,7 @@ def create_app(
     install_dashboard(app, pages=_pages(capabilities))
     if response_cache:
         app.add_middleware(ResponseCache, hub=hub)
+    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 

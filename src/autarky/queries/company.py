@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from autarky.company import BomLine, CompanyExposure, ParsedBom
     from autarky.store import Store
 
-__all__ = ["CompanyExposureResult", "ExposureRequest", "analyse_parsed", "exposure"]
+__all__ = ["CompanyExposureResult", "ExposureRequest", "analyse_parsed", "exposure", "exposure_of_records"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -303,3 +303,12 @@ def exposure(store: Store, req: ExposureRequest) -> CompanyExposureResult:
     else:
         bom = parse_bom(store, req.bom or sample_bom_path(), columns=req.columns, fx_year=req.fx_year)
     return analyse_parsed(store, req, bom)
+
+
+def exposure_of_records(store: Store, req: ExposureRequest, doc: Any, *, name: str = "posted-bom") -> \
+        CompanyExposureResult:
+    """``company.exposure`` for a BOM given as a JSON document (a list of line objects, or ``{"name", "lines"}``:
+    the HTTP API's body), checked line by line as a file is; writes nothing."""
+    from autarky.company import parse_bom_records
+
+    return analyse_parsed(store, req, parse_bom_records(store, doc, name=name, fx_year=req.fx_year))
