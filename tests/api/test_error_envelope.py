@@ -19,22 +19,23 @@ from autarky.errors import AutarkyError
     ("GET", "/no/such/page", 404, "not_found"),
     ("GET", "/api/no-such-endpoint", 404, "not_found"),
     ("DELETE", "/api/datasets", 405, "method_not_allowed"),
-    ("POST", "/api/assess/CHN", 405, "method_not_allowed"),
+    ("POST", "/api/assess?economy=CHN", 405, "method_not_allowed"),
+    ("PUT", "/api/company/exposure", 405, "method_not_allowed"),
     ("GET", "/api/datasets?limit=0", 422, "invalid_request"),
     ("GET", "/api/datasets?limit=1001", 422, "invalid_request"),
     ("GET", "/api/datasets?offset=-1", 422, "invalid_request"),
     ("GET", "/api/datasets?limit=ten", 422, "invalid_request"),
-    ("GET", "/api/datasets/0", 422, "invalid_request"),
-    ("GET", "/api/datasets/abc", 422, "invalid_request"),
-    ("GET", "/api/datasets/999999", 404, "unknown_item"),
-    ("GET", "/api/assess/Atlantis", 404, "unknown_economy"),
-    ("GET", "/api/economies/XX", 404, "unknown_economy"),
-    ("GET", "/api/blocs/NO_SUCH_BLOC", 404, "unknown_item"),
-    ("GET", "/api/chains/nodes/N99999", 404, "unknown_item"),
-    ("GET", "/api/chains/nodes/N20?view=sideways", 422, "invalid_request"),
-    ("GET", "/api/chains/nodes?type=gadget", 422, "invalid_request"),
-    ("GET", "/api/chains/map?dataset_id=999", 404, "unknown_item"),
-    ("GET", "/api/assess/CHN?top=0", 422, "invalid_request"),
+    ("GET", "/api/assess", 422, "invalid_request"),
+    ("GET", "/api/assess?economy=CHN&top=0", 422, "invalid_request"),
+    ("GET", "/api/assess?economy=Atlantis", 404, "unknown_economy"),
+    ("GET", "/api/economies/resolve?name=XX", 404, "unknown_economy"),
+    ("GET", "/api/chains/node?node=N99999", 404, "unknown_item"),
+    ("GET", "/api/chains/node?node=N20&view=sideways", 400, "usage_error"),
+    ("GET", "/api/chokepoints?economy=CHN&map=no-such-map", 404, "unknown_item"),
+    ("GET", "/api/trade/dependence?economy=CHN&years=2023-2015", 400, "usage_error"),
+    ("GET", "/api/measures/show?measure_id=no-such-measure", 404, "unknown_item"),
+    ("GET", "/api/company/exposure?against=NLD&measures_in_force=2024-01-01&economy=CHN", 400, "usage_error"),
+    ("POST", "/api/company/exposure", 422, "invalid_request"),
     ("POST", "/api/imports/eto?filename=x.zip", 403, "read_only"),
 ])
 def test_every_error_has_the_envelope(client: TestClient, method: str, url: str, status: int, code: str) -> None:
@@ -47,7 +48,7 @@ def test_validation_message_names_the_parameter(client: TestClient) -> None:
 
 
 def test_unknown_economy_suggests(client: TestClient) -> None:
-    err = assert_envelope(client.get("/api/economies/CHNA"), 404, "unknown_economy")
+    err = assert_envelope(client.get("/api/economies/resolve?name=CHNA"), 404, "unknown_economy")
     assert "CHN" in err["message"]
 
 

@@ -15,6 +15,7 @@ from dataclasses import MISSING, fields
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 from starlette.responses import JSONResponse
 
 from autarky.api.deps import MAX_OFFSET, MAX_ROWS, HubDep
@@ -32,6 +33,12 @@ _TAGS = {
 }
 
 
+#: Text parameters hold no control characters (a NUL or a line break is never part of a name, code or date).
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+#: The most values a repeatable parameter takes.
+_MAX_REPEATS = 50
+
+
 def _query(name: str, p: Param, default: Any) -> inspect.Parameter:
     kind = inspect.Parameter.KEYWORD_ONLY
     required = default is MISSING
@@ -41,13 +48,15 @@ def _query(name: str, p: Param, default: Any) -> inspect.Parameter:
             opts["ge"] = p.minimum
         if p.maximum is not None:
             opts["le"] = p.maximum
+    if p.repeatable:  # each value a text (joined with commas, as the CLI joins a repeated flag)
+        item: Any = Annotated[str, Field(max_length=p.api_max_length, pattern=_PRINTABLE)]
+        ann: Any = Annotated[list[item] | None, Query(max_length=_MAX_REPEATS, **opts)]
+        return inspect.Parameter(name, kind, annotation=ann, default=None)
     if p.wire is str:
         opts["max_length"] = p.api_max_length
+        opts["pattern"] = _PRINTABLE
         if required:
             opts["min_length"] = 1
-    if p.repeatable:
-        ann: Any = Annotated[list[str] | None, Query(**opts)]
-        return inspect.Parameter(name, kind, annotation=ann, default=None)
     typ: Any = p.wire if required or p.wire is bool else p.wire | None
     ann = Annotated[typ, Query(**opts)]
     return inspect.Parameter(name, kind, annotation=ann, default=inspect.Parameter.empty if required else default)
