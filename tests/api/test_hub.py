@@ -1,4 +1,5 @@
-"""The store hub: read-only connections lent one request at a time, one writer at a time, a per-generation cache."""
+"""The store hub: a cursor per reader on one read-only connection (concurrent reads, capped), one writer at a time,
+a per-generation cache."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from apitools import copy_store
 
@@ -40,32 +42,88 @@ def test_readers_are_read_only(hub: StoreHub) -> None:
             store.raw.execute("DELETE FROM datasets")
 
 
-def test_a_store_is_lent_to_one_reader_at_a_time(hub: StoreHub) -> None:
-    release = threading.Event()
+def test_each_reader_has_its_own_cursor_and_they_read_at_once(hub: StoreHub) -> None:
+    """Two readers hold their stores at the same time, each on a connection of its own to one database."""
     holding = threading.Barrier(3)
-    seen: list[int] = []
+    release = threading.Event()
+    seen: list[tuple[int, int, str]] = []
 
     def hold() -> None:
         with hub.reader() as store:
-            seen.append(id(store))
-            holding.wait()
+            n = int(store.query("SELECT count(*) AS n FROM datasets").column("n")[0].as_py())
+            seen.append((id(store.raw), n, str(store.path)))
+            holding.wait(10)
+            release.wait(10)
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for t in threads:
+        t.start()
+    holding.wait(10)  # both are inside their reader at once
+    assert len({raw for raw, _, _ in seen}) == 2  # two cursors
+    assert len({n for _, n, _ in seen}) == 1 and {p for _, _, p in seen} == {str(hub.path)}
+    release.set()
+    for t in threads:
+        t.join(10)
+
+
+def test_a_long_query_does_not_hold_up_another_reader(hub: StoreHub) -> None:
+    """A reader inside a query that would run for hours does not block another reader's query: the other one
+    answers while the first is still running (it ends only when interrupted)."""
+    started = threading.Event()
+    outcome: list[str] = []
+    raws: list[duckdb.DuckDBPyConnection] = []
+
+    def endless() -> None:
+        with hub.reader() as store:
+            raws.append(store.raw)
+            started.set()
+            try:
+                store.raw.execute("SELECT count(*) FROM range(1000000000000) a WHERE a.range % 7 = 3").fetchall()
+                outcome.append("finished")
+            except duckdb.InterruptException:
+                outcome.append("interrupted")
+
+    t = threading.Thread(target=endless)
+    t.start()
+    started.wait(10)
+    assert _count(hub) > 2  # answered while the endless query runs
+    assert outcome == []
+    while t.is_alive():  # the query may not have begun yet when the first interrupt arrives
+        raws[0].interrupt()
+        t.join(0.2)
+    assert outcome == ["interrupted"]
+
+
+def test_size_caps_the_readers_in_flight(hub: StoreHub) -> None:
+    release = threading.Event()
+    holding = threading.Barrier(3)
+
+    def hold() -> None:
+        with hub.reader():
+            holding.wait(10)
             release.wait(10)
 
     threads = [threading.Thread(target=hold) for _ in range(2)]
     for t in threads:
         t.start()
     holding.wait(10)
-    assert len(set(seen)) == 2  # two different connections
     third: list[int] = []
     waiting = threading.Thread(target=lambda: third.append(_count(hub)))
     waiting.start()
     waiting.join(0.3)
-    assert waiting.is_alive() and not third  # the pool of two is empty: the third reader waits
+    assert waiting.is_alive() and not third  # a hub of size two is full: the third reader waits
     release.set()
     waiting.join(10)
     assert len(third) == 1 and third[0] > 2
     for t in threads:
         t.join(10)
+
+
+def test_a_cursor_is_closed_after_its_request(hub: StoreHub) -> None:
+    with hub.reader() as store:
+        raw = store.raw
+    with pytest.raises(Exception, match="closed"):
+        raw.execute("SELECT 1")
 
 
 def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> None:

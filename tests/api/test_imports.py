@@ -43,19 +43,25 @@ def importing(writable_store: Path) -> Iterator[TestClient]:
         yield c
 
 
+def node_map(client: TestClient) -> str:
+    """The dataset a node's answer comes from: the map the chains questions read by default."""
+    name: str = client.get("/api/chains/node", params={"node": "N20"}).json()["sources"][0]["dataset"]
+    return name
+
+
 def test_import_with_token_then_unchanged(importing: TestClient) -> None:
     before = importing.get("/api").json()["generation"]
-    assert importing.get("/api/chains/map").json()["dataset"]["name"] == "eto-chip-explorer"
+    assert node_map(importing) == "eto-chip-explorer"
     r = importing.post("/api/imports/eto", params={"filename": "eto.zip", "name": "eto-upload"}, content=eto_zip(),
                        headers=AUTH)
     assert r.status_code == 201, r.text
     result = r.json()
     assert result["status"] == "loaded" and result["name"] == "eto-upload" and result["rows_loaded"] > 1000
     assert importing.get("/api").json()["generation"] > before
-    names = [d["name"] for d in importing.get("/api/datasets").json()["items"]]
+    names = [d["name"] for d in importing.get("/api/datasets").json()["table"]["rows"]]
     assert names.count("eto-upload") == 1
     # the cache is per generation: the newest map of the same vintage is now the default one
-    assert importing.get("/api/chains/map").json()["dataset"]["name"] == "eto-upload"
+    assert node_map(importing) == "eto-upload"
     again = importing.post("/api/imports/eto", params={"filename": "eto.zip", "name": "eto-upload"},
                            content=eto_zip("other-top"), headers=AUTH)
     assert again.status_code == 200 and again.json()["status"] == "unchanged"
@@ -148,13 +154,13 @@ def test_loader_rejects_option_and_bad_file(writable_store: Path) -> None:
     before = fingerprint(writable_store)
     app = create_app(writable_store, token=TOKEN, max_upload_bytes=8 * 1024 * 1024, pool_size=1)
     with TestClient(app, raise_server_exceptions=False) as c:
-        total = c.get("/api/datasets").json()["total"]
+        total = len(c.get("/api/datasets").json()["table"]["rows"])
         r = c.post("/api/imports/eto?filename=eto.zip&layout=pymrio", content=eto_zip(), headers=AUTH)
         assert_envelope(r, 400, "usage_error")
         r = c.post("/api/imports/eto?filename=eto.zip&name=broken", content=eto_zip(header="who,what,when"),
                    headers=AUTH)
         assert_envelope(r, 400)
         assert "provision" in r.json()["error"]["message"]
-        assert c.get("/api/datasets").json()["total"] == total  # readers are back and see the same store
+        assert len(c.get("/api/datasets").json()["table"]["rows"]) == total  # readers are back, same store
     app.state.settings.hub.close()
     assert fingerprint(writable_store) == before
