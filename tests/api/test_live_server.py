@@ -40,14 +40,14 @@ def test_banner_prints_the_address(live_server: LiveServer) -> None:
 def test_api_and_dashboard_over_http(live_server: LiveServer) -> None:
     status, index = fetch_json(live_server, "/api")
     assert status == 200 and index["read_only"] is True
-    status, a = fetch_json(live_server, "/api/assess/CHN")
-    assert status == 200 and a["economy"] == "CHN"
+    status, a = fetch_json(live_server, "/api/assess?economy=CHN")
+    assert status == 200 and a["question"] == "assess" and a["request"]["economy"] == "CHN"
     status, headers, page = fetch(live_server, "/?economy=CHN")
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert b'src="/static/vega.js"' in page and b"https://" not in page.replace(b"https://vega.github.io", b"")
     assert "default-src 'self'" in headers["content-security-policy"]
     status, schema = fetch_json(live_server, "/openapi.json")
-    assert status == 200 and "/api/assess/{economy}" in schema["paths"]
+    assert status == 200 and "/api/assess" in schema["paths"] and "/api/company/exposure" in schema["paths"]
 
 
 def test_static_files_and_gzipped_vega(live_server: LiveServer) -> None:
@@ -64,7 +64,7 @@ def test_static_files_and_gzipped_vega(live_server: LiveServer) -> None:
 
 
 def test_errors_over_the_wire(live_server: LiveServer) -> None:
-    status, body = fetch_json(live_server, "/api/assess/Atlantis")
+    status, body = fetch_json(live_server, "/api/assess?economy=Atlantis")
     assert status == 404 and body["error"]["code"] == "unknown_economy"
     status, body = fetch_json(live_server, "/api/datasets?limit=100000")
     assert status == 422 and body["error"]["code"] == "invalid_request"
@@ -74,8 +74,9 @@ def test_errors_over_the_wire(live_server: LiveServer) -> None:
 
 
 def test_concurrent_clients_get_consistent_answers(live_server: LiveServer) -> None:
-    paths = ["/api/assess/CHN", "/api/chains/graph?economy=CHN", "/api/datasets", "/api/chains/nodes/N20?economy=CHN",
-             "/api/economies?q=korea", "/api/blocs", "/api/assess/Atlantis"] * 12
+    paths = ["/api/assess?economy=CHN", "/api/chains/graph?economy=CHN", "/api/datasets",
+             "/api/chains/node?node=N20&economy=CHN", "/api/economies?search=korea", "/api/blocs",
+             "/api/assess?economy=Atlantis", "/api/chokepoints?economy=JPN"] * 12
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(pool.map(lambda p: (p, *fetch_json(live_server, p)), paths))
     by_path: dict[str, set[str]] = {}
@@ -100,10 +101,25 @@ def test_import_through_a_live_server_with_token(sample_store: Path, tmp_path: P
                                body=eto_zip(), headers={"Authorization": f"Bearer {TOKEN}"})
         assert status == 201, raw
         status, datasets = fetch_json(server, "/api/datasets")
-        assert "eto-live" in [d["name"] for d in datasets["items"]]
+        assert "eto-live" in [d["name"] for d in datasets["table"]["rows"]]
     finally:
         stop_server(server)
     assert "eto-live" in fingerprint_names(path)
+
+
+def test_company_exposure_posted_over_the_wire(live_server: LiveServer) -> None:
+    lines = [{"line_id": "A", "part": "Li-ion cells", "quantity": 10, "unit_cost": 20, "currency": "USD",
+              "hs_code": "850760", "supplier": "CATL", "hq_country": "CHN", "site_country": "CHN"},
+             {"line_id": "B", "part": "thing", "quantity": -1}]
+    status, headers, raw = fetch(live_server, "/api/company/exposure", method="POST",
+                                 body=json.dumps({"lines": lines, "against": "CHN"}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    assert status == 200, raw
+    body = json.loads(raw)
+    assert [r["line_id"] for r in body["lines"]["rows"]] == ["A"]
+    assert [(r["line"], r["field"]) for r in body["rejected"]["rows"]] == [(2, "quantity")]
+    assert [r["status"] for r in body["impact"]["rows"]] != []
+    assert "x-cache" not in headers
 
 
 def fingerprint_names(path: Path) -> list[str]:

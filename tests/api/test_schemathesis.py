@@ -21,9 +21,13 @@ from schemathesis.config import SchemathesisConfig
 
 from autarky.api import create_app
 from autarky.api.app import ROUTERS
+from autarky.api.questions import question_router
 
 #: Examples per operation and mode: bounded, so the suite stays fast; derandomised, so runs are repeatable.
-EXAMPLES = 30
+EXAMPLES = 8
+#: Fewer for the operations whose answer runs many scenarios or a whole bill of materials.
+HEAVY = {"/api/assess": 2, "/api/measures/timeline": 2, "/api/company/exposure": 3, "/api/sectors/show": 3,
+         "/api/innovation": 4, "/api/trade/shift": 4, "/api/trade/screen": 4}
 
 #: Schema-valid requests may still be refused with a 400 (the error envelope, a usage error) where the refusal
 #: depends on the data or on two parameters together, which OpenAPI cannot say: a years range that runs
@@ -39,6 +43,7 @@ def _operations() -> list[tuple[str, str, GenerationMode]]:
     Negative data (requests that break the schema) only for operations that take parameters or a body.
     """
     bare = FastAPI()
+    bare.include_router(question_router())
     for _, router in ROUTERS:
         bare.include_router(router)
     out: list[tuple[str, str, GenerationMode]] = []
@@ -72,7 +77,7 @@ def test_operation_conforms(api_schema: Any, method: str, path: str, mode: Gener
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=HEAVY.get(path, EXAMPLES), deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def run(case: Any) -> None:
         case.call_and_validate()

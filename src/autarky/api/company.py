@@ -33,7 +33,9 @@ MAX_LINES = 5000
 #: The longest text a cell may hold.
 MAX_CELL = 500
 
-Cell = Annotated[str, Field(max_length=MAX_CELL)] | float | int | None
+#: A cell: text or a number (strictly: true/false is neither), or null for an empty cell.
+Cell = (Annotated[str, Field(max_length=MAX_CELL, strict=True)] | Annotated[int, Field(strict=True)]
+        | Annotated[float, Field(strict=True, allow_inf_nan=False)] | None)
 Option = Annotated[str, Field(min_length=1, max_length=200)] | None
 
 
