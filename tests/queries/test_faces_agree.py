@@ -61,6 +61,20 @@ def test_cli_json_equals_api_json(q: Question, api: TestClient, bundled_store_pa
     assert from_cli["question"] == q.name
 
 
+TABULAR = [q for q in QUESTIONS if q.tabular]
+
+
+@pytest.mark.parametrize("q", TABULAR, ids=[q.name for q in TABULAR])
+def test_a_page_is_the_same_document_too(q: Question, api: TestClient, bundled_store_path: Path) -> None:
+    r = CliRunner().invoke(cli_app, ["--store", str(bundled_store_path), *cli_args(q, q.example), "--limit", "2",
+                                     "--offset", "1", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    response = api.get(q.path, params={**{k: (str(v).lower() if isinstance(v, bool) else v)
+                                          for k, v in q.example.items()}, "limit": 2, "offset": 1})
+    assert response.status_code == 200, response.text
+    assert json.loads(r.stdout) == response.json()
+
+
 def test_every_question_has_an_api_route_and_a_cli_command(api: TestClient) -> None:
     paths = api.get("/openapi.json").json()["paths"]
     commands = {tuple(c.split()) for c in _commands()}
