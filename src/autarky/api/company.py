@@ -101,6 +101,9 @@ def company_exposure(body: ExposureBody, hub: HubDep) -> JSONResponse:
     req = body.request()
     doc = body.document()
     key = ("company.exposure.post", hashlib.sha256(body.model_dump_json().encode()).hexdigest())
-    with hub.reader() as store:
-        answer = hub.cached(key, lambda: exposure_of_records(store, req, doc, name=str(doc["name"])).to_dict())
-    return JSONResponse(answer)
+
+    def compute() -> dict[str, Any]:
+        with hub.reader() as store:
+            return exposure_of_records(store, req, doc, name=str(doc["name"])).to_dict()
+
+    return JSONResponse(hub.cached(key, compute))

@@ -94,9 +94,12 @@ def page(result: Result, limit: int | None, offset: int) -> Result:
 def answer(hub: StoreHub, q: Question, req: Request, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
     """The JSON document answering ``req``: the result is computed once per store generation and request (every
     page of it comes from the same computation)."""
-    with hub.reader() as store:
-        result = hub.cached(("question", q.name, _freeze(req.to_dict())), lambda: ask(store, q.name, req))
-        return page(result, limit, offset).to_dict()
+    def compute() -> Result:
+        with hub.reader() as store:  # a cursor only while computing: a cached answer needs none
+            return ask(store, q.name, req)
+
+    result = hub.cached(("question", q.name, _freeze(req.to_dict())), compute)
+    return page(result, limit, offset).to_dict()
 
 
 def route_for(q: Question) -> Callable[..., JSONResponse]:
