@@ -15,6 +15,10 @@ registry example (URLs the mix does not ask), so that the process's start-up —
 modules on first use — is not timed.  Prints per-question and overall
 p50/p95, errors and throughput, and whether the goal of issue 18 is met: p95 ≤ 250 ms, zero errors.
 
+``--clients 1`` asks the same URLs one after the other: each request's own service time, and in ``wall`` the
+CPU the mix needs (on this 2-core machine no concurrency can bring the 32-client run's wall time much below half
+of it, and the GIL keeps most Python work on one core).
+
 Without ``--store`` a store with the bundled data (what ``autarky init`` loads) is built in a temporary folder.
 """
 
