@@ -63,10 +63,10 @@ def scorecard(result: Result, out: Console, *, detail: bool = False, section: st
             for m in result.missing:
                 out.print(f"• {m.what}: {m.why}" + (f" — `{m.remedy}`" if m.remedy else ""), highlight=False)
         if not detail:
-            keys = ", ".join(s.key for s in result.sections if not s.brief)
-            if keys:
-                out.print(f"[dim]More: --detail, or --section one of {keys}; report.html has everything.[/dim]",
-                          highlight=False)
+            more = sum(1 for s in result.sections if not s.brief)
+            if more:  # the keys: `--section ?` (an unknown key) lists them
+                out.print(f"[dim]More: --detail ({more} more sections) or --section KEY; report.html has "
+                          "everything.[/dim]", highlight=False)
 
 
 @app.command("assess")
