@@ -205,12 +205,12 @@ def criticality(
             # combinations whose tiers it feeds
             for combo in itertools.product(*[[(c, t) for t in tiers[c].tiers] for c in classes]):
                 blocked = np.zeros(g.n, dtype=np.bool_)
-                for c, t in combo:
-                    blocked |= _all_but(g, c, tiers[c], t.rank)
+                for cls, tier in combo:
+                    blocked |= _all_but(g, cls, tiers[cls], tier.rank)
                 mask = g.upstream_mask([o], blocked=blocked)
-                key = "".join(f"@{c}#{t.rank + 1}" for c, t in combo)
-                units.append((f"{ids[o]}{key}", (cmap.name_of(ids[o]), tuple(
-                    (cmap.name_of(c), t.label, len(tiers[c].tiers)) for c, t in combo)), mask[:n]))
+                unit_id = ids[o] + "".join(f"@{cls}#{tier.rank + 1}" for cls, tier in combo)
+                units.append((unit_id, (cmap.name_of(ids[o]), tuple(
+                    (cmap.name_of(cls), tier.label, len(tiers[cls].tiers)) for cls, tier in combo)), mask[:n]))
     else:
         procs: dict[str, list[int]] = {}
         for i, s in enumerate(cmap.node_frame["stage_id"].to_list()):
