@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from autarky import loaders
-from autarky.store import ImportResult, Store
+from autarky.data import bundled_path
+from autarky.store import ImportResult, Progress, Store
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +50,7 @@ BUNDLED: tuple[BundledDataset, ...] = (
 )
 
 
-def bundled_path(relative: str) -> Path:
-    """Absolute path of a bundled file or folder."""
-    return Path(str(resources.files("autarky.data").joinpath(relative)))
-
-
-def load_bundled(store: Store, progress: loaders.Progress | None = None,
+def load_bundled(store: Store, progress: Progress | None = None,
                  on_start: Any = None) -> list[ImportResult]:
     """Load every bundled dataset whose reader exists in this version; skips the rest (logged)."""
     results: list[ImportResult] = []

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from autarky.bundled import bundled_path
 from autarky.chains import country_shares, load_map, node_shares
 from autarky.chains.eto import load_eto
 from autarky.chains.generic import load_generic
+from autarky.data import bundled_path
 from autarky.errors import CycleError, FormatError, MissingFileError
 from autarky.loaders import get_loader
 from autarky.store import Store
