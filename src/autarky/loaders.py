@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autarky.errors import UsageError
-from autarky.store.progress import Progress
 
 if TYPE_CHECKING:
-    from autarky.store import ImportResult, Store
+    from autarky.store import ImportResult, Progress, Store
 
-__all__ = ["LOADERS", "Loader", "Progress", "get_loader", "run_loader"]
+__all__ = ["LOADERS", "Loader", "get_loader", "run_loader"]
 
 
 Loader = Callable[..., "ImportResult"]
