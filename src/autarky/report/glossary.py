@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from autarky.figures import Basis
 from autarky.queries.display import LEGEND
 
-__all__ = ["BASIS", "TERMS", "Term", "markdown"]
+__all__ = ["BASIS", "TERMS", "Term", "anchor_for", "markdown"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,21 @@ def markdown() -> str:
     out += [f"- `{m}` {text}" for m, text in LEGEND.items()]
     out += ["- `—` not given: the source has no value (never zero)", ""]
     return "\n".join(out)
+
+
+_ANCHORS: tuple[tuple[str, str], ...] = (
+    (r"hhi|concentration", "hhi"), (r"countries.to.75", "countries-to-75"),
+    (r"self.?suff|self_share|own share|^own$", "self-sufficiency"), (r"dependence", "dependence"),
+    (r"chokepoint|^score$", "chokepoint"), (r"availability", "availability"), (r"criticality", "criticality"),
+    (r"net.import.ratio", "net-import-ratio"), (r"\brca\b|\beci\b|\bpci\b", "complexity"),
+)
+
+
+def anchor_for(key: str, label: str = "") -> str | None:
+    """The glossary entry a column (by key or label) links to, if any (the dashboard's app.js has the same list)."""
+    import re
+
+    for pattern, anchor in _ANCHORS:
+        if re.search(pattern, key, re.I) or re.search(pattern, label, re.I):
+            return anchor
+    return None

@@ -435,11 +435,11 @@ export function intervalChart(groups, doc, title) {
       root.append(svg("text", {x: 4, y: y + 14, class: "group-label"}, r.heading));
       return;
     }
-    const name = r.name.length > 38 ? `${r.name.slice(0, 37)}…` : r.name;
+    const name = r.name.length > 34 ? `${r.name.slice(0, 33)}…` : r.name;
     const g = svg("g", {class: "interval", "data-name": r.name});
     g.append(svg("text", {x: 12, y: y + 14, class: "row-label"}, name));
     const f = r.f;
-    const colour = STATUS_COLOUR[(r.status || "").split("–")[0]] || "#5f6b76";
+    const colour = STATUS_COLOUR[r.status || ""] || "#5f6b76";
     if (f && f.low !== null && f.high !== null && f.low !== undefined) {
       const a = x(f.low);
       const b = x(f.high);

@@ -230,10 +230,10 @@ start(async (economy) => {
     .map((r) => r.node));
   document.getElementById("chokepoint-table").append(renderTable(ranking.table, ranking, {
     id: "chokepoint-tbl",
-    keys: ["rank", "name", "stage", "flag", "score", "dependence", "concentration", "control", "self_share", "top", "explanation"],
+    keys: ["rank", "name", "stage", "flag", "score", "dependence", "concentration", "control", "self_share", "top"],
     limit: 15, caption: false,
     cell: (c, row) => (c.key === "name" ? el("a", {href: "#node-panel", "data-node-link": row.node,
-      onclick: (ev) => { ev.preventDefault(); showNode(row.node, economy, map); }}, row.name) : undefined),
+      title: row.explanation || null, onclick: (ev) => { ev.preventDefault(); showNode(row.node, economy, map); }}, row.name) : undefined),
   }));
   document.getElementById("graph-title").textContent = `The supply-chain graph: ${graph.table.title}`;
   legend();
