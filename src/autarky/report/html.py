@@ -17,9 +17,9 @@ import jinja2
 from markupsafe import Markup
 
 import autarky
+from autarky.figures import Figure
 from autarky.queries.assess import AssessResult
 from autarky.queries.display import cell, fill, markers_in
-from autarky.figures import Figure
 from autarky.queries.results import Result, Table
 from autarky.report.charts import fit_spec, interval_svg
 from autarky.report.glossary import BASIS, TERMS, anchor_for
