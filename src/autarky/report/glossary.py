@@ -50,7 +50,8 @@ TERMS: tuple[Term, ...] = (
          "net import ratio (M − X) / M of a product or sector."),
     Term("hhi", "HHI (Herfindahl–Hirschman index)",
          "Concentration of supply: the sum of the squared market shares (as fractions) of the suppliers, from near 0 "
-         "(many small suppliers) to 1 (one supplier). 0.25 and above is highly concentrated. Foreign HHI counts only "
+         "(many small suppliers) to 1 (one supplier); autarky's chokepoint flag takes 0.25 as its line. Foreign HHI "
+         "counts only "
          "the suppliers other than the economy itself; supplier HHI in trade counts exporting countries."),
     Term("countries-to-75", "Countries to 75%",
          "How many of the largest supplier economies together hold at least 75% of the market: 1 means a single "
