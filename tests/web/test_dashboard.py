@@ -16,6 +16,7 @@ from webtools import Watched
 
 from autarky.figures import Basis, Figure
 from autarky.queries.display import figure as figure_text
+from autarky.queries.display import fmt_for_unit
 
 pytestmark = pytest.mark.browser
 
