@@ -257,34 +257,44 @@ const NUMERIC = new Set(["int", "figure"]);
 /**
  * The one table renderer: a typed table (Result.to_dict()'s table) with its title, notes, markers legend and
  * sources.  options: keys (columns to show, in order), hide (keys), limit (rows shown before "and N more"),
- * cell(column, row) → Node|undefined (a page's own cell), rowAttrs(row) → attributes, id, caption (false: none).
+ * cell(column, row) → Node|undefined (a page's own cell), rowAttrs(row) → attributes, id, caption (false: none),
+ * seen (a Set of notes already shown on the page: not repeated).  Prose columns (sentences) are not squeezed
+ * into a column: each row's prose follows it as a full-width line (tr.prose-row).
  */
 export function renderTable(t, doc, options = {}) {
   let cols = t.columns;
   if (options.keys) cols = options.keys.map((k) => t.columns.find((c) => c.key === k)).filter(Boolean);
   if (options.hide) cols = cols.filter((c) => !options.hide.includes(c.key));
+  const prose = cols.filter((c) => c.kind === "prose");
+  cols = cols.filter((c) => c.kind !== "prose");
   const head = el("tr", {}, cols.map((c) => {
     const anchor = glossaryAnchor(c.key, c.label);
     return el("th", {scope: "col", class: NUMERIC.has(c.kind) ? "num" : null, title: c.doc || null,
       "data-key": c.key}, c.label, c.unit && !["fraction", "%", "index", "count", "year"].includes(c.unit)
       ? el("span", {class: "unit"}, ` (${c.unit})`) : null, anchor ? [" ", glossaryLink(anchor)] : null);
   }));
-  const rowNode = (row) => el("tr", options.rowAttrs ? options.rowAttrs(row) : {}, cols.map((c) => {
-    const custom = options.cell ? options.cell(c, row) : undefined;
-    return el("td", {class: [NUMERIC.has(c.kind) ? "num" : null, c.kind === "prose" ? "prose" : null]
-      .filter(Boolean).join(" ") || null, "data-label": c.label},
-    custom !== undefined ? custom : cellNode(row[c.key], c, doc));
-  }));
+  const rowNode = (row) => {
+    const tr = el("tr", options.rowAttrs ? options.rowAttrs(row) : {}, cols.map((c) => {
+      const custom = options.cell ? options.cell(c, row) : undefined;
+      return el("td", {class: NUMERIC.has(c.kind) ? "num" : null, "data-label": c.label},
+        custom !== undefined ? custom : cellNode(row[c.key], c, doc));
+    }));
+    const words = prose.filter((c) => row[c.key]).map((c) => el("p", {}, el("span", {class: "prose-label"}, `${c.label}: `),
+      String(row[c.key])));
+    if (!words.length) return [tr];
+    tr.classList.add("has-prose");
+    return [tr, el("tr", {class: "prose-row"}, el("td", {colspan: cols.length}, words))];
+  };
   const limit = options.limit && t.rows.length > options.limit + 2 ? options.limit : null;
   const shown = limit ? t.rows.slice(0, limit) : t.rows;
-  const body = el("tbody", {}, shown.map(rowNode));
+  const body = el("tbody", {}, shown.flatMap(rowNode));
   const table = el("table", {id: options.id || null}, el("thead", {}, head), body);
   if (options.caption !== false && t.title) table.prepend(el("caption", {}, options.caption || t.title));
   const box = el("div", {class: "typed-table"}, el("div", {class: "scroll"}, table));
   if (limit) {
     const rest = t.rows.length - limit;
     const more = el("button", {type: "button", class: "secondary more", onclick: () => {
-      t.rows.slice(limit).forEach((r) => body.append(rowNode(r)));
+      t.rows.slice(limit).forEach((r) => body.append(...rowNode(r)));
       more.remove();
     }}, `and ${rest} more`);
     box.append(more);
@@ -292,7 +302,8 @@ export function renderTable(t, doc, options = {}) {
   if (t.total !== null && t.total !== undefined && t.total > t.rows.length) {
     box.append(el("p", {class: "note"}, `${t.rows.length} of ${t.total} rows shown.`));
   }
-  (t.notes || []).forEach((n) => box.append(el("p", {class: "note"}, n)));
+  const seen = options.seen || new Set();
+  (t.notes || []).filter((n) => !seen.has(n)).forEach((n) => { seen.add(n); box.append(el("p", {class: "note"}, n)); });
   const markers = markersIn(t, doc);
   if (markers.length) box.append(el("p", {class: "note legend-line"}, markers.join(" · "), " ", glossaryLink("basis", "basis labels")));
   if (options.sources !== false) box.append(sourcesLine(tableSources(t, doc)));

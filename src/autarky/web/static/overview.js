@@ -10,15 +10,18 @@ function sectionTables(s) {
 function renderSection(s, doc) {
   const box = el("section", {id: `section-${s.key}`, "data-section": s.key, class: s.brief ? "brief" : null},
     el("h2", {}, s.title));
-  (s.notes || []).forEach((n) => box.append(el("p", {class: "note"}, n)));
-  if (s.answer) (s.answer.notes || []).forEach((n) => box.append(el("p", {class: "note"}, n)));
+  const seen = new Set();
+  for (const n of [...(s.notes || []), ...(s.answer ? s.answer.notes || [] : [])]) {
+    if (!seen.has(n)) box.append(el("p", {class: "note"}, n));
+    seen.add(n);
+  }
   for (const c of s.charts || []) {
     const values = c.spec.data && c.spec.data.values;
     if (Array.isArray(values) && !values.length) continue;  // nothing to plot: the table says why
     box.append(chart(c.spec, c.title));
   }
   const tables = sectionTables(s);
-  tables.forEach((t) => box.append(renderTable(t, doc, {limit: 12, hide: ["description"]})));
+  tables.forEach((t) => box.append(renderTable(t, doc, {limit: 12, hide: ["description"], seen})));
   if (!tables.length && !(s.charts || []).length) box.append(el("p", {class: "muted"}, "No rows for this economy."));
   return box;
 }
