@@ -127,7 +127,10 @@ def test_report_appendix_and_glossary(browser: Browser, made: dict[str, Any]) ->
     for anchor in ("g-hhi", "g-countries-to-75", "g-dependence", "g-self-sufficiency", "g-basis-bounded",
                    "g-basis-qualitative", "g-basis-reported", "g-basis-derived", "g-basis-assumed"):
         assert page.locator(f"#{anchor}").count() == 1, anchor
-    # table headers link to the glossary
+    # every chart links to the glossary; so do the table headers of glossary measures
+    notes = page.eval_on_selector_all(".chart-note a", "els => els.map(e => e.getAttribute('href'))")
+    assert len(notes) >= page.locator("[data-vega-spec]").count()
+    assert all(page.locator(h).count() == 1 for h in notes)
     hrefs = set(page.eval_on_selector_all("th a.gloss", "els => els.map(e => e.getAttribute('href'))"))
     assert "#g-hhi" in hrefs
     page.close()

@@ -97,6 +97,13 @@ def test_overview_leads_with_the_takeaways(laptop: Watched, base_url: str) -> No
     hrefs = set(links.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
     assert all(re.fullmatch(r"/datasets#dataset-\d+", h) or h.startswith("http") for h in hrefs)
     assert charts_rendered(page) >= 2
+    # the scenario section draws its availability intervals; every chart links to the glossary
+    scen = page.locator("section[data-section='scenario'] .svg-chart svg")
+    rows = [r for s in doc["sections"] if s["key"] == "scenario" for t in s["tables"]
+            if any(c["key"] == "availability" for c in t["columns"]) for r in t["rows"]]
+    expect(scen.locator("g.interval")).to_have_count(len(rows))
+    vega = page.locator(".chart[data-rendered='true']:not(.svg-chart)").count()
+    assert page.locator(".chart-note a.gloss").count() >= vega
     laptop.shot("overview-laptop")
     assert_clean(laptop)
 
@@ -165,7 +172,7 @@ def test_chokepoints_graph_fits_its_panel_and_zooms(laptop: Watched, base_url: s
     expect(panel.locator("h2")).to_contain_text("EUV lithography tools")
     node = api(base_url, "/api/chains/node", node="N20", economy="CHN")
     expect(panel.locator("[data-figure='own-share']")).to_have_text(figure_text(as_figure(node["self_share"])))
-    expect(panel.locator("tr", has_text="NLD")).to_contain_text("100%")
+    expect(panel.locator("tr", has_text="economy").filter(has_text="NLD")).to_contain_text("100%")
     page.locator("#chokepoint-table a[data-node-link]").first.click()
     expect(panel).to_have_attribute("data-node", ranking["table"]["rows"][0]["node"])
     laptop.shot("chokepoints-laptop")

@@ -1,6 +1,7 @@
 // Overview: the assessment of one economy (GET /api/assess?economy=…): takeaways first, what the data lack,
 // then every section (the answer of a question) with its charts, typed tables and sources.
-import {api, bind, chart, el, renderTable, start, tablesOf, takeawayNode} from "./app.js";
+import {api, bind, chart, el, glossaryAnchor, glossaryLink, intervalChart, renderTable, start, tablesOf, takeawayNode}
+  from "./app.js";
 
 /** The tables of a section: its answer's own tables, then the tables the assessment built for it. */
 function sectionTables(s) {
@@ -15,10 +16,17 @@ function renderSection(s, doc) {
     if (!seen.has(n)) box.append(el("p", {class: "note"}, n));
     seen.add(n);
   }
+  // the scenario: availability by stage and tier drawn from its tables (intervals as bars with whiskers)
+  const groups = (s.tables || []).filter((t) => t.rows.length && t.columns.some((c) => c.key === "availability"))
+    .map((t) => ({title: t.title, table: t}));
+  if (s.key === "scenario" && groups.length) box.append(intervalChart(groups, doc, s.title));
   for (const c of s.charts || []) {
+    if (s.key === "scenario" && groups.length && c.name === "scenario") continue;
     const values = c.spec.data && c.spec.data.values;
     if (Array.isArray(values) && !values.length) continue;  // nothing to plot: the table says why
-    box.append(chart(c.spec, c.title));
+    const anchor = glossaryAnchor(c.name, c.title);
+    box.append(chart(c.spec, c.title), el("p", {class: "note chart-note"}, "Reading this chart: ",
+      glossaryLink(anchor || "interval", anchor ? "glossary" : "intervals and basis labels")));
   }
   const tables = sectionTables(s);
   tables.forEach((t) => box.append(renderTable(t, doc, {limit: 12, hide: ["description"], seen})));
