@@ -262,16 +262,20 @@ def test_glossary_is_linked_from_tables(laptop: Watched) -> None:
     assert_clean(laptop)
 
 
-def test_company_page_analyses_the_sample_bill(laptop: Watched, base_url: str) -> None:
-    page = laptop.open("/company")
-    page.check("input[name='scenario'][value='against']")
-    page.fill("#against", "NLD")
-    page.click("#sample")
-    page.wait_for_function("document.getElementById('exposure').dataset.state === 'done'", timeout=120_000)
+def test_company_page_analyses_the_sample_bill(laptop: Watched, phone: Watched, base_url: str) -> None:
     doc = api(base_url, "/api/company/exposure", against="NLD", bloc="US_ALLIES")
-    expect(page.locator("#company-direct_hq tbody tr")).to_have_count(min(15, len(doc["direct_hq"]["rows"])))
-    expect(page.locator("#company-impact")).to_be_visible()
-    assert_clean(laptop)
+    for w in (laptop, phone):
+        page = w.open("/company")
+        page.check("input[name='scenario'][value='against']")
+        page.fill("#against", "NLD")
+        page.click("#sample")
+        page.wait_for_function("document.getElementById('exposure').dataset.state === 'done'", timeout=120_000)
+        hq = page.locator("#company-direct_hq tbody tr")
+        expect(hq).to_have_count(min(15, len(doc["direct_hq"]["rows"])))
+        expect(hq.first).to_contain_text(str(doc["direct_hq"]["rows"][0]["economy"]))
+        expect(page.locator("#company-impact")).to_be_visible()
+        assert_fits(page)
+        assert_clean(w)
 
 
 def test_company_page_posts_a_dropped_bill(laptop: Watched, base_url: str, tmp_path: Any) -> None:

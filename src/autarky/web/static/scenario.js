@@ -117,7 +117,14 @@ start(async () => {
   byId("measures-date").value = new Date().toISOString().slice(0, 10);
   fill(params());
   const [blocs, maps] = await Promise.all([api("/api/blocs"), api("/api/chains/maps")]);
-  blocs.table.rows.forEach((b) => byId("against-bloc").append(el("option", {value: b.bloc}, b.bloc)));
+  blocs.table.rows.forEach((b) => {
+    byId("against-bloc").append(el("option", {value: b.bloc}, b.bloc));
+    byId("economy-options").append(el("option", {value: b.bloc}, `${b.bloc} (bloc)`));
+  });
+  byId("target").addEventListener("focus", () => {
+    api("/api/economies", {limit: 1000}).then((doc) => doc.table.rows.forEach((e) =>
+      byId("economy-options").append(el("option", {value: e.iso3}, e.name)))).catch(() => {});
+  }, {once: true});
   const wanted = params().get("map");
   maps.table.rows.forEach((m) => byId("map-picker").append(el("option", {value: m.name, selected: m.name === wanted},
     `${m.name} (${m.vintage})`)));
