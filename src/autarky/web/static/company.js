@@ -35,28 +35,46 @@ export function parseCsv(text) {
   return rows.filter((r) => r.some((c) => c.trim() !== ""));
 }
 
-/** BOM lines from a CSV's text: the documented headers (case and spaces ignored); blank cells left out. */
+/** BOM lines from a CSV's text: the documented headers (case and spaces ignored); blank cells left out; other
+ * columns are not sent (their names are returned in `ignored`). */
 export function linesFromCsv(text) {
   const rows = parseCsv(text);
   if (!rows.length) throw new Error("the file is empty");
   const header = rows[0].map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, "_"));
   const missing = ["line_id", "part", "quantity"].filter((f) => !header.includes(f));
   if (missing.length) throw new Error(`line 1: missing column(s) ${missing.join(", ")}; expected ${FIELDS.join(", ")}`);
-  return rows.slice(1).map((r) => {
+  const ignored = rows[0].filter((h, i) => h.trim() && !FIELDS.includes(header[i]));
+  const lines = rows.slice(1).map((r) => {
     const line = {};
     header.forEach((h, i) => {
       const v = (r[i] ?? "").trim();
-      if (h && v !== "") line[h] = v;
+      if (FIELDS.includes(h) && v !== "") line[h] = v;
     });
     return line;
   });
+  return {lines, ignored};
 }
 
 export function linesFromJson(text) {
   const doc = JSON.parse(text);
-  const lines = Array.isArray(doc) ? doc : doc && doc.lines;
-  if (!Array.isArray(lines)) throw new Error("expected a list of BOM lines, or an object with \"lines\"");
-  return lines;
+  const items = Array.isArray(doc) ? doc : doc && doc.lines;
+  if (!Array.isArray(items)) throw new Error("expected a list of BOM lines, or an object with \"lines\"");
+  const ignored = new Set();
+  const lines = items.map((item, i) => {
+    if (!item || typeof item !== "object" || Array.isArray(item)) throw new Error(`lines[${i + 1}] is not an object`);
+    const line = {};
+    for (const [k, v] of Object.entries(item)) {
+      if (FIELDS.includes(k)) { if (v !== null && v !== "") line[k] = v; } else ignored.add(k);
+    }
+    return line;
+  });
+  return {lines, ignored: [...ignored]};
+}
+
+/** The BOM's name for the answer, from the file name (letters, digits, . _ - and spaces; at most 64). */
+export function bomName(fileName) {
+  const name = fileName.replace(/[^A-Za-z0-9._ -]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);
+  return name || null;
 }
 
 function options() {
@@ -88,7 +106,8 @@ async function analyse(lines, label) {
   status(`Analysing ${lines.length} lines…`);
   try {
     const o = options();
-    const body = {lines, against: o.against, measures_in_force: o.measures_in_force, bloc: o.bloc};
+    const body = {lines, name: bomName(label), against: o.against, measures_in_force: o.measures_in_force,
+      bloc: o.bloc};
     if (o.economy) body.economy = o.economy;
     const doc = await post("/api/company/exposure", body);
     render(doc, label);
@@ -102,16 +121,17 @@ async function analyse(lines, label) {
 
 async function readFile(file) {
   const text = await file.text();
-  let lines;
+  let read;
   try {
-    lines = /\.json$/i.test(file.name) ? linesFromJson(text) : linesFromCsv(text);
+    read = /\.json$/i.test(file.name) ? linesFromJson(text) : linesFromCsv(text);
   } catch (err) {
     byId("exposure").dataset.state = "error";
     status(`${file.name}: ${err.message}`, true);
     return;
   }
-  byId("file-name").textContent = `${file.name}: ${lines.length} lines read in your browser`;
-  await analyse(lines, file.name);
+  byId("file-name").textContent = `${file.name}: ${read.lines.length} lines read in your browser`
+    + (read.ignored.length ? `; column(s) not in the layout, not sent: ${read.ignored.join(", ")}` : "");
+  await analyse(read.lines, file.name);
 }
 
 start(async () => {
