@@ -239,8 +239,12 @@ export function cellNode(value, column, doc) {
   switch (column.kind) {
     case "figure": return figureNode(value, column.fmt, doc);
     case "shares": return sharesNode(value, doc);
-    case "list": return value.length ? document.createTextNode(value.join(", "))
-      : el("span", {class: "missing-value", title: "none"}, DASH);
+    case "list": {
+      if (!value.length) return el("span", {class: "missing-value", title: "none"}, DASH);
+      if (value.length <= LIST_SHOWN + 2) return document.createTextNode(value.join(", "));
+      return el("span", {class: "long-list"}, value.slice(0, LIST_SHOWN).join(", "),
+        el("details", {}, el("summary", {}, `and ${value.length - LIST_SHOWN} more`), value.slice(LIST_SHOWN).join(", ")));
+    }
     case "int": return document.createTextNode(column.fmt && !["year", "id"].includes(column.fmt)
       ? number(Number(value), column.fmt) : String(value));
     case "bool": return document.createTextNode(value ? "yes" : "no");
@@ -253,6 +257,8 @@ export function cellNode(value, column, doc) {
 }
 
 const NUMERIC = new Set(["int", "figure"]);
+/** Items of a list cell shown before the rest folds ("and N more"). */
+const LIST_SHOWN = 6;
 
 /**
  * The one table renderer: a typed table (Result.to_dict()'s table) with its title, notes, markers legend and
@@ -276,7 +282,9 @@ export function renderTable(t, doc, options = {}) {
   const rowNode = (row) => {
     const tr = el("tr", options.rowAttrs ? options.rowAttrs(row) : {}, cols.map((c) => {
       const custom = options.cell ? options.cell(c, row) : undefined;
-      return el("td", {class: NUMERIC.has(c.kind) ? "num" : null, "data-label": c.label},
+      const v = row[c.key];
+      const wide = (c.kind === "text" || c.kind === "list") && v && String(v).length > 40;
+      return el("td", {class: NUMERIC.has(c.kind) ? "num" : (wide ? "wide" : null), "data-label": c.label},
         custom !== undefined ? custom : cellNode(row[c.key], c, doc));
     }));
     const words = prose.filter((c) => row[c.key]).map((c) => el("p", {}, el("span", {class: "prose-label"}, `${c.label}: `),
