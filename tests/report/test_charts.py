@@ -73,3 +73,12 @@ def test_the_glossary_defines_every_basis_and_the_measures() -> None:
 def test_docs_glossary_is_the_generated_one() -> None:
     regenerate = "regenerate docs/GLOSSARY.md from autarky.report.glossary.markdown()"
     assert (ROOT / "docs" / "GLOSSARY.md").read_text(encoding="utf-8") == markdown(), regenerate
+
+
+def test_years_of_a_section() -> None:
+    from autarky.report.html import years_of
+
+    cols = (Column("year", "Year", kind="int", fmt="year"),)
+    assert years_of([Table(cols, [{"year": y} for y in (2018, 1995, 2000)])]) == "1995–2018, 3 years, with gaps"
+    assert years_of([Table(cols, [{"year": 2020}, {"year": 2020}])]) == "2020 only"
+    assert years_of([Table((Column("name", "Name"),), [{"name": "x"}])]) == ""

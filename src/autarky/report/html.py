@@ -25,7 +25,7 @@ from autarky.report.charts import fit_spec, interval_svg
 from autarky.report.glossary import BASIS, TERMS, anchor_for
 from autarky.report.vega import vega_bundle
 
-__all__ = ["TABLE_ROWS", "render_html", "write_pngs", "write_report"]
+__all__ = ["TABLE_ROWS", "render_html", "write_pngs", "write_report", "years_of"]
 
 #: Rows of a table shown before the rest is folded ("and N more").
 TABLE_ROWS = 20
@@ -64,6 +64,18 @@ def scenario_groups(tables: list[Table]) -> list[tuple[str, Table]]:
     return out
 
 
+def years_of(tables: list[Table]) -> str:
+    """The years the tables' rows cover ("1995–2018, 24 years"; "2020 only"; "" when no table has a year column)."""
+    years = sorted({int(r["year"]) for t in tables if any(c.key == "year" for c in t.columns)
+                    for r in t.rows if isinstance(r.get("year"), int)})
+    if not years:
+        return ""
+    if len(years) == 1:
+        return f"{years[0]} only"
+    gaps = "" if years[-1] - years[0] + 1 == len(years) else ", with gaps"
+    return f"{years[0]}–{years[-1]}, {len(years)} years{gaps}"
+
+
 def render_html(a: AssessResult, datasets: Result, *, store_name: str = "", company: Result | None = None) -> str:
     """The report as a string: inline CSS, inline Vega bundle, inline specs; nothing fetched when opened.
 
@@ -84,7 +96,8 @@ def render_html(a: AssessResult, datasets: Result, *, store_name: str = "", comp
         a=a, cell=cell, fill=fill, markers=markers_in, datasets=rows, sources=sources, coverages=coverages,
         store=store_name, version=autarky.__version__, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         bundle=Markup(vega_bundle()), fit_spec=fit_spec, interval_svg=interval_svg, scenario_groups=scenario_groups,
-        terms=TERMS, basis=BASIS, anchor_for=anchor_for, figure_title=figure_title, table_rows=TABLE_ROWS,
+        terms=TERMS, basis=BASIS, years_of=years_of, anchor_for=anchor_for, figure_title=figure_title,
+        table_rows=TABLE_ROWS,
         company=company,
     )
 
