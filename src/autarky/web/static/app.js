@@ -299,6 +299,7 @@ export function renderTable(t, doc, options = {}) {
   const table = el("table", {id: options.id || null}, el("thead", {}, head), body);
   if (options.caption !== false && t.title) table.prepend(el("caption", {}, options.caption || t.title));
   const box = el("div", {class: "typed-table"}, el("div", {class: "scroll"}, table));
+  if (!t.rows.length) box.append(el("p", {class: "muted empty"}, "No rows for this request."));
   if (limit) {
     const rest = t.rows.length - limit;
     const more = el("button", {type: "button", class: "secondary more", onclick: () => {
