@@ -143,3 +143,16 @@ def test_report_has_the_company_section(browser: Browser, made: dict[str, Any]) 
     text = sec.inner_text()
     assert "Spend by supplier headquarters economy" in text and "AIS-001" in text
     page.close()
+
+
+def test_report_folds_long_tables(browser: Browser, made: dict[str, Any]) -> None:
+    inputs = next(s for s in made["doc"]["sections"] if s["key"] == "inputs")
+    n = len(inputs["tables"][0]["rows"])
+    assert n > 20
+    page = opened(browser, made, 1280)
+    sec = page.locator("section#inputs")
+    assert sec.locator(".scroll table").first.locator("tbody tr").count() == 20
+    fold = sec.locator("details.more").first
+    assert fold.locator("summary").inner_text() == f"and {n - 20} more"
+    assert fold.locator("tbody tr").count() == n - 20
+    page.close()

@@ -322,3 +322,20 @@ def test_unknown_economy_and_hostile_text_are_shown_as_text(laptop: Watched) -> 
     assert page.evaluate("window.pwned") is None
     expect(page.locator("h1")).to_contain_text(hostile)
     laptop.errors.clear()  # the failed API call is logged by the browser as a console error
+
+
+def test_a_long_table_shows_its_top_rows_and_the_rest_on_demand(laptop: Watched, base_url: str) -> None:
+    doc = api(base_url, "/api/assess", economy="CHN")
+    inputs = next(s for s in doc["sections"] if s["key"] == "inputs")
+    rows = inputs["tables"][0]["rows"]
+    assert len(rows) > 20
+    page = laptop.open("/")
+    box = page.locator("section[data-section='inputs'] .typed-table").first
+    main_rows = box.locator("tbody tr:not(.prose-row)")
+    expect(main_rows).to_have_count(12)
+    more = box.locator("button.more")
+    expect(more).to_have_text(f"and {len(rows) - 12} more")
+    more.click()
+    expect(main_rows).to_have_count(len(rows))
+    expect(more).to_have_count(0)
+    assert_clean(laptop)
