@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from autarky import loaders
-from autarky.store import ImportResult, Store
+from autarky.data import bundled_path
+from autarky.store import ImportResult, Progress, Store
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +24,14 @@ class BundledDataset:
 
 
 #: In load order (the HS nomenclature before trade, maps before the ledger that links to them).
+#: In load order: every chain map before the measures and map links, whose identity includes the maps
+#: their node ids were checked against (a map loaded after them would make a second init re-import them).
 BUNDLED: tuple[BundledDataset, ...] = (
     BundledDataset("eto", "eto-chip-explorer-2026", "CC BY-NC 4.0"),
     BundledDataset("chains", "chains/li-ion-batteries", "CC BY 4.0"),
     BundledDataset("chains", "chains/critical-minerals", "CC BY 4.0 (compilation; USGS public domain, IEA CC BY 4.0)"),
+    BundledDataset("chains", "chains/robot-components", "CC BY 4.0 (autarky); figures quoted with attribution"),
+    BundledDataset("chains", "chains/pharma-api", "CC BY 4.0 (autarky); FDA testimony (public domain)"),
     BundledDataset("hs", "hs", "ODC-PDDL-1.0 (nomenclature); Apache-2.0 (concordances)"),
     BundledDataset("sectors", "sectors/strategic_sectors.csv", "MIT (autarky)"),
     BundledDataset("baci", "baci-sample", "Etalab Open Licence 2.0"),
@@ -41,20 +44,13 @@ BUNDLED: tuple[BundledDataset, ...] = (
                    {"name": "autarky-series", "licence": "MIT (autarky); facts cited per row"}),
     BundledDataset("map-links", "chains/critical-minerals/feeds.csv", "CC BY 4.0 (autarky); sources per row"),
     BundledDataset("measures", "measures", "MIT (autarky); facts cited per row; see data/measures/README.md"),
-    BundledDataset("chains", "chains/robot-components", "CC BY 4.0 (autarky); figures quoted with attribution"),
-    BundledDataset("chains", "chains/pharma-api", "CC BY 4.0 (autarky); FDA testimony (public domain)"),
     BundledDataset("ev-outlook", "iea-gevo-2024", "CC BY 4.0 (IEA)", {"name": "iea-gevo-2024"}),
     BundledDataset("sector-facts", "sectors-evidence/facts.csv", "MIT (autarky); facts cited per row",
                    {"name": "sector-facts", "licence": "MIT (autarky); facts cited per row"}),
 )
 
 
-def bundled_path(relative: str) -> Path:
-    """Absolute path of a bundled file or folder."""
-    return Path(str(resources.files("autarky.data").joinpath(relative)))
-
-
-def load_bundled(store: Store, progress: loaders.Progress | None = None,
+def load_bundled(store: Store, progress: Progress | None = None,
                  on_start: Any = None) -> list[ImportResult]:
     """Load every bundled dataset whose reader exists in this version; skips the rest (logged)."""
     results: list[ImportResult] = []

@@ -11,20 +11,14 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from autarky.errors import UsageError
 
 if TYPE_CHECKING:
-    from autarky.store import ImportResult, Store
+    from autarky.store import ImportResult, Progress, Store
 
-__all__ = ["LOADERS", "Loader", "Progress", "get_loader", "run_loader"]
-
-
-class Progress(Protocol):
-    """Progress callback the library calls; faces draw it (the library never prints)."""
-
-    def __call__(self, done: int, total: int | None = None, description: str | None = None) -> None: ...
+__all__ = ["LOADERS", "Loader", "get_loader", "run_loader"]
 
 
 Loader = Callable[..., "ImportResult"]

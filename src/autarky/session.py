@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autarky.queries import QUESTIONS, Result, ask
+from autarky.queries import QUESTIONS, Result, ask, plumbing
 from autarky.queries.spec import Question, params_of
 
 if TYPE_CHECKING:
@@ -82,19 +82,15 @@ class Session:
     # -- writing ---------------------------------------------------------------------------------------------
     def init(self) -> list[ImportResult]:
         """Load every bundled sample dataset (what ``autarky init`` does)."""
-        from autarky.bundled import load_bundled
-
-        return load_bundled(self.store)
+        return plumbing.init_store(self.store)
 
     def import_(self, kind: str, path: str | os.PathLike[str], **options: Any) -> ImportResult:
         """Import a dataset (one transaction; bad rows go to quarantine), like ``autarky import KIND PATH``."""
-        from autarky.loaders import run_loader
-
-        return run_loader(self.store, kind, Path(path), **options)
+        return plumbing.run_import(self.store, kind, Path(path), **options)
 
     def sql(self, query: str) -> Any:
         """Read-only SQL over the store, as an Arrow table."""
-        return self.store.read_only_sql(query)
+        return plumbing.read_only_sql(self.store, query)
 
 
 def open(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
@@ -104,13 +100,9 @@ def open(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
     ``init`` loads the bundled sample data into a store that holds no dataset yet (first use), as the CLI
     does.  ``read_only`` opens an existing store without writing.
     """
-    from autarky.store import open_store
-
-    store = open_store(path, read_only=read_only)
+    store = plumbing.open_store(path, read_only=read_only)
     if init and not read_only:
         row = store.raw.execute("SELECT count(*) FROM datasets").fetchone()
         if not row or not row[0]:
-            from autarky.bundled import load_bundled
-
-            load_bundled(store)
+            plumbing.init_store(store)
     return Session(store)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from autarky.bundled import bundled_path
 from autarky.chains import ChainMap, load_map
 from autarky.chains.eto import load_eto
+from autarky.data import bundled_path
 from autarky.store import ImportResult, Store, open_store
 
 ETO_DIR = bundled_path("eto-chip-explorer-2026")

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from autarky.bundled import bundled_path
 from autarky.chains.generic import load_generic
 from autarky.chains.map import load_map
 from autarky.chains.shares import country_shares
+from autarky.data import bundled_path
 from autarky.store import Store
 
 LI_ION = bundled_path("chains/li-ion-batteries")

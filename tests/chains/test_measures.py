@@ -45,11 +45,14 @@ def test_chokepoint_score_components_hand_computed() -> None:
 
 def test_criticality_weighs_tiers(eto_map: ChainMap) -> None:
     crit = criticality(eto_map)
-    # the final output counts once per lithography tier: EUV tools bound only the EUV tier
+    # the final output counts once per combination of lithography (5) and logic-design (4) tiers: EUV tools
+    # bound only the EUV tier, whatever the design
     euv = crit["N20"]
-    assert euv.total == 5 and euv.share == pytest.approx(0.2)
+    assert euv.total == 20 and len(euv.units) == 4 and euv.share == pytest.approx(0.2)
     assert euv.labels == ("Finished logic chip (EUV tier of Lithography tools)",)
     assert crit["N106"].share == pytest.approx(0.2)  # i-line: its own tier only
+    assert crit["N4"].share == pytest.approx(0.25)  # AI ASICs: one design tier of four, at any lithography tier
+    assert crit["N4"].labels == ("Finished logic chip (AI ASICs tier of Logic chip design)",)
     assert crit["N84"].share == 1.0  # EDA software: every tier needs design
     assert crit["N123"].share == 1.0  # mask aligners: named by no tier, needed by every tier
     assert "S2" in crit["N20"].needed_for and "N99" in crit["N20"].needed_for
@@ -65,7 +68,7 @@ def test_chokepoints_for_china_are_a_handful_with_reasons(eto_map: ChainMap, eto
     euv = next(c for c in ranked if c.node_id == "N20")
     assert euv.is_chokepoint and euv.score.point == pytest.approx(0.2)  # one tier of five
     assert "100% NLD (ASML)" in euv.explanation and "no substitute variant" in euv.explanation
-    assert "bounds 1 of 5 capability units (Finished logic chip (EUV tier of Lithography tools))" in euv.explanation
+    assert "bounds 4 of 20 capability units (Finished logic chip (EUV tier of Lithography tools))" in euv.explanation
     assert "not among the listed providers" in euv.explanation
     # EDA: 96% USA, China 1% (negligible): a chokepoint every tier needs, ranked above EUV
     eda = next(c for c in ranked if c.node_id == "N84")

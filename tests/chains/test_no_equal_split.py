@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from autarky.bundled import bundled_path
 from autarky.chains import ChainMap, ExportControl, chokepoints, export_control, load_map, node_shares
 from autarky.chains.generic import load_generic
 from autarky.chains.map import Provider, provision_frame
+from autarky.data import bundled_path
 from autarky.figures import Basis
 from autarky.store import open_store
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from autarky.bundled import bundled_path
 from autarky.chains import country_shares, load_map, node_shares
 from autarky.chains.eto import load_eto
 from autarky.chains.generic import load_generic
+from autarky.data import bundled_path
 from autarky.errors import CycleError, FormatError, MissingFileError
 from autarky.loaders import get_loader
 from autarky.store import Store
@@ -151,9 +151,10 @@ def test_bundled_battery_map_is_clean_and_sourced(store: Store) -> None:
     assert country_shares(cmap, "B1", view="hq") == []  # mine output is by site, never mixed with HQ
     assert cmap.substitution_groups == (frozenset({"B5", "B6"}),)
     assert cmap.stage_of("B1") == "S1" and cmap.stage_of("B11") == "S2"
-    # cell manufacturing: the automatic view prefers the view with numbers (site: China 75%, IEA) over the
-    # HQ view's firms listed without a number, and says which it used
-    cells = node_shares(cmap, "B11")
+    # cell manufacturing: both views have numbers (HQ: makers' shares, SNE Research; site: China 75%, IEA);
+    # the automatic view takes HQ first and says so; the site view keeps the IEA figure
+    assert node_shares(cmap, "B11").view == "hq"
+    cells = node_shares(cmap, "B11", view="site")
     assert cells.view == "site" and cells.share_of({"CHN"}).point == 75.0
     kor = cells.share_of({"KOR"})
     assert kor.basis.value == "qualitative" and (kor.low, kor.high) == (0.0, 25.0)  # never a split of the 25%

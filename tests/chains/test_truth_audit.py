@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from autarky.bundled import bundled_path
 from autarky.chains import ChainMap, economy_profile
+from autarky.data import bundled_path
 from autarky.figures import Basis, Figure
 from autarky.store import Store
 

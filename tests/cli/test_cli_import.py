@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 
 ETO = bundled_path("eto-chip-explorer-2026")
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import autarky.cli  # noqa: F401  (registers every command group)
-from autarky.bundled import bundled_path
 from autarky.cli.app import app
+from autarky.data import bundled_path
 from autarky.io import ExtractionResult, IOModel, bilateral_scenario, extract, load_io_table, read_io_table
 from autarky.store import open_store
 from autarky.trade.baci import load_baci

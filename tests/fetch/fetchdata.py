@@ -13,7 +13,7 @@ from typing import Any
 import pycountry
 from fetchserver import Loopback, Resource
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 
 DATA = Path(__file__).parent.parent / "data"
 BACI_SAMPLE = DATA / "trade" / "BACI_HS17_Y2020_V202301_exporters_4_710_HS84-85.csv"

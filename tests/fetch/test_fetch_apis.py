@@ -12,7 +12,7 @@ import pytest
 from fetchdata import WDI_SAMPLE, comtrade_api, comtrade_records, wdi_api
 from fetchserver import Loopback, config_for
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import AuthError, DataError, UsageError
 from autarky.fetch import comtrade_code, fetch_comtrade, fetch_wdi, fetched_files
 from autarky.fetch.result import require_loader

@@ -10,7 +10,7 @@ import pytest
 from fetchdata import ETO_FILES, ICIO_SAMPLE, OECD_IOT, eto_files, icio_zip, sciencebase_item
 from fetchserver import Loopback, Resource, config_for
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import FormatError, UsageError
 from autarky.fetch import fetch_eto, fetch_icio, fetch_oecd_iot, fetch_usgs, fetched_files
 from autarky.fetch.oecd import ICIO_BUNDLES

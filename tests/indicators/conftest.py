@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.indicators import load_series, load_wdi
 from autarky.store import Store, open_store
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import FormatError
 from autarky.indicators import load_series, series_points
 from autarky.indicators.series import COLUMNS

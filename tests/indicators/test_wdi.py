@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import FormatError, UsageError
 from autarky.indicators import innovation, load_wdi
 from autarky.loaders import run_loader

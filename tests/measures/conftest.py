@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autarky import loaders
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.store import ImportResult, Store, open_store
 
 MAPS = (("eto", "eto-chip-explorer-2026"), ("chains", "chains/li-ion-batteries"),

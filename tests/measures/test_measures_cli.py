@@ -63,7 +63,8 @@ def test_list_in_force_filters_by_date(templates: Templates, tmp_path: Path) -> 
             "cn-2023-23-gallium-germanium"} <= later_ids
     csv_out = run("measures", "list", "--imposed-by", "NLD", "--format", "csv", store=store)
     lines = csv_out.stdout.strip().splitlines()
-    assert lines[0].startswith("measure_id,imposing,instrument,announced,effective") and len(lines) == 4
+    assert lines[0].startswith("measure_id,imposing,instrument,announced,effective")
+    assert len(lines) == 5  # the header and the 4 Dutch measures
     with pytest.raises(UsageError, match=r"in_force: 'June 2024' is not a date \(YYYY-MM-DD\)"):
         run("measures", "list", "--in-force", "June 2024", store=store)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from measures_helpers import quarantine
 
-from autarky.bundled import bundled_path
 from autarky.chains import load_map
 from autarky.chains.shares import country_shares
+from autarky.data import bundled_path
 from autarky.errors import FormatError
 from autarky.measures import load_map_links, map_links
 from autarky.store import ImportResult, Store

@@ -128,7 +128,8 @@ def test_china_2021_and_2024_differ_and_2024_adds_the_equipment_rules(seed_store
     y2021 = {r.measure_id for r in restrictions_for(seed_store, chn, date(2021, 6, 1))}
     y2024 = {r.measure_id for r in restrictions_for(seed_store, chn, date(2024, 6, 1))}
     assert y2021 != y2024 and y2021 < y2024
-    assert y2021 == {"us-el-2019-05-huawei", "us-el-2019-08-huawei-affiliates", "us-fdpr-2020-05-huawei",
+    assert y2021 == {"nl-2019-euv-licence-withheld",
+                     "us-el-2019-05-huawei", "us-el-2019-08-huawei-affiliates", "us-fdpr-2020-05-huawei",
                      "us-fdpr-2020-08-huawei", "us-el-2020-12-smic"}
     assert {"us-bis-2022-10-07-advanced-computing-sme", "nl-2023-09-01-advanced-sme", "jp-2023-07-23-sme",
             "us-bis-2023-10-17-sme"} <= y2024

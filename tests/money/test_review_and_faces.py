@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import UnknownItemError
 from autarky.money import (
     alignment,

@@ -149,7 +149,7 @@ def test_phase_three_vehicles_and_deals(seeded: Store) -> None:
 def test_investees_link_to_the_eto_nodes_they_provide(seeded: Store) -> None:
     import csv
 
-    from autarky.bundled import bundled_path as bp
+    from autarky.data import bundled_path as bp
 
     eto = bp("eto-chip-explorer-2026")
     with (eto / "providers.csv").open(encoding="utf-8") as fh:

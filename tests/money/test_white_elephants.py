@@ -141,7 +141,7 @@ def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 def test_cli_white_elephants_and_flows_by_phase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from autarky.bundled import bundled_path
+    from autarky.data import bundled_path
 
     db = str(tmp_path / "cli.duckdb")
     _cli(["--store", db, "import", "ledger", str(bundled_path("ledger"))], capsys)

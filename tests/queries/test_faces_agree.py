@@ -87,9 +87,12 @@ def _commands() -> Iterator[str]:
     import typer.main
 
     root: Any = typer.main.get_command(cli_app)
-    for name, cmd in root.commands.items():
-        if hasattr(cmd, "commands"):  # a group
-            for sub in cmd.commands:
+    ctx: Any = None
+    for name in root.list_commands(ctx):  # the commands built on first use too
+        cmd = root.get_command(ctx, name)
+        if hasattr(cmd, "list_commands"):  # a group
+            for sub in cmd.list_commands(ctx):
+                assert cmd.get_command(ctx, sub) is not None
                 yield f"{name} {sub}"
         else:
             yield name

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import FormatError
 from autarky.figures import Basis
 from autarky.sectors import load_sector_facts, read_facts

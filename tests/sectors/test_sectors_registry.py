@@ -35,7 +35,7 @@ def test_aliases_find_their_sector() -> None:
 def test_concordance_sectors_named_by_the_registry_exist() -> None:
     import csv
 
-    from autarky.bundled import bundled_path
+    from autarky.data import bundled_path
 
     with bundled_path("sectors/strategic_sectors.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

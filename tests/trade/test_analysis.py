@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 from trade_helpers import write_baci
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import UnknownEconomyError, UsageError
 from autarky.store import Store
 from autarky.trade import analysis as A

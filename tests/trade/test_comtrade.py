@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import FormatError
 from autarky.store import Store
 from autarky.trade.comtrade import load_comtrade, load_comtrade_files

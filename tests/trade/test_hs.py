@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 from trade_helpers import flows_table
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import UsageError
 from autarky.store import Store
 from autarky.trade.codes import hs_code, revision

@@ -10,7 +10,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import UnknownItemError, UsageError
 from autarky.store import Store
 from autarky.trade.sectors import load_sectors, read_sectors, sector_concordance, sector_products, select_sectors

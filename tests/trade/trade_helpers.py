@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 
 BACI_SAMPLE = bundled_path("baci-sample") / "BACI_HS17_Y2020_V202301_exporters_4_710.csv"
 DATA = Path(__file__).resolve().parents[1] / "data" / "trade"

@@ -12,9 +12,10 @@ unattributed, :mod:`autarky.chains.bounds`):
 * ``bloc_share``: the share held by a named bloc (e.g. who controls the node);
 * ``criticality``: how much of the map's output depends on the node — the share of its **capability
   units** the node bounds.  A unit is a final output (or, for a map without final outputs, a stage); a
-  final output downstream of a tiered class (:mod:`autarky.chains.tiers`) counts once per tier, and a node
-  bounds the units whose tier it feeds (EUV lithography tools bound the EUV tier of finished logic chips,
-  not the tiers made without them); ``bounds`` names the units;
+  final output downstream of tiered classes (:mod:`autarky.chains.tiers`) counts once per combination of
+  their tiers, and a node bounds the units whose tiers it feeds (EUV lithography tools bound the finished
+  logic chips made at the EUV tier, with any tier of logic design: 4 of the 5 × 4 units, a share of 1/5;
+  not those made without EUV); ``bounds`` names the units;
 * ``substitute_absence``: 1 if the node has no declared substitute variant; else the lowest foreign
   dependence among its substitutes (a fully domestic substitute makes it 0).
 
@@ -29,6 +30,7 @@ sort by the low end of the score, then the high end, then the node id in natural
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
@@ -117,7 +119,7 @@ class Criticality:
 
     share: float
     units: tuple[str, ...]  # ids of the units it bounds, e.g. "N99@N19#1"
-    labels: tuple[str, ...]  # their names, e.g. "Finished logic chip (EUV tier of Lithography tools)"
+    labels: tuple[str, ...]  # what they are, per output, e.g. "Finished logic chip (EUV tier of Lithography tools)"
     total: int
     needed_for: tuple[str, ...]  # the stages it feeds and the final outputs that depend on it
     source: SourceRef | None = None  # the map's rows of what the node goes into (sequence.csv / edges.csv)
@@ -135,6 +137,49 @@ def _natural(text: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in _NUM.split(text))
 
 
+#: A capability unit: the output's name and, per tiered class upstream, (class name, tier label, tiers).
+_Unit = tuple[str, tuple[tuple[str, str, int], ...]]
+
+
+def _unit_labels(bounded: list[_Unit]) -> tuple[str, ...]:
+    """Name the units a node bounds, per output: the tiers that bind, not every combination.
+
+    Where the bounded combinations of an output are every combination of some tiers per class (EUV with
+    any tier of logic design), the label names only the classes held to some of their tiers; otherwise it
+    counts the combinations.
+    """
+    by_out: dict[str, list[tuple[tuple[str, str, int], ...]]] = {}
+    for out, combo in bounded:
+        by_out.setdefault(out, []).append(combo)
+    labels = []
+    for out, combos in by_out.items():
+        classes = [c for c, _, _ in combos[0]]
+        seen = [sorted({combo[i][1] for combo in combos}) for i in range(len(classes))]
+        sizes = [combos[0][i][2] for i in range(len(classes))]
+        product = 1
+        for tiers_seen in seen:
+            product *= len(tiers_seen)
+        if product != len(combos):
+            total = 1
+            for size in sizes:
+                total *= size
+            labels.append(f"{out} ({len(combos)} of {total} combinations of tiers)")
+            continue
+        held = [f"{' or '.join(t)} tier of {c}" for c, t, size in zip(classes, seen, sizes, strict=True)
+                if len(t) < size]
+        labels.append(f"{out} ({', '.join(held)})" if held else out)
+    return tuple(labels)
+
+
+def _all_but(g: Any, c: str, tc: TieredClass, rank: int) -> np.ndarray[Any, Any]:
+    """A mask blocking every tier of class ``c`` except ``rank``."""
+    blocked = np.zeros(g.n, dtype=np.bool_)
+    for u in tc.tiers:
+        if u.rank != rank:
+            blocked[g.index[tier_node(c, u.rank)]] = True
+    return blocked
+
+
 def criticality(
     cmap: ChainMap, tiers: dict[str, TieredClass] | None = None
 ) -> dict[str, Criticality]:
@@ -148,31 +193,31 @@ def criticality(
     n = g.n_real
     ids = g.ids[:n]
     outputs = [i for i in range(n) if cmap.node_frame["type"][i] == "ultimate_output"]
-    units: list[tuple[str, str, np.ndarray[Any, Any]]] = []
+    units: list[tuple[str, _Unit, np.ndarray[Any, Any]]] = []
     if outputs:
         for o in outputs:
             up = g.upstream_mask([o])
             classes = [c for c in tiers if up[g.index[c]]]
             if not classes:
-                units.append((ids[o], cmap.name_of(ids[o]), up[:n]))
+                units.append((ids[o], (cmap.name_of(ids[o]), ()), up[:n]))
                 continue
-            for c in classes:
-                tc = tiers[c]
-                for t in tc.tiers:
-                    blocked = np.zeros(g.n, dtype=np.bool_)
-                    for u in tc.tiers:
-                        if u.rank != t.rank:
-                            blocked[g.index[tier_node(c, u.rank)]] = True
-                    mask = g.upstream_mask([o], blocked=blocked)
-                    units.append((f"{ids[o]}@{c}#{t.rank + 1}",
-                                  f"{cmap.name_of(ids[o])} ({t.label} tier of {cmap.name_of(c)})", mask[:n]))
+            # one unit per combination of tiers (EUV lithography with AI-ASIC design, …): a node bounds the
+            # combinations whose tiers it feeds
+            for combo in itertools.product(*[[(c, t) for t in tiers[c].tiers] for c in classes]):
+                blocked = np.zeros(g.n, dtype=np.bool_)
+                for cls, tier in combo:
+                    blocked |= _all_but(g, cls, tiers[cls], tier.rank)
+                mask = g.upstream_mask([o], blocked=blocked)
+                unit_id = ids[o] + "".join(f"@{cls}#{tier.rank + 1}" for cls, tier in combo)
+                units.append((unit_id, (cmap.name_of(ids[o]), tuple(
+                    (cmap.name_of(cls), tier.label, len(tiers[cls].tiers)) for cls, tier in combo)), mask[:n]))
     else:
         procs: dict[str, list[int]] = {}
         for i, s in enumerate(cmap.node_frame["stage_id"].to_list()):
             if s is not None:
                 procs.setdefault(s, []).append(i)
         for s, idx in procs.items():
-            units.append((s, cmap.stages[s].name if s in cmap.stages else s, g.upstream_mask(idx)[:n]))
+            units.append((s, (cmap.stages[s].name if s in cmap.stages else s, ()), g.upstream_mask(idx)[:n]))
     _, feeds = stage_contacts(cmap)
     stage_order = list(cmap.stages)
     out_masks = {ids[o]: g.upstream_mask([o])[:n] for o in outputs}
@@ -192,7 +237,7 @@ def criticality(
         result[nid] = Criticality(
             share=len(hit) / total if total else 0.0,
             units=tuple(units[k][0] for k in hit),
-            labels=tuple(units[k][1] for k in hit),
+            labels=_unit_labels([units[k][1] for k in hit]),
             total=total,
             needed_for=stages + outs,
             source=SourceRef(d.name, d.dataset_id, d.vintage, d.licence, edge_file,

@@ -63,10 +63,10 @@ def scorecard(result: Result, out: Console, *, detail: bool = False, section: st
             for m in result.missing:
                 out.print(f"• {m.what}: {m.why}" + (f" — `{m.remedy}`" if m.remedy else ""), highlight=False)
         if not detail:
-            keys = ", ".join(s.key for s in result.sections if not s.brief)
-            if keys:
-                out.print(f"[dim]More: --detail, or --section one of {keys}; report.html has everything.[/dim]",
-                          highlight=False)
+            more = sum(1 for s in result.sections if not s.brief)
+            if more:  # the keys: `--section ?` (an unknown key) lists them
+                out.print(f"[dim]More: --detail ({more} more sections) or --section KEY; report.html has "
+                          "everything.[/dim]", highlight=False)
 
 
 @app.command("assess")
@@ -79,6 +79,8 @@ def assess_cmd(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the HTML report here (default in table "
                                                                  "format: report.html).", show_default=False)] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Also write every chart as PNG into this folder.")] = None,
+    bom: Annotated[Path | None, typer.Option("--bom", help="Add a company-exposure section to the report for this "
+                                                           "bill of materials (CSV, XLSX or JSON).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format: table or json.")] = Format.table,
     store: StoreOption = None,
 ) -> None:
@@ -97,7 +99,9 @@ def assess_cmd(
     if report is not None:
         from autarky.report import write_report
 
-        path = write_report(result, ask(st, "datasets"), report, store_name=st.path.name)  # type: ignore[arg-type]
+        company = ask(st, "company.exposure", bom=str(bom)) if bom is not None else None
+        path = write_report(result, ask(st, "datasets"), report, store_name=st.path.name,  # type: ignore[arg-type]
+                            company=company)
         err_console.print(f"report written to {path}")
     if png is not None:
         from autarky.report import write_pngs

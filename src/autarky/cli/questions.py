@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from autarky.cli.app import StoreOption, app
+from autarky.cli.lazy import LAZY, LazyGroup
 from autarky.cli.render import Format
 from autarky.queries.spec import Param, Question, params_of
 
@@ -36,11 +37,10 @@ GROUP_HELP = {
 
 groups: dict[str, typer.Typer] = {}
 
-
 def group(name: str) -> typer.Typer:
     """The sub-app ``autarky NAME …`` (created once)."""
     if name not in groups:
-        groups[name] = typer.Typer(help=GROUP_HELP.get(name, ""), no_args_is_help=True)
+        groups[name] = typer.Typer(help=GROUP_HELP.get(name, ""), no_args_is_help=True, cls=LazyGroup)
         app.add_typer(groups[name], name=name)
     return groups[name]
 
@@ -140,13 +140,23 @@ def _is_argument(p: inspect.Parameter) -> bool:
     return any(isinstance(m, typer.models.ArgumentInfo) for m in meta)
 
 
+def _builder(q: Question) -> Callable[[], Any]:
+    def build() -> Any:
+        one = typer.Typer()
+        one.command(q.command[-1], help=q.summary + ".")(command_for(q))
+        return typer.main.get_command(one)
+
+    return build
+
+
 def register_questions(questions: tuple[Question, ...]) -> None:
-    """Add one command per question to the app (``autarky trade dependence …``)."""
+    """Add one command per question to the app (``autarky trade dependence …``), built when first used."""
     for q in questions:
         if not q.generated_cli:
             continue
-        cb = command_for(q)
         if len(q.command) == 1:
-            app.command(q.command[0], help=q.summary + ".")(cb)
+            where = "autarky"
         else:
-            group(q.command[0]).command(q.command[1], help=q.summary + ".")(cb)
+            group(q.command[0])
+            where = q.command[0]
+        LAZY.setdefault(where, {})[q.command[-1]] = (q.summary + ".", _builder(q))

@@ -22,8 +22,7 @@ from autarky.company.model import BomLine, NodeRef, ParsedBom
 from autarky.company.readers import RawBom, read_bom_file, read_bom_records
 from autarky.company.validate import BomContext, check_rows, context_for
 from autarky.errors import UnknownItemError, UsageError
-from autarky.loaders import Progress
-from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
+from autarky.store import DatasetMeta, ImportResult, Progress, Store, hash_paths
 
 log = logging.getLogger(__name__)
 

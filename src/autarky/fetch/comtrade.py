@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import AuthError, DataError, FormatError, UsageError
 from autarky.fetch.http import Transfer
 from autarky.fetch.record import FetchedFile

@@ -44,7 +44,7 @@ from typing import Any
 import httpx
 
 from autarky.errors import AuthError, FormatError, NetworkError, UnknownItemError, UsageError
-from autarky.loaders import Progress
+from autarky.store import Progress
 
 log = logging.getLogger(__name__)
 

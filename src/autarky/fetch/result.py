@@ -19,8 +19,7 @@ from autarky import loaders
 from autarky.errors import FormatError, UsageError
 from autarky.fetch.http import Download
 from autarky.fetch.record import FetchedFile, record_fetched
-from autarky.loaders import Progress
-from autarky.store import ImportResult, Store
+from autarky.store import ImportResult, Progress, Store
 
 log = logging.getLogger(__name__)
 

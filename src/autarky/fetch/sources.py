@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autarky.errors import UsageError
 from autarky.fetch.http import RetryPolicy, Transfer
-from autarky.loaders import Progress
+from autarky.store import Progress
 
 __all__ = ["SOURCES", "FetchConfig", "Source", "base_url", "cache_dir", "source"]
 

@@ -27,9 +27,8 @@ import pyarrow as pa
 
 from autarky.errors import FormatError, MissingFileError, UsageError
 from autarky.geo.economies import to_iso3
-from autarky.loaders import Progress
 from autarky.numbers import NumberError, read_number
-from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
+from autarky.store import DatasetMeta, ImportResult, Progress, Store, hash_paths
 
 log = logging.getLogger(__name__)
 

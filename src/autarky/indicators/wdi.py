@@ -32,13 +32,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from autarky.bundled import bundled_path
+from autarky.data import bundled_path
 from autarky.errors import UsageError
 from autarky.geo.economies import iso3_codes
 from autarky.indicators.wdi_readers import RawValue, read_wdi
-from autarky.loaders import Progress
 from autarky.numbers import NumberError, read_number
-from autarky.store import DatasetMeta, Importer, ImportResult, Store, hash_paths
+from autarky.store import DatasetMeta, Importer, ImportResult, Progress, Store, hash_paths
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,6 @@ from typing import Any
 import pyarrow as pa
 
 from autarky.errors import UsageError
-from autarky.loaders import Progress
 from autarky.money.fx import FxTable, bundled_rates
 from autarky.money.readers import RawLedger, RawRow, RawTable, read_ledger
 from autarky.money.resolve import (
@@ -51,7 +50,7 @@ from autarky.money.resolve import (
 )
 from autarky.money.store_io import canonical_ids, current_ledger_datasets, decisions
 from autarky.money.validate import TABLES, PartialDate, RowError, clean_row
-from autarky.store import DatasetMeta, Importer, ImportResult, Store, hash_paths
+from autarky.store import DatasetMeta, Importer, ImportResult, Progress, Store, hash_paths
 from autarky.store.schema import table as declared_table
 
 log = logging.getLogger(__name__)

@@ -253,9 +253,13 @@ def analyse_parsed(store: Store, req: ExposureRequest, bom: ParsedBom) -> Compan
     status_of = {i.line_id: i.status_label for i in res.impacts}
     match_of = {m.line_id: m.status for m in res.suppliers}
     listed = {f.line_id for f in res.flags}
+    from autarky.queries.trade import hs_names
+
+    hs_name = hs_names(store, [ln.hs_code for ln in bom.lines if ln.hs_code])
     line_rows = [{"line_id": ln.line_id, "part": ln.part, "quantity": Figure.reported(
                       ln.quantity, unit="count", sources=(_bom_source(bom, (ln.source_line,)),)),
                   "spend_usd": spend_of.get(ln.line_id), "hs_code": ln.hs_code,
+                  "hs_name": hs_name.get(ln.hs_code or ""),
                   "nodes": [n.label for n in nodes_of[ln.line_id].nodes], "linked_by": nodes_of[ln.line_id].how,
                   "supplier": ln.supplier, "match": match_of.get(ln.line_id), "hq": ln.hq_country,
                   "site": ln.site_country, "listed": ln.line_id in listed, "status": status_of.get(ln.line_id)}
@@ -263,7 +267,8 @@ def analyse_parsed(store: Store, req: ExposureRequest, bom: ParsedBom) -> Compan
     lines = build_table(line_rows, [text("line_id", "Line"), text("part", "Part"),
                                     fig("quantity", "Quantity", unit="count", fmt="number"),
                                     usd("spend_usd", "Spend (USD)"), text("hs_code", "HS"),
-                                    listing("nodes", "Map nodes"), text("linked_by", "Linked by", terminal=False),
+                                    prose("hs_name", "HS product"), listing("nodes", "Map nodes"),
+                                    text("linked_by", "Linked by", terminal=False),
                                     text("supplier", "Supplier"), text("match", "Match"), text("hq", "HQ"),
                                     text("site", "Site"), _bool("listed", "Listed"),
                                     text("status", "Scenario status")],

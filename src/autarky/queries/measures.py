@@ -74,7 +74,13 @@ class TimelineResult(TableResult):
     question = "measures.timeline"
 
 
-def _measure_row(m: Measure, on: date | None) -> dict[str, Any]:
+def _scope_label(item: Any, hs: dict[str, str]) -> str:
+    """A scope item as text; an HS code with the nomenclature's words (up to its first clause)."""
+    name = hs.get(item.value) if item.kind == "hs" else None
+    return f"{item.label}: {name.split(';')[0]}" if name else str(item.label)
+
+
+def _measure_row(m: Measure, on: date | None, hs: dict[str, str]) -> dict[str, Any]:
     from autarky.measures import status_on
 
     return {"measure_id": m.measure_id, "imposing": m.imposing, "instrument": m.instrument,
@@ -82,7 +88,7 @@ def _measure_row(m: Measure, on: date | None) -> dict[str, Any]:
             "status": status_on(m, on) if on is not None else None, "licence_policy": m.licence_policy,
             "threshold": m.threshold, "title": m.title, "source_url": m.source_url,
             "targets": [f"{t.kind}:{t.value}" for t in m.targets],
-            "scope": [s.label for s in m.scope],
+            "scope": [_scope_label(s, hs) for s in m.scope],
             "date_note": m.date_note}
 
 
@@ -110,7 +116,10 @@ def list_measures(store: Store, req: MeasuresRequest) -> MeasuresResult:
     day = date.fromisoformat(req.in_force) if req.in_force else None
     found = ms.list_measures(store, in_force=day, imposed_by=req.imposed_by, affects=req.affects,
                              targets=req.targets)
-    rows = [_measure_row(m, day) for m in found]
+    from autarky.queries.trade import hs_names
+
+    hs = hs_names(store, [s.value for m in found for s in m.scope if s.kind == "hs"])
+    rows = [_measure_row(m, day, hs) for m in found]
     title = f"Export-control measures in force on {req.in_force}" if req.in_force else "Export-control measures"
     table = build_table(rows, _outs(day is not None), title=f"{title} ({len(found)})")
     srcs: list[SourceRef] = list(dict.fromkeys(m.source for m in found))
@@ -136,9 +145,13 @@ def restrictions(store: Store, req: RestrictionsRequest) -> RestrictionsResult:
 
     day = date.fromisoformat(req.on)
     found = ms.restrictions_for(store, store.resolve(req.target).members, day)
+    from autarky.queries.trade import hs_names
+
+    hs = hs_names(store, [c for r in found for c in r.hs_codes])
     rows = [{"measure_id": r.measure_id, "imposing": sorted(r.imposing), "entities": sorted(r.entities),
              "map_nodes": [f"{k}:{n}" for k, v in sorted(r.map_nodes.items()) for n in sorted(v)],
-             "hs_codes": sorted(r.hs_codes), "materials": sorted(r.materials), "licence_policy": r.licence_policy,
+             "hs_codes": [f"{c}: {hs[c].split(';')[0]}" if c in hs else c for c in sorted(r.hs_codes)],
+             "materials": sorted(r.materials), "licence_policy": r.licence_policy,
              "end_use": r.end_use, "title": r.title, "source_url": r.source_url} for r in found]
     outs = [text("measure_id", "Measure"), listing("imposing", "Imposed by"),
             listing("entities", "Entities (none: the whole economy)"), listing("map_nodes", "Map nodes (none: all)"),

@@ -12,6 +12,7 @@ a set; years as a value, a range or a list; intervals as ``0-0.3``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -102,15 +103,16 @@ def _plain(v: Any) -> Any:
 class Question:
     """One question the product answers, asked the same way by every face.
 
-    ``command`` is the CLI path (``("trade", "dependence")``), ``path`` the HTTP route, ``run`` the
-    function answering it as ``"module:function"`` (imported on first use, so listing the questions is
-    cheap), ``tabular`` whether its result has a main table (csv, parquet and data frames).
+    ``command`` is the CLI path (``("trade", "dependence")``), ``path`` the HTTP route, ``request_ref``
+    the request type and ``run`` the function answering it, both as ``"module:name"`` (imported on first
+    use, so listing the questions is cheap), ``tabular`` whether its result has a main table (csv, parquet
+    and data frames).
     """
 
     name: str
     command: tuple[str, ...]
     path: str
-    request: type[Request]
+    request_ref: str
     run: str
     summary: str
     tabular: bool = True
@@ -124,12 +126,23 @@ class Question:
     needs_data: bool = True
     registry: ClassVar[dict[str, Question]] = {}
 
-    def answer_function(self) -> Callable[..., Any]:
-        import importlib
+    @functools.cached_property
+    def request(self) -> type[Request]:
+        """The request type (imported on first use)."""
+        cls: type[Request] = _resolve(self.request_ref)
+        return cls
 
-        module, func = self.run.split(":")
-        fn: Callable[..., Any] = getattr(importlib.import_module(module), func)
+    def answer_function(self) -> Callable[..., Any]:
+        fn: Callable[..., Any] = _resolve(self.run)
         return fn
+
+
+def _resolve(ref: str) -> Any:
+    """The object named ``"module:name"``."""
+    import importlib
+
+    module, name = ref.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 # -- normalisers -------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ class SectorDef:
 
 
 def registry_path() -> Path:
-    from autarky.bundled import bundled_path
+    from autarky.data import bundled_path
 
     return bundled_path("sectors/registry.yaml")
 

@@ -35,8 +35,7 @@ import polars as pl
 import pyarrow as pa
 
 from autarky.errors import FormatError, MissingFileError, ReadOnlyError, UsageError
-from autarky.loaders import Progress
-from autarky.store import DatasetMeta, ImportResult, Store
+from autarky.store import DatasetMeta, ImportResult, Progress, Store
 from autarky.trade import codes as C
 from autarky.trade._csv import (
     CHUNK_BYTES,

@@ -145,7 +145,7 @@ def _version_key(path: Path) -> str:
 @cache
 def bundled_country_tables() -> tuple[tuple[str, tuple[tuple[int, str, str | None], ...]], ...]:
     """BACI country code tables shipped in ``autarky/data/baci-sample``, newest release first."""
-    from autarky.bundled import bundled_path
+    from autarky.data import bundled_path
 
     folder = bundled_path("baci-sample")
     files = sorted(folder.glob("country_codes_V*.csv"), key=_version_key, reverse=True)

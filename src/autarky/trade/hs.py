@@ -37,8 +37,7 @@ import polars as pl
 import pyarrow as pa
 
 from autarky.errors import FormatError, MissingFileError, UsageError
-from autarky.loaders import Progress
-from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
+from autarky.store import DatasetMeta, ImportResult, Progress, Store, hash_paths
 from autarky.trade.codes import REVISION_YEAR, REVISIONS, revision
 
 log = logging.getLogger(__name__)

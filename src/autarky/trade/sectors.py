@@ -28,8 +28,7 @@ import polars as pl
 import pyarrow as pa
 
 from autarky.errors import FormatError, MissingFileError, UnknownItemError, UsageError
-from autarky.loaders import Progress
-from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
+from autarky.store import DatasetMeta, ImportResult, Progress, Store, hash_paths
 from autarky.trade.codes import hs_code, revision
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ _REQUIRED = ("sector", "segment", "hs_code", "source")
 
 
 def _bundled() -> Path:
-    from autarky.bundled import bundled_path
+    from autarky.data import bundled_path
 
     return bundled_path(BUNDLED_SECTORS)
 

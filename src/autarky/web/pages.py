@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 import autarky
+from autarky.report.glossary import BASIS, TERMS
 from autarky.report.vega import vega_bundle
 
 __all__ = ["PAGES", "Page", "install_dashboard", "vega_script", "warm_dashboard"]
@@ -27,6 +28,8 @@ class Page:
     title: str
     nav: str
     charts: bool = True
+    #: served by every app: the page reads only routes the question registry always generates
+    always: bool = False
 
 
 #: Every page the dashboard can have, in menu order; an app installs those whose API it serves.
@@ -36,7 +39,12 @@ PAGES: tuple[Page, ...] = (
     Page("scenario", "/scenario", "Export-control scenario builder", "Scenario"),
     Page("trade", "/trade", "Trade dependence", "Trade"),
     Page("money", "/money", "Investment flows and alignment", "Investment"),
+    Page("measures", "/measures", "Export-control measures", "Measures", charts=False, always=True),
+    Page("innovation", "/innovation", "Innovation inputs and targets", "Innovation", always=True),
+    Page("company", "/company", "Company exposure: a bill of materials", "Company", charts=False, always=True),
     Page("datasets", "/datasets", "Datasets and provenance", "Datasets", charts=False),
+    Page("glossary", "/glossary", "Glossary: measures, units and basis labels", "Glossary", charts=False,
+         always=True),
 )
 
 
@@ -60,13 +68,15 @@ def warm_dashboard() -> None:
 
 def _render(env: jinja2.Environment, page: Page, pages: Sequence[Page]) -> bytes:
     template = env.get_template(f"{page.key}.html.j2")
-    return template.render(page=page, pages=pages, version=autarky.__version__).encode("utf-8")
+    return template.render(page=page, pages=pages, version=autarky.__version__, terms=TERMS,
+                           basis=BASIS).encode("utf-8")
 
 
 def install_dashboard(app: FastAPI, pages: Sequence[str]) -> None:
-    """Serve the pages named in ``pages`` (keys of :data:`PAGES`), ``/static`` and ``/static/vega.js``."""
+    """Serve the pages named in ``pages`` (keys of :data:`PAGES`) and those marked ``always``, ``/static`` and
+    ``/static/vega.js``."""
     env = _env()
-    shown = [p for p in PAGES if p.key in pages]
+    shown = [p for p in PAGES if p.key in pages or p.always]
     for page in shown:
         body = _render(env, page, shown)
 

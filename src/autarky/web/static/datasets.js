@@ -1,62 +1,50 @@
-// Datasets and provenance: every loaded dataset (anchor #dataset-ID), with its quarantined rows and warnings
-// on demand.
-import {api, el, fmt, start, table} from "./app.js";
+// Datasets and provenance (GET /api/datasets), quarantined rows (GET /api/quarantine) and data warnings
+// (GET /api/warnings).  One section per dataset (#dataset-ID: where every source link points).  A file's
+// location on the server is never shown: a path becomes its file name.
+import {api, el, renderTable, start} from "./app.js";
 
-async function all(path) {
-  const items = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await api(path, {limit: 1000, offset});
-    items.push(...page.items);
-    if (items.length >= page.total || !page.items.length) return items;
-  }
+/** A file name without the directory it was loaded from (a server's local paths are not the reader's). */
+export function withoutPath(value) {
+  if (value === null || value === undefined) return value;
+  const text = String(value);
+  if (/^[a-z]+:\/\//i.test(text)) return text;  // a URL is public
+  if (text.includes("/") || text.includes("\\")) return text.split(/[\\/]/).filter(Boolean).pop() || text;
+  return text;
 }
 
-function details(title, count, load) {
-  const d = el("details", {}, el("summary", {}, `${title} (${fmt(count)})`));
-  let loaded = false;
-  d.addEventListener("toggle", async () => {
-    if (!d.open || loaded) return;
-    loaded = true;
-    try {
-      d.append(await load());
-    } catch (err) {
-      d.append(el("p", {class: "error"}, err.message));
-    }
-  });
-  return d;
+function fact(label, value) {
+  return value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length) ? null
+    : [el("dt", {}, label), el("dd", {}, Array.isArray(value) ? value.join(", ") : String(value))];
 }
 
 start(async () => {
-  const datasets = await all("/api/datasets");
+  const [doc, quarantine, warnings] = await Promise.all([
+    api("/api/datasets"), api("/api/quarantine", {limit: 1000}), api("/api/warnings", {limit: 1000})]);
   const holder = document.getElementById("datasets");
-  if (!datasets.length) holder.append(el("p", {class: "muted"}, "No dataset is loaded: run `autarky init`."));
-  for (const d of datasets) {
-    const facts = [
-      ["kind", d.kind], ["vintage", d.vintage], ["publisher", d.publisher], ["licence", d.licence],
-      ["attribution", d.attribution], ["source", d.source], ["loaded", d.loaded_at],
-      ["rows read", fmt(d.rows_read)], ["rows loaded", fmt(d.rows_loaded)],
-      ["rows quarantined", fmt(d.rows_quarantined)], ["content sha256", d.content_hash],
-    ].filter(([, v]) => v !== null && v !== undefined && v !== "");
-    const section = el("section", {id: `dataset-${d.dataset_id}`, class: "dataset", "data-dataset": d.dataset_id},
-      el("h2", {}, `${d.name} ${d.vintage}`, el("span", {class: "muted"}, ` · dataset ${d.dataset_id}`)),
-      el("div", {class: "scroll"}, el("table", {}, el("tbody", {},
-        facts.map(([k, v]) => el("tr", {}, el("th", {scope: "row"}, k), el("td", {}, String(v))))))),
-      details("Quarantined rows", d.rows_quarantined || 0, async () => {
-        const rows = await all(`/api/datasets/${d.dataset_id}/quarantine`);
-        return rows.length ? table(["file", "line", "field", "value", "reason"], rows, {numeric: ["line"]})
-          : el("p", {class: "muted"}, "None: every row read was loaded.");
-      }),
-      details("Data warnings", "…", async () => {
-        const rows = await all(`/api/datasets/${d.dataset_id}/warnings`);
-        return rows.length ? table(["subject", "message"], rows) : el("p", {class: "muted"}, "None.");
-      }));
-    holder.append(section);
+  holder.append(renderTable(doc.table, doc, {id: "datasets-table", keys: ["id", "name", "kind", "vintage", "licence", "rows",
+    "quarantined"], caption: "Loaded datasets", sources: false,
+  cell: (c, r) => (c.key === "name" ? el("a", {href: `#dataset-${r.id}`}, r.name) : undefined)}));
+  for (const r of doc.table.rows) {
+    const q = quarantine.table.rows.filter((x) => x.id === r.id);
+    const w = warnings.table.rows.filter((x) => x.id === r.id || x.dataset === r.name);
+    const sec = el("section", {id: `dataset-${r.id}`, class: "dataset"},
+      el("h2", {}, `${r.name} ${r.vintage}`),
+      el("dl", {class: "facts"}, fact("Publisher", r.publisher), fact("Licence", r.licence), fact("Attribution", r.attribution),
+        fact("Kind", r.kind), fact("Loaded from", withoutPath(r.source)), fact("Fetched from", r.fetched_from),
+        fact("Rows loaded", r.rows), fact("Rows quarantined", r.quarantined), fact("Content sha256", r.content_hash),
+        fact("Loaded at (UTC)", r.loaded_at)));
+    if (q.length) {
+      sec.append(renderTable({...quarantine.table, title: `Quarantined rows (${q.length})`, rows: q}, quarantine,
+        {limit: 10, hide: ["id", "dataset"], sources: false,
+          cell: (c, row) => (c.key === "file" ? document.createTextNode(withoutPath(row.file) ?? "—") : undefined)}));
+    }
+    if (w.length) {
+      sec.append(renderTable({...warnings.table, title: `Warnings (${w.length})`, rows: w}, warnings, {limit: 10, sources: false}));
+    }
+    holder.append(sec);
   }
   if (window.location.hash) {
     const target = document.getElementById(window.location.hash.slice(1));
-    if (target) {
-      target.classList.add("highlight");
-      target.scrollIntoView();
-    }
+    if (target) target.scrollIntoView();
   }
 }, {usesEconomy: false});

@@ -1,86 +1,63 @@
-// Overview: the assessment of one economy (GET /api/assess/{economy}): a card per stage, then every
-// section with its chart, table and sources.
-import {api, bind, chart, el, sourceLink, sourcesLine, start, table} from "./app.js";
+// Overview: the assessment of one economy (GET /api/assess?economy=…): takeaways first, what the data lack,
+// then every section (the answer of a question) with its charts, typed tables and sources.
+import {api, bind, chart, el, glossaryAnchor, glossaryLink, intervalChart, renderTable, start, tablesOf, takeawayNode}
+  from "./app.js";
 
-function stageCard(section, label) {
-  const total = section.rows.find((r) => r.type === "stage");
-  const i = total ? section.rows.indexOf(total) : -1;
-  const src = i >= 0 ? section.sources[i] : section.sources[0];
-  const stage = section.key.slice("stage:".length);
-  return el("article", {class: "card", "data-stage": stage},
-    el("div", {class: "label"}, stage),
-    el("div", {class: "figure"}, total ? total.own : "—"),
-    el("div", {class: "muted"}, total ? `${label}'s share of the stage (${total.view} view)` : "no stage total"),
-    total ? el("div", {}, `Largest foreign supplier: ${total["largest foreign"]}`) : null,
-    el("div", {class: "source"}, "Source: ", sourceLink(src)));
+/** The tables of a section: its answer's own tables, then the tables the assessment built for it. */
+function sectionTables(s) {
+  return [...(s.answer ? tablesOf(s.answer).map(([, t]) => t) : []), ...(s.tables || [])];
 }
 
-function gapsCard(section) {
-  const first = section.rows[0];
-  return el("article", {class: "card", "data-stage": "gaps"},
-    el("div", {class: "label"}, "Inputs not supplied at home"),
-    el("div", {class: "figure"}, String(section.rows.length)),
-    el("div", {class: "muted"}, "most concentrated inputs with no domestic share"),
-    first ? el("div", {}, `Most concentrated: ${first.input} (${first["largest supplier"]} ${first.share})`) : null,
-    el("div", {class: "source"}, "Source: ", sourceLink(section.sources[0])));
-}
-
-/** The source of row i of a section: its own (one per row), the section it summarises, or the section's first. */
-function rowSource(s, row, i, byKey) {
-  if (s.sources.length === s.rows.length) return s.sources[i];
-  const target = row.section ? byKey.get(row.section) : null;
-  if (target) {
-    const total = target.rows.findIndex((r) => r.type === "stage");
-    return target.sources[total >= 0 && target.sources.length === target.rows.length ? total : 0];
+function renderSection(s, doc) {
+  const box = el("section", {id: `section-${s.key}`, "data-section": s.key, class: s.brief ? "brief" : null},
+    el("h2", {}, s.title));
+  const seen = new Set();
+  for (const n of [...(s.notes || []), ...(s.answer ? s.answer.notes || [] : [])]) {
+    if (!seen.has(n)) box.append(el("p", {class: "note"}, n));
+    seen.add(n);
   }
-  return s.sources[0];
-}
-
-function overviewCard(row, src) {
-  const value = row.value === null || row.value === undefined ? "—" : String(row.value);
-  return el("article", {class: "card", "data-measure": row.measure},
-    el("div", {class: "label"}, row.measure),
-    el("div", {class: value.length > 24 ? "figure long" : "figure"}, value),
-    el("div", {class: "source", title: row.source || ""}, "Source: ", sourceLink(src)));
-}
-
-function renderSection(s, byKey) {
-  const numeric = ["HHI", "countries to 75%", "foreign share", "share"].filter((c) => s.columns.includes(c));
-  const box = el("section", {id: s.key.replace(/[^A-Za-z0-9]+/g, "-"), "data-section": s.key},
-    el("h2", {}, s.title),
-    s.notes.map((n) => el("p", {class: "note"}, n)));
-  for (const c of s.charts) {
-    box.append(chart(c.spec, c.title), sourcesLine(c.sources, "Chart source: "));
+  // the scenario: availability by stage and tier drawn from its tables (intervals as bars with whiskers)
+  const groups = (s.tables || []).filter((t) => t.rows.length && t.columns.some((c) => c.key === "availability"))
+    .map((t) => ({title: t.title, table: t}));
+  if (s.key === "scenario" && groups.length) box.append(intervalChart(groups, doc, s.title));
+  for (const c of s.charts || []) {
+    if (s.key === "scenario" && groups.length && c.name === "scenario") continue;
+    const values = c.spec.data && c.spec.data.values;
+    if (Array.isArray(values) && !values.length) continue;  // nothing to plot: the table says why
+    const anchor = glossaryAnchor(c.name, c.title);
+    box.append(chart(c.spec, c.title), el("p", {class: "note chart-note"}, "Reading this chart: ",
+      glossaryLink(anchor || "interval", anchor ? "glossary" : "intervals and basis labels")));
   }
-  box.append(table(s.columns, s.rows, {numeric, source: (row, i) => rowSource(s, row, i, byKey)}));
-  if (s.sources.length) box.append(sourcesLine(s.sources));
+  const tables = sectionTables(s);
+  tables.forEach((t) => box.append(renderTable(t, doc, {limit: 12, hide: ["description"], seen})));
+  if (!tables.length && !(s.charts || []).length) box.append(el("p", {class: "muted"}, "No rows for this economy."));
   return box;
 }
 
 start(async (economy) => {
-  const a = await api(`/api/assess/${encodeURIComponent(economy)}`);
-  bind("economy", a.economy);
-  document.title = `Overview: ${a.economy} · autarky`;
-  document.getElementById("members").textContent = a.members.length > 1
-    ? `Economies: ${a.members.join(", ")}` : "";
-  const byKey = new Map(a.sections.map((s) => [s.key, s]));
-  const cards = document.getElementById("cards");
-  const overview = byKey.get("overview");
-  if (overview) {
-    // the assessment's own scorecard: one card per measure, linked to the figures it summarises
-    overview.rows.forEach((row, i) => cards.append(overviewCard(row, rowSource(overview, row, i, byKey))));
+  const doc = await api("/api/assess", {economy});
+  bind("economy", doc.economy);
+  document.title = `Overview: ${doc.economy} · autarky`;
+  document.getElementById("members").textContent = doc.members.length > 1 ? `Economies: ${doc.members.join(", ")}` : "";
+  const list = document.getElementById("takeaways-list");
+  if (doc.takeaways.length) {
+    doc.takeaways.forEach((t) => {
+      const li = takeawayNode(t, doc);
+      if (t.section) li.append(" ", el("a", {href: `#section-${t.section}`, class: "evidence"}, "evidence"));
+      list.append(li);
+    });
   } else {
-    for (const s of a.sections) {
-      if (s.key.startsWith("stage:")) cards.append(stageCard(s, a.economy));
-      else if (s.key === "gaps") cards.append(gapsCard(s));
-    }
+    list.replaceWith(el("p", {class: "muted"}, "No takeaway: the loaded data are too partial to state one."));
   }
+  const nav = document.getElementById("section-nav");
+  doc.sections.forEach((s) => nav.append(el("li", {}, el("a", {href: `#section-${s.key}`}, s.title))));
   const holder = document.getElementById("sections");
-  a.sections.filter((s) => s !== overview).forEach((s) => holder.append(renderSection(s, byKey)));
-  if (a.missing.length) {
+  doc.sections.forEach((s) => holder.append(renderSection(s, doc)));
+  if (doc.missing.length) {
     const m = document.getElementById("missing");
-    a.missing.forEach((text) => m.querySelector("ul").append(el("li", {}, text)));
+    doc.missing.forEach((x) => m.querySelector("ul").append(el("li", {}, `${x.what}: ${x.why}`,
+      x.remedy ? [" — get it with ", el("code", {}, x.remedy)] : null)));
     m.hidden = false;
   }
-  if (!a.sections.length) holder.append(el("p", {class: "muted"}, "No data loaded for any section yet."));
+  if (!doc.sections.length) holder.append(el("p", {class: "muted"}, "No data loaded for any section yet."));
 });

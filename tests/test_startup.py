@@ -1,0 +1,48 @@
+"""The CLI imports only what a command needs (issue 12): no web stack, report, pinyin or dataframes on
+``--help``, ``datasets`` or ``sql``.  (Speed itself is measured in bench/cli/bench_startup.py.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = """
+import sys, runpy
+sys.argv = ["autarky", *{args!r}]
+try:
+    runpy.run_module("autarky", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+sys.stdout.flush()
+print("\\n" + __import__("json").dumps({{"code": code, "modules": sorted(m.split(".")[0] if not m.startswith("autarky.")
+      else ".".join(m.split(".")[:2]) for m in sys.modules)}}))
+"""
+
+NEVER = {"fastapi", "starlette", "uvicorn", "pypinyin", "rapidfuzz", "autarky.report", "autarky.web", "autarky.api",
+         "polars", "pandas", "statsmodels", "scipy", "httpx", "openpyxl"}
+
+
+def _modules(*args: str, cwd: Path) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE.format(args=list(args))], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+    doc = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert doc["code"] in (0, None), proc.stderr
+    return set(doc["modules"])
+
+
+def test_help_loads_no_data_stack(tmp_path: Path) -> None:
+    loaded = _modules("--help", cwd=tmp_path)
+    assert not loaded & (NEVER | {"duckdb", "ibis", "numpy"})
+
+
+@pytest.mark.parametrize("args", [("datasets",), ("sql", "SELECT count(*) AS n FROM datasets")])
+def test_reading_commands_load_only_the_store(bundled_store_path: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
+    loaded = _modules("--store", str(bundled_store_path), *args, "--format", "json", cwd=tmp_path)
+    assert "duckdb" in loaded  # the probe saw the command run
+    assert not loaded & NEVER, loaded & NEVER
