@@ -56,12 +56,12 @@ def test_an_import_makes_kept_answers_stale(importing: TestClient) -> None:
 def test_the_budget_holds(sample_store: Path) -> None:
     app = create_app(sample_store, pool_size=1, response_cache=False)
     hub = app.state.settings.hub
-    cache = ResponseCache(app, hub, max_bytes=60_000, max_entry_bytes=40_000)
+    cache = ResponseCache(app, hub, max_bytes=20_000, max_entry_bytes=40_000)
     with TestClient(cache) as c:  # type: ignore[arg-type]
         for code in ("CHN", "USA", "JPN", "KOR", "DEU", "NLD", "TWN", "FRA"):
             assert c.get(f"/api/chains/node?node=N19&economy={code}").status_code == 200
         big = c.get("/api/assess?economy=CHN")  # larger than one entry may be: served, not kept
         assert big.status_code == 200 and len(big.content) > 40_000
-    assert 0 < cache.size <= 60_000 and 0 < len(cache.entries) < 8
+    assert 0 < cache.size <= 20_000 and 0 < len(cache.entries) < 8
     assert all(key[1] != "/api/assess" for key in cache.entries)
     hub.close()
