@@ -23,25 +23,21 @@ import time
 import urllib.request
 from pathlib import Path
 
-ENDPOINTS = [
-    "/api",
-    "/api/datasets",
-    "/api/economies?q=chin",
-    "/api/economies/CHN",
-    "/api/blocs",
-    "/api/assess/CHN",
-    "/api/chains/map",
-    "/api/chains/chokepoints?economy=CHN",
-    "/api/chains/graph?economy=CHN",
-    "/api/chains/nodes/N20?economy=CHN",
-    "/api/scenarios/export-control?against=CHIP_TOOLMAKERS&target=CHN&domestic_substitution=0-0.3",
-    "/api/trade/dependence?economy=CHN",
-    "/api/money/flows?by=fund,segment",
-    "/api/money/alignment?economy=CHN",
-    "/api/io/multipliers",
-    "/api/complexity",
-    "/",
-]
+#: The main questions with their registry examples (the routes are generated from the registry).
+MAIN = ("datasets", "economies", "blocs", "assess", "chains.maps", "chokepoints", "chains.graph", "chains.show",
+        "scenario.export-control", "trade.dependence", "money.flows", "money.alignment", "io.multipliers",
+        "complexity", "measures.list", "innovation")
+
+
+def endpoints() -> list[str]:
+    from urllib.parse import urlencode
+
+    from autarky.queries import QUESTIONS
+
+    by_name = {q.name: q for q in QUESTIONS}
+    return ["/api", "/", *(by_name[n].path + ("?" + urlencode({k: str(v).lower() if isinstance(v, bool) else v
+                                                                 for k, v in by_name[n].example.items()})
+                                            if by_name[n].example else "") for n in MAIN)]
 
 
 def start(store: Path) -> tuple[subprocess.Popen[str], str]:
@@ -101,7 +97,8 @@ async def load(url: str, clients: int, total: int) -> tuple[list[float], list[st
     per = total // clients
     latencies: list[float] = []
     errors: list[str] = []
-    plans = [[ENDPOINTS[(c + i) % len(ENDPOINTS)] for i in range(per)] for c in range(clients)]
+    urls = endpoints()
+    plans = [[urls[(c + i) % len(urls)] for i in range(per)] for c in range(clients)]
     t0 = time.perf_counter()
     await asyncio.gather(*(client(host, int(port), plan, latencies, errors) for plan in plans))
     return latencies, errors, time.perf_counter() - t0
@@ -117,7 +114,7 @@ def main() -> None:
     store = args.store or tmp / "bench.duckdb"  # a new store: `serve` loads the bundled data into it first
     proc, url = start(store)
     try:
-        for path in ENDPOINTS:  # warm-up: every endpoint once, and the Vega bundle
+        for path in endpoints():  # warm-up: every endpoint once, and the Vega bundle
             with urllib.request.urlopen(url + path, timeout=120) as r:
                 r.read()
         with urllib.request.urlopen(url + "/static/vega.js", timeout=120) as r:
@@ -131,7 +128,7 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100)
-    print(f"autarky web bench: {len(ENDPOINTS)} endpoints, {args.clients} clients, {len(ms)} requests "
+    print(f"autarky web bench: {len(endpoints())} endpoints, {args.clients} clients, {len(ms)} requests "
           f"in {wall:.1f} s ({len(ms) / wall:.0f} req/s), {os.cpu_count()} cores")
     print(f"latency ms: p50 {q[49]:.1f}  p95 {q[94]:.1f}  p99 {q[98]:.1f}  max {ms[-1]:.1f}")
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))

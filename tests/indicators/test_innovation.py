@@ -143,3 +143,18 @@ def test_peers_side_by_side_and_unknown_names(loaded: Store) -> None:
 def test_an_empty_store_says_how_to_load_data(store: Store) -> None:
     with pytest.raises(UsageError, match="autarky import wdi"):
         innovation(store, "CHN")
+
+
+def test_the_economy_among_its_own_peers_appears_once(loaded: Store) -> None:
+    res = innovation(loaded, "USA", "USA,EU27", indicators=[RD])
+    assert [p.economy for p in res.row(RD).peers] == [innovation(loaded, "EU27", indicators=[RD]).row(RD)
+                                                      .subject.economy]
+
+
+def test_a_series_held_for_other_economies_says_which(loaded: Store) -> None:
+    from autarky.errors import UnknownItemError
+    from autarky.indicators.trajectories import trajectory
+
+    with pytest.raises(UnknownItemError, match=r"'ic-self-sufficiency' has no values for USA; the store holds it "
+                                               r"for CHN"):
+        trajectory(loaded, "USA", "ic-self-sufficiency")

@@ -36,8 +36,9 @@ def serve(
     store: StoreOption = None,
     max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest import upload accepted, in MiB.")]
     = DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024,
-    pool: Annotated[int, typer.Option(min=1, max=64, help="Read-only store connections for concurrent requests.")]
-    = 4,
+    pool: Annotated[int, typer.Option(min=1, max=64,
+                                      help="Requests that read the store at once (each on its own cursor).")]
+    = 8,
 ) -> None:
     """Serve the JSON API (OpenAPI at /openapi.json) and the dashboard; read-only unless AUTARKY_TOKEN is set."""
     import uvicorn

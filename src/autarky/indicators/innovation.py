@@ -129,7 +129,8 @@ def innovation(store: Store, economy: str, peers: str | Sequence[str] | None = N
     if not 0 <= min_coverage <= 1:
         raise UsageError("min_coverage must lie between 0 and 1")
     subject = store.resolve(economy)
-    peer_list = [store.resolve(p) for p in split_peers(peers)]
+    # the economy itself is not its own peer (asked as one, it would appear twice)
+    peer_list = [r for r in (store.resolve(p) for p in split_peers(peers)) if r.label != subject.label]
     names = indicator_names(store)
     if not names:
         raise UsageError("no indicator values in the store: run `autarky init` (bundled WDI extract) or "

@@ -56,6 +56,12 @@ def trajectory(store: Store, economy: str, series_or_indicator: str, *, target_y
                 raise UsageError(f"series {name!r} is published per economy; a bloc ({who.label}) has none")
             if rows:  # targets or forecasts but no observation
                 raise UsageError(f"series {name!r} has no observed value for {who.label}")
+            held = [str(r["economy"]) for r in store.query(
+                "SELECT DISTINCT economy FROM series_points WHERE lower(series_id) = lower(?) ORDER BY 1",
+                [name]).to_pylist()]
+            if held:
+                raise UnknownItemError(f"series {name!r} has no values for {who.label}; the store holds it for "
+                                       f"{', '.join(held)}")
             choices = known_series(store) + sorted(codes.values())
             raise UnknownItemError(f"no series or indicator {name!r} for {who.label}",
                                    difflib.get_close_matches(name, choices, n=3, cutoff=0.4))
