@@ -910,8 +910,14 @@ def _exposure(
     for ks_key, scope in groups.items():
         a = a0.union(*(scoped[k].against for k in ks_key))
         f = f0.union(*(scoped[k].firms for k in ks_key))
-        sub = holders.filter(pl.col("node_id").is_in(scope))
-        e = exposure(sub, scope, a, sc.target, f, firm_rows)
+        # the same scope under the same restrictions recurs across scenarios (a timeline runs one per date):
+        # cached on the map with the holder table's key
+        ck = ("scoped-exposure", key, tuple(scope), a, frozenset(sc.target), f)
+        e = cmap.cache.get(ck)
+        if not isinstance(e, Exposure):
+            sub = holders.filter(pl.col("node_id").is_in(scope))
+            e = exposure(sub, scope, a, sc.target, f, firm_rows)
+            cmap.cache[ck] = e
         where = pl.DataFrame({"node_id": scope}).join(pos, on="node_id", how="left")["_i"].to_numpy()
         for name in arrays:
             arrays[name][where] = getattr(e, name)
