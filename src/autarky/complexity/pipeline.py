@@ -63,6 +63,8 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 )
 #: λ₂ closer than this to λ₁ or λ₃ makes the ECI eigenvector ill-defined.
 _DEGENERATE_GAP = 1e-8
+#: λ₁ − λ₂ above this proves the economy–product network connected (the eigenvalue 1 is simple).
+_CONNECTED_GAP = 1e-6
 
 
 @dataclass(frozen=True)
@@ -355,13 +357,14 @@ def _one_year(
              f"{_short(zero_ubi)}")
 
     idx = measures.complexity_indices(m)
-    n_comp, _, _ = measures.bipartite_components(m)
+    ev = idx.eigenvalues
+    # λ = 1 has the multiplicity of the number of parts: a clear gap below it proves one part, no search
+    n_comp = 1 if len(ev) >= 2 and ev[0] - ev[1] > _CONNECTED_GAP else measures.bipartite_components(m)[0]
     if n_comp > 1:
         warn(
             f"year {year}: the economy–product network falls into {n_comp} disconnected parts; "
             "ECI and PCI only tell the parts apart"
         )
-    ev = idx.eigenvalues
     degenerate = len(ev) >= 2 and (
         ev[0] - ev[1] < _DEGENERATE_GAP or (len(ev) >= 3 and ev[1] - ev[2] < _DEGENERATE_GAP)
     )
