@@ -9,8 +9,9 @@ Parquet file (reading is not timed) and write their long result, which this scri
 Prints, per size: seconds of each peer (the best of ``--repeat`` runs; ecomplexity runs once at the big
 size), the time ratio, the peak RSS of each up to the end of its computation, and the largest absolute
 difference over every measure where ecomplexity's value is defined.  ``--workdir`` keeps the files;
-``--reuse-reference`` then skips rerunning ecomplexity.  Targets at 200x5000x3: ratio ≥ 100,
-autarky's peak RSS ≤ 1 GiB, difference ≤ 1e-9.  ecomplexity needs several minutes at that size.
+``--reuse-reference`` then skips rerunning ecomplexity.  Goals (issue 18) at 200x5000x3: ratio ≥ 300,
+autarky's peak RSS ≤ 1 GiB, difference ≤ 1e-9; the last line says whether each size meets them.
+ecomplexity needs a few minutes at that size.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+GOAL_RATIO = 300.0
+GOAL_RSS = 2**30
+GOAL_DIFF = 1e-9
 MEASURES = ["rca", "mcp", "diversity", "ubiquity", "eci", "pci", "density", "coi", "cog"]
 KEYS = ["year", "economy", "product"]
 COLS = {"time": "year", "loc": "economy", "prod": "product", "val": "value"}
@@ -161,6 +165,11 @@ def main() -> None:
                   f"{theirs['seconds'] / ours['seconds']:>7.0f}x {ours['rss'] / mib:>8.0f} MiB "
                   f"{theirs['rss'] / mib:>12.0f} MiB {worst:>11.2e}")
             print(f"{'':>14} per column: " + ", ".join(f"{k} {v:.1e}" for k, v in diffs.items()))
+            ratio = theirs["seconds"] / ours["seconds"]
+            met = ratio >= GOAL_RATIO and ours["rss"] <= GOAL_RSS and worst <= GOAL_DIFF
+            print(f"{'':>14} goal: ratio ≥ {GOAL_RATIO:.0f}× ({ratio:.0f}×), autarky RSS ≤ 1 GiB "
+                  f"({ours['rss'] / mib:.0f} MiB), |diff| ≤ {GOAL_DIFF:.0e} ({worst:.1e}): "
+                  f"{'MEETS' if met else 'MISSES'}")
             sys.stdout.flush()
 
 

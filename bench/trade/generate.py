@@ -39,9 +39,9 @@ def _products() -> np.ndarray:
     return np.array([int(c) for c in hs17.to_list()], dtype=np.int32)
 
 
-def generate(rows: int, year: int, out: Path, *, version: str = "V202401", revision: str = "HS17",
-             seed: int = 20240101, pad_k: bool = False) -> Path:
-    """Write one BACI year file with about ``rows`` distinct (i, j, k) flows; returns its path."""
+def sample_flows(rows: int, year: int, *, seed: int = 20240101) -> tuple[pl.DataFrame, Path, np.ndarray]:
+    """About ``rows`` distinct (i, j, k) flows of ``year`` as numbers (``t, i, j, k, v, q`` and a uniform
+    ``u`` that picks the quirky quantities), with the country code file and the HS 2017 codes used."""
     rng = np.random.default_rng(seed)
     countries, codes_file = _countries()
     products = _products()
@@ -67,16 +67,24 @@ def generate(rows: int, year: int, out: Path, *, version: str = "V202401", revis
     i_idx, j_idx = ij // nc, ij % nc
     v = np.maximum(np.round(rng.lognormal(1.0, 2.6, rows), 3), 0.001)
     q = np.round(v * rng.lognormal(-1.0, 1.5, rows), 3)
-    u = rng.random(rows)
-    q_text = pl.Series("q", q).round(3).cast(pl.String)
-    df = pl.DataFrame({
+    frame = pl.DataFrame({
         "t": np.full(rows, year, dtype=np.int32),
         "i": countries[i_idx],
         "j": countries[j_idx],
         "k": products[k_idx],
         "v": v,
-        "q": q_text,
+        "q": q,
+        "u": rng.random(rows),
     })
+    return frame, codes_file, products
+
+
+def generate(rows: int, year: int, out: Path, *, version: str = "V202401", revision: str = "HS17",
+             seed: int = 20240101, pad_k: bool = False) -> Path:
+    """Write one BACI year file with about ``rows`` distinct (i, j, k) flows; returns its path."""
+    flows, codes_file, products = sample_flows(rows, year, seed=seed)
+    u = flows["u"].to_numpy()
+    df = flows.drop("u").with_columns(q=pl.col("q").round(3).cast(pl.String))
     k_col = pl.col("k").cast(pl.String)
     df = df.with_columns(
         k=k_col.str.zfill(6) if pad_k else k_col,

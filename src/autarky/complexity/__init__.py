@@ -1,7 +1,7 @@
 """Economic complexity: RCA, RPOP, presence, diversity, ubiquity, ECI, PCI, proximity, density, COI, COG.
 
 The same numbers as the Growth Lab's ``ecomplexity`` (Hidalgo & Hausmann 2009; Atlas technical notes),
-computed with a sparse presence matrix, the symmetric eigenproblem on the smaller side and float matrix
+computed with the symmetric eigenproblem on the smaller side and dense float matrix
 products, all years in one pass.  :func:`compute_complexity` is the entry point; :mod:`.measures` holds
 the pure formulas.
 """

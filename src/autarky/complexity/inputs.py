@@ -185,11 +185,16 @@ def _check_keys(frame: pl.DataFrame, keys: Sequence[str], what: str) -> None:
 
 def _encode(series: pl.Series) -> tuple[pa.Array, IntArray]:
     """Sorted distinct labels of a key column and each row's code into them."""
-    encoded = pc.dictionary_encode(series.to_arrow())
+    if series.dtype == pl.String:  # Polars' own string views: no copy of the column into Arrow strings
+        encoded = pc.dictionary_encode(series.to_arrow(compat_level=pl.CompatLevel.newest()))
+    else:
+        encoded = pc.dictionary_encode(series.to_arrow())
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
     assert isinstance(encoded, pa.DictionaryArray)
     dictionary = encoded.dictionary
+    if pa.types.is_string_view(dictionary.type):  # the labels as Polars gives them otherwise
+        dictionary = dictionary.cast(pa.large_string())
     order = np.asarray(pc.sort_indices(dictionary), dtype=np.intp)
     rank = np.empty(len(dictionary), dtype=np.intp)
     rank[order] = np.arange(len(dictionary), dtype=np.intp)

@@ -55,8 +55,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Row blocks used when a product × product matrix is transformed in place (bounds temporary memory).
 _BLOCK: Final = 512
-#: Rows of ``W`` per pass of the discrete product space (bounds its ``levels × economies × rows`` buffers).
-_W_CHUNK: Final = 64
+#: Cells of the two ``levels × rows × economies`` buffers of one pass of the discrete product space (16 MB each).
+_LEVEL_CELLS: Final = 2 << 20
 #: Relative size below which a spread or a correlation counts as nil (rounding noise).
 _FLAT: Final = 1e-10
 
@@ -178,16 +178,16 @@ def complexity_indices(m: FloatArray) -> ComplexityIndices:
     if rows.sum() < 2 or cols.sum() < 2:
         return ComplexityIndices(eci, pci, pci_outlook, (), 1.0, False, False)
 
-    mv = sp.csr_array(m[np.ix_(rows, cols)])
+    mv = m if rows.all() and cols.all() else m[np.ix_(rows, cols)]
     kc0 = k_c[rows]
     kp0 = k_p[cols]
-    a = sp.diags_array(1.0 / np.sqrt(kc0)) @ mv @ sp.diags_array(1.0 / np.sqrt(kp0))
+    a = mv * (1.0 / np.sqrt(kc0))[:, np.newaxis]
+    a *= (1.0 / np.sqrt(kp0))[np.newaxis, :]
     economies_side = mv.shape[0] <= mv.shape[1]
-    gram = (a @ a.T) if economies_side else (a.T @ a)
-    gram_dense = np.asarray(gram.toarray())
-    n = gram_dense.shape[0]
+    gram = (a @ a.T) if economies_side else (a.T @ a)  # dense: min(economies, products)² cells
+    n = gram.shape[0]
     lo = max(n - 3, 0)
-    values, vectors = scipy.linalg.eigh(gram_dense, subset_by_index=[lo, n - 1])
+    values, vectors = scipy.linalg.eigh(gram, subset_by_index=[lo, n - 1])
     second = vectors[:, -2]
     if economies_side:
         kc = second / np.sqrt(kc0)
@@ -348,6 +348,11 @@ class ProductSpace:
     def n_products(self) -> int:
         return int(self.basis.shape[1])
 
+    @property
+    def symmetric(self) -> bool:
+        """Whether ``φ = φᵀ`` by construction (discrete and continuous proximity)."""
+        return self.kind in ("discrete", "continuous")
+
     def rows(self, rows: slice | None = None) -> FloatArray:
         """Rows of ``φ`` (all of them by default)."""
         if self.kind == "matrix":
@@ -390,37 +395,52 @@ class ProductSpace:
         return self._apply_discrete(w)
 
     @cached_property
-    def _levels(self) -> tuple[FloatArray, sp.csr_array, sp.csr_array]:
-        """Distinct ubiquities ``u_1 < … < u_L`` and ``M`` spread over level blocks: the sparse
-        ``(L · economies) × products`` matrix with ``M_dq`` at row ``level(q) · economies + d``."""
-        m = self.basis
-        levels, level_of = np.unique(self._ubiquity, return_inverse=True)
-        d, q = np.nonzero(m)
-        n_d = m.shape[0]
-        spread = sp.csr_array(
-            (m[d, q], (level_of[q] * n_d + d, q)), shape=(len(levels) * n_d, m.shape[1])
-        )
-        return levels, spread, spread.T.tocsr()
+    def _levels(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """Products in order of ubiquity: the order, the bounds of each level (products ``bounds[l]`` to
+        ``bounds[l + 1]`` of that order share the ubiquity ``u_l``), the distinct ubiquities
+        ``u_1 < … < u_L``, and ``M`` with its columns in that order."""
+        k = self._ubiquity
+        order = np.argsort(k, kind="stable")
+        ordered = k[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        bounds = np.r_[starts, len(ordered)].astype(np.intp)
+        m_sorted: FloatArray = np.ascontiguousarray(self.basis[:, order])
+        return order.astype(np.intp), bounds, ordered[starts], m_sorted
+
+    @cached_property
+    def _inverse(self) -> IntArray:
+        """Where each product went in the order of :attr:`_levels`."""
+        inverse: IntArray = np.argsort(self._levels[0])
+        return inverse
 
     def _apply_discrete(self, w: FloatArray) -> FloatArray:
-        levels, spread, spread_t = self._levels
+        order, bounds, levels, m = self._levels
         n_l = len(levels)
-        n_d = self.basis.shape[0]
+        n_d = m.shape[0]
+        ws = np.take(w, order, axis=1)
         out = np.empty((w.shape[0], self.n_products), dtype=np.float64)
-        for start in range(0, w.shape[0], _W_CHUNK):
-            chunk = slice(start, min(start + _W_CHUNK, w.shape[0]))
-            # level[l, d, c] = Σ_{q: k_q = u_l} W_cq M_dq
-            level = np.asarray(spread @ np.ascontiguousarray(w[chunk].T)).reshape(n_l, n_d, -1)
-            above = level / levels[:, np.newaxis, np.newaxis]
-            for i in range(n_l - 2, -1, -1):  # Σ_{j ≥ l} level_j / u_j
-                above[i] += above[i + 1]
-            for i in range(1, n_l):  # A_≤u_l = Σ_{j ≤ l} level_j
-                level[i] += level[i - 1]
-            below = level
-            below /= levels[:, np.newaxis, np.newaxis]
-            below[:-1] += above[1:]  # + B_>u_l, strictly above
-            out[chunk] = np.asarray(spread_t @ below.reshape(n_l * n_d, -1)).T
-        return out
+        rows_per_pass = max(1, _LEVEL_CELLS // (n_l * n_d))
+        blocks = [slice(int(bounds[i]), int(bounds[i + 1])) for i in range(n_l)]
+        for start in range(0, w.shape[0], rows_per_pass):
+            chunk = slice(start, min(start + rows_per_pass, w.shape[0]))
+            # level[l] = Σ_{q: k_q = u_l} W_cq M_dq (rows c, columns d): one dense product per level
+            level = np.empty((n_l, chunk.stop - chunk.start, n_d), dtype=np.float64)
+            for i, block in enumerate(blocks):
+                level[i] = ws[chunk, block] @ m[:, block].T  # (np.matmul's out= is slow here: no BLAS)
+            # downwards: B_>u_l = Σ_{j > l} level_j / u_j, kept per level
+            above = np.empty_like(level)
+            above[-1] = 0.0
+            for i in range(n_l - 1, 0, -1):
+                np.divide(level[i], levels[i], out=above[i - 1])
+                above[i - 1] += above[i]
+            acc = np.zeros(level.shape[1:], dtype=np.float64)
+            for i in range(n_l):  # upwards: A_≤u_l = Σ_{j ≤ l} level_j; out = (A_≤u_l / u_l + B_>u_l) M
+                acc += level[i]
+                h = np.divide(acc, levels[i], out=level[i])  # level_i is no longer needed
+                h += above[i]
+                out[chunk, blocks[i]] = h @ m[:, blocks[i]]
+        result: FloatArray = np.take(out, self._inverse, axis=1)
+        return result
 
 
 @dataclass(frozen=True)
@@ -483,15 +503,19 @@ def product_space_measures(
     absent = 1.0 - m
     pci_star = np.nan_to_num(pci_outlook, nan=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        if knn is None:
-            stacked = space.apply(np.vstack([weights, np.ones((1, m.shape[1]))]))
-            row_sum = stacked[n_c]
-            dens = stacked[:n_c] / row_sum[np.newaxis, :]
-        else:
-            row_sum = space.apply(np.ones((1, m.shape[1])))[0]
-            dens = _knn_density(weights, space, knn, block)
+        row_sum = space.apply(np.ones((1, m.shape[1])))[0]
         scale = pci_star / row_sum
-        gain = space.apply(absent * scale[np.newaxis, :], transpose=True)
+        opportunity = absent * scale[np.newaxis, :]
+        if knn is None and space.symmetric:  # density's numerator and COG's sum in one pass
+            both = space.apply(np.vstack([weights, opportunity]))
+            dens, gain = both[:n_c], both[n_c:]
+            dens /= row_sum[np.newaxis, :]
+        else:
+            if knn is None:
+                dens = space.apply(weights) / row_sum[np.newaxis, :]
+            else:
+                dens = _knn_density(weights, space, knn, block)
+            gain = space.apply(opportunity, transpose=True)
     coi_raw: FloatArray = np.sum(dens * absent * pci_star[np.newaxis, :], axis=1)
     return ProductSpaceMeasures(density=dens, coi_raw=coi_raw, cog=absent * gain)
 

@@ -24,6 +24,7 @@ from autarky.geo.blocs import validate_bloc
 from autarky.geo.resolve import Resolved, resolve
 from autarky.store import migrations
 from autarky.store.schema import SCHEMA_VERSION, all_tables
+from autarky.store.settings import apply_settings, machine_memory, store_settings
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -65,10 +66,12 @@ class Store:
         self.read_only = read_only
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
+        settings = store_settings(path, os.environ, machine_memory())  # memory limit, spilling, threads
         try:
             self.ibis: DuckDBBackend = ibis.duckdb.connect(database=str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+        apply_settings(self.raw, settings)
         if not read_only:
             self._ensure_schema()
         else:

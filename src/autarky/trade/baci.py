@@ -392,8 +392,9 @@ def _load_file(store: Store, src: BaciFile, tables: CountryTables, progress: Pro
         if existing_hash(store, src.dataset_name, known_hash):
             with store.importer(_meta(src, known_hash)) as imp:
                 return imp.result
-    all_codes = {code for _, rows in tables for code, _, _ in rows} | set(C.m49_codes())
-    code_map = C.baci_code_map(tables, sorted(all_codes))
+    m49 = _store_m49(store)
+    all_codes = {code for _, rows in tables for code, _, _ in rows} | set(C.m49_codes() if m49 is None else m49)
+    code_map = C.baci_code_map(tables, sorted(all_codes), m49)
     description = f"BACI {src.revision} {src.year}"
     with staging(store) as stage, src.opener() as fh:
         hasher = ContentHash(src.name)
@@ -425,6 +426,14 @@ def _load_file(store: Store, src: BaciFile, tables: CountryTables, progress: Pro
             raise FormatError("the file changed while it was read", path=src.label)
         return finish_flow_import(store, stage, _meta(src, content_hash), rows_read=counts["read"], bad=bad,
                                   codes=_codes_table(code_map, seen_codes))
+
+
+def _store_m49(store: Store) -> dict[int, tuple[str, str]] | None:
+    """UN M49 numeric code → (ISO3, name) from the store's ``economies`` table, which is seeded from the same
+    source as :func:`autarky.trade.codes.m49_codes` (so no country_converter to import); None if it is empty."""
+    rows = store.raw.execute(
+        "SELECT un_code, iso3, name FROM economies WHERE un_code IS NOT NULL ORDER BY un_code").fetchall()
+    return {int(u): (str(i), str(n)) for u, i, n in rows} if rows else None
 
 
 def _codes_table(code_map: dict[int, C.CountryCode], used: set[int]) -> pa.Table:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -162,11 +162,14 @@ def _m49() -> dict[int, tuple[str, str]]:
 
 
 def baci_code_map(tables: Iterable[tuple[str, Iterable[tuple[int, str, str | None]]]],
-                  codes: Iterable[int]) -> dict[int, CountryCode]:
+                  codes: Iterable[int], m49: Mapping[int, tuple[str, str]] | None = None) -> dict[int, CountryCode]:
     """ISO3 for each BACI ``code``, from ``tables`` (highest priority first), then UN M49.
 
-    Codes found nowhere are left out (their rows are quarantined by the reader).
+    ``m49`` maps UN numeric codes to ``(iso3, name)``; by default country_converter's, as the store's
+    ``economies`` table holds them (:func:`m49_codes`).  Codes found nowhere are left out (their rows are
+    quarantined by the reader).
     """
+    fallback = m49 if m49 is not None else _m49()
     known: dict[int, CountryCode] = {}
     for label, rows in tables:
         for code, name, iso3 in rows:
@@ -182,8 +185,8 @@ def baci_code_map(tables: Iterable[tuple[str, Iterable[tuple[int, str, str | Non
     for code in codes:
         if code in known:
             out[code] = known[code]
-        elif code in _m49():
-            iso3, name = _m49()[code]
+        elif code in fallback:
+            iso3, name = fallback[code]
             out[code] = CountryCode(code, iso3, name, "UN M49 numeric code (country_converter)")
     return out
 
