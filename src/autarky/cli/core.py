@@ -12,6 +12,7 @@ from autarky.cli.app import StoreOption, app, console, err_console, get_store, p
 from autarky.cli.questions import group
 from autarky.cli.render import Format, print_table
 from autarky.errors import UsageError
+from autarky.queries import plumbing
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -61,16 +62,23 @@ def import_(
     share_year: Annotated[
         int | None, typer.Option(help="Year of the shares of a map release that gives none (eto, chains).")
     ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a vintage even if the new file has far fewer rows.")
+    ] = False,
 ) -> None:
-    """Import a dataset (one transaction; bad rows go to quarantine)."""
-    loader = loaders.get_loader(kind)
+    """Import a dataset (one transaction; bad rows go to quarantine).
+
+    A file with no data row is an error.  Re-importing a vintage with new content replaces it, but a
+    replacement that would drop more than half of its rows is refused unless ``--replace`` is given.
+    """
+    loaders.get_loader(kind)  # an unknown kind is a usage error before anything is opened
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
     options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name),
                                  ("share_year", share_year)) if v is not None}
     st = get_store(store)
     with progress_bar(f"importing {path.name}") as progress:
-        result = loader(st, path, progress=progress, **options)
+        result = plumbing.run_import(st, kind, path, progress=progress, replace=replace, **options)
     print_table(console, _results_table([result]), title=f"import {kind} {path}")
     for w in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)

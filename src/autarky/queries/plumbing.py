@@ -50,13 +50,18 @@ def import_kinds() -> dict[str, str]:
     return {k: v.help for k, v in LOADERS.items()}
 
 
-def run_import(store: Store, kind: str, path: Path, progress: Callable[..., None] | None = None,
-               **options: Any) -> ImportResult:
-    """Import ``path`` as ``kind`` (one transaction; bad rows to quarantine)."""
+def run_import(store: Store, kind: str, path: Path, progress: Callable[..., None] | None = None, *,
+               replace: bool = False, **options: Any) -> ImportResult:
+    """Import ``path`` as ``kind`` (one transaction; bad rows to quarantine).
+
+    A file with no data row is an error; ``replace`` lets the import replace a vintage even when the new
+    content has far fewer rows than the old (otherwise refused: a truncated file must not wipe a dataset).
+    """
     from autarky.loaders import get_loader
 
     loader = get_loader(kind)
-    return loader(store, Path(path), progress=progress, **options)
+    with store.replacing(replace):
+        return loader(store, Path(path), progress=progress, **options)
 
 
 def init_store(store: Store, progress: Callable[..., None] | None = None,

@@ -15,6 +15,13 @@ killed process) nothing of it is visible.  Rules:
 * same ``name`` and ``vintage`` but new content: the old rows of that vintage are replaced in the same
   transaction (``status = "replaced"``);
 * a new vintage is kept beside the old ones (``status = "loaded"``).
+
+Two guards keep a bad file from wiping data (checked before the commit, so a refused import changes nothing):
+
+* an import with no data row (nothing loaded, nothing quarantined: an empty or header-only file) is an
+  error, always;
+* a replacement that would leave fewer than half the rows the replaced vintage had (:data:`SHRINK_LIMIT`)
+  is refused unless the store is in :meth:`~autarky.store.Store.replacing` mode (``autarky import --replace``).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
 
-from autarky.errors import StoreError
+from autarky.errors import FormatError, StoreError
 from autarky.store.schema import table as declared_table
 
 if TYPE_CHECKING:
@@ -39,7 +46,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DatasetMeta", "ImportResult", "Importer", "hash_paths"]
+__all__ = ["SHRINK_LIMIT", "DatasetMeta", "ImportResult", "Importer", "hash_paths"]
+
+#: A replacement keeping fewer than this share of the replaced vintage's rows needs ``--replace``.
+SHRINK_LIMIT = 0.5
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,8 @@ class Importer:
         self.rows_read = 0
         self._quarantine: list[tuple[Any, ...]] = []
         self._warnings: list[tuple[str, str]] = []
+        self._replaced_rows = 0
+        self._replaced_by_table: dict[str, int] = {}
         self.result = ImportResult(dataset_id=-1, name=meta.name, vintage=meta.vintage, status="loaded")
 
     # -- lifecycle --------------------------------------------------------------------------------------
@@ -120,15 +132,21 @@ class Importer:
             )
             return
         old = con.execute(
-            "SELECT dataset_id FROM datasets WHERE name = ? AND vintage = ?", [m.name, m.vintage]
+            "SELECT dataset_id, coalesce(rows_loaded, 0) FROM datasets WHERE name = ? AND vintage = ?",
+            [m.name, m.vintage],
         ).fetchall()
         status: Literal["loaded", "replaced"] = "loaded"
-        for (old_id,) in old:
-            self._delete_dataset(int(old_id))
-            status = "replaced"
+        # the new id is taken before the old rows go: an id is never reused for a replacement, so files
+        # named after a dataset id (the trade Parquet) of the replaced vintage stay intact if this rolls back
         row = con.execute("SELECT coalesce(max(dataset_id), 0) + 1 FROM datasets").fetchone()
         assert row is not None
         dataset_id = int(row[0])
+        for old_id, old_rows in old:
+            self._replaced_rows += int(old_rows)
+            for name, n in self._table_counts(int(old_id)).items():
+                self._replaced_by_table[name] = self._replaced_by_table.get(name, 0) + n
+            self._delete_dataset(int(old_id))
+            status = "replaced"
         con.execute(
             "INSERT INTO datasets (dataset_id, name, kind, publisher, vintage, licence, attribution, source,"
             " content_hash, loaded_at, params, derived_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -141,13 +159,47 @@ class Importer:
         )
         self.result = ImportResult(dataset_id=dataset_id, name=m.name, vintage=m.vintage, status=status)
 
+    def _table_counts(self, dataset_id: int) -> dict[str, int]:
+        """Rows of ``dataset_id`` in each data table that has any."""
+        con = self.store.raw
+        tables = self.store.data_tables()
+        if not tables:
+            return {}
+        union = " UNION ALL ".join(
+            f"SELECT '{name}' AS t, count(*) AS n FROM \"{name}\" WHERE dataset_id = $1" for name in tables)
+        return {str(t): int(n) for t, n in con.execute(union, [dataset_id]).fetchall()
+                if n and t not in ("quarantine", "data_warnings")}
+
     def _delete_dataset(self, dataset_id: int) -> None:
         con = self.store.raw
         for name in self.store.data_tables():
             con.execute(f'DELETE FROM "{name}" WHERE dataset_id = ?', [dataset_id])
         con.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
 
+    def _guard(self) -> None:
+        """Refuse an import with no data row, and a replacement that would drop most of the old rows."""
+        r, m = self.result, self.meta
+        where = m.source or m.name
+        if r.rows_loaded == 0 and not self._quarantine:
+            raise FormatError(
+                f"no data rows (read {self.rows_read}); nothing was imported and dataset {m.name} is unchanged",
+                path=where)
+        if r.status != "replaced" or self.store.replace_allowed:
+            return
+        shrunk = [(t, old, r.loaded_by_table.get(t, 0)) for t, old in sorted(self._replaced_by_table.items())
+                  if r.loaded_by_table.get(t, 0) < old * SHRINK_LIMIT]
+        if r.rows_loaded < self._replaced_rows * SHRINK_LIMIT:
+            shrunk.insert(0, ("rows in all", self._replaced_rows, r.rows_loaded))
+        if shrunk:
+            what = "; ".join(f"{t}: {old:,} -> {new:,}" for t, old, new in shrunk)
+            raise StoreError(
+                f"{where}: importing this would replace most of {m.name} (vintage {m.vintage}) with far fewer rows "
+                f"({what}; {len(self._quarantine):,} quarantined); refused, nothing changed. If the file is "
+                "truncated, fix it; to replace the dataset anyway, import again with --replace"
+            )
+
     def _close(self) -> None:
+        self._guard()
         con = self.store.raw
         r = self.result
         if self._quarantine:

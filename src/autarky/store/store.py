@@ -63,6 +63,8 @@ class Store:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        #: Whether an import may replace a vintage with far fewer rows (see :meth:`replacing`).
+        self.replace_allowed = False
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -202,6 +204,16 @@ class Store:
             raise UnknownItemError(f"no dataset with id {dataset_id}")
         row: dict[str, Any] = rows[0]
         return row
+
+    @contextmanager
+    def replacing(self, allowed: bool = True) -> Iterator[Store]:
+        """Within the block, imports may replace a vintage even with far fewer rows (``--replace``)."""
+        before = self.replace_allowed
+        self.replace_allowed = allowed
+        try:
+            yield self
+        finally:
+            self.replace_allowed = before
 
     @contextmanager
     def importer(self, meta: DatasetMeta) -> Iterator[Importer]:

@@ -69,6 +69,8 @@ def _read_csv(path: Path, label: str, required: tuple[str, ...], data: bytes | N
     if missing:
         raise FormatError(f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns)}",
                           path=label, line=1, field=missing[0])
+    if df.height == 0:
+        raise FormatError("no data rows (only a header)", path=label, line=2)
     return df.with_row_index("source_line", offset=2).with_columns(pl.col("source_line").cast(pl.Int32))
 
 
