@@ -62,15 +62,17 @@ def _root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data: bool = False) -> Store:
+def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data: bool = False,
+              adopt: bool = False) -> Store:
     """Open the store named by ``--store`` (on the command or the root), ``$AUTARKY_STORE`` or the default.
 
-    ``ensure_data`` loads the bundled sample data first if the store has no dataset yet (first use).
+    ``ensure_data`` loads the bundled sample data first if the store has no dataset yet (first use);
+    ``adopt`` (``autarky init`` only) lets autarky add its tables to a DuckDB file that holds other tables.
     """
     from autarky.store import open_store
 
     path = store if store is not None else state.store_path
-    st = open_store(path, read_only=read_only)
+    st = open_store(path, read_only=read_only, adopt=adopt)
     if ensure_data and not read_only:
         row = st.raw.execute("SELECT count(*) FROM datasets").fetchone()
         if not row or not row[0]:

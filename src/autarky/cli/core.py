@@ -45,8 +45,12 @@ def load_bundled_with_progress(store: Store) -> list[ImportResult]:
 
 @app.command()
 def init(store: StoreOption = None) -> None:
-    """Create the store (if needed) and load every bundled sample dataset."""
-    st = get_store(store)
+    """Create the store (if needed) and load every bundled sample dataset.
+
+    ``init`` is also how autarky's tables are added to an existing DuckDB file of your own: every other
+    command refuses a file that is not an autarky store.
+    """
+    st = get_store(store, adopt=True)
     results = load_bundled_with_progress(st)
     print_table(console, _results_table(results), title=f"store {st.path}")
 

@@ -31,10 +31,12 @@ __all__ = [
 ]
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+               adopt: bool = False) -> Store:
+    """Open the store (see :func:`autarky.store.open_store`; ``adopt`` is for ``init`` on a foreign file)."""
     from autarky.store import open_store as _open
 
-    return _open(path, read_only=read_only)
+    return _open(path, read_only=read_only, adopt=adopt)
 
 
 def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:

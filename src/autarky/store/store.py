@@ -45,22 +45,24 @@ def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else Path(DEFAULT_STORE)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+               adopt: bool = False) -> Store:
     """Open (creating and migrating if needed) the store at ``path``.
 
     ``path`` defaults to ``$AUTARKY_STORE`` and then ``./autarky.duckdb``.  A read-only store opens an
-    existing file without creating or migrating anything.
+    existing file without creating or migrating anything.  A DuckDB file that holds tables but is no
+    autarky store is refused unless ``adopt`` (``autarky init``) asks to add autarky's tables to it.
     """
     resolved = resolve_store_path(path)
     if read_only and not resolved.exists():
         raise StoreError(f"{resolved}: no store here; run `autarky init` first")
-    return Store(resolved, read_only=read_only)
+    return Store(resolved, read_only=read_only, adopt=adopt)
 
 
 class Store:
     """A DuckDB store file reached through Ibis."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, adopt: bool = False) -> None:
         self.path = path
         self.read_only = read_only
         #: Whether an import may replace a vintage with far fewer rows (see :meth:`replacing`).
@@ -71,10 +73,14 @@ class Store:
             self.ibis: DuckDBBackend = ibis.duckdb.connect(database=str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
-        if not read_only:
-            self._ensure_schema()
-        else:
-            self._check_version()
+        try:
+            if not read_only:
+                self._ensure_schema(adopt=adopt)
+            else:
+                self._check_version()
+        except BaseException:
+            self.ibis.disconnect()
+            raise
 
     # -- connection -------------------------------------------------------------------------------------
     @property
@@ -94,10 +100,31 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------------------
     def schema_version(self) -> int:
+        """The store's schema version, from its marker; a clear error if the marker is missing or broken."""
         row = self.raw.execute(
             "SELECT value FROM autarky_meta WHERE key = 'schema_version'"
         ).fetchone()
-        return int(row[0]) if row else 0
+        fix = ("it cannot be read or upgraded safely: restore a backup, or start a new store "
+               "(`autarky init --store NEW.duckdb`)")
+        if row is None:
+            raise SchemaVersionError(f"{self.path}: the schema marker is missing (autarky_meta has no "
+                                     f"schema_version); {fix}")
+        text = str(row[0]).strip()
+        if not text.isdigit():
+            raise SchemaVersionError(f"{self.path}: the schema marker is {row[0]!r}, not a version number; {fix}")
+        version = int(text)
+        if version < 1:
+            raise SchemaVersionError(f"{self.path}: the schema marker is {version}, a version autarky never "
+                                     f"writes (a store whose creation did not finish?); {fix}")
+        return version
+
+    def _user_tables(self) -> list[str]:
+        """Tables and views of the file (a file with any but no ``autarky_meta`` is someone else's)."""
+        rows = self.raw.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_catalog = current_database() ORDER BY table_name"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def _has_meta(self) -> bool:
         row = self.raw.execute(
@@ -116,7 +143,16 @@ class Store:
             raise StoreError(f"{self.path}: not an autarky store (no autarky_meta table)")
         self._refuse_newer(self.schema_version())
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self, *, adopt: bool = False) -> None:
+        if not self._has_meta():
+            foreign = self._user_tables()
+            if foreign and not adopt:
+                shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+                raise StoreError(
+                    f"{self.path}: not an autarky store (a DuckDB file with its own tables: {shown}); left "
+                    f"untouched. Use another file for the store, or run `autarky init --store {self.path}` to "
+                    "add autarky's tables to this one"
+                )
         current = self.schema_version() if self._has_meta() else 0
         self._refuse_newer(current)
         if current == SCHEMA_VERSION:
