@@ -136,3 +136,12 @@ def main(argv: list[str] | None = None) -> None:
             raise
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
+    except Exception as exc:
+        from autarky.store.flows import MISSING_MARK
+
+        if state.debug or MISSING_MARK not in str(exc):
+            raise
+        # the store's Parquet is gone (a copied store): DuckDB raises the message the view carries
+        message = str(exc).split("Error: ", 1)[-1]
+        err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
+        sys.exit(1)

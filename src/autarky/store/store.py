@@ -22,7 +22,7 @@ import pyarrow as pa
 from autarky.errors import ReadOnlyError, SchemaVersionError, StoreError, UnknownItemError
 from autarky.geo.blocs import validate_bloc
 from autarky.geo.resolve import Resolved, resolve
-from autarky.store import migrations
+from autarky.store import flows, migrations
 from autarky.store.schema import SCHEMA_VERSION, all_tables
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ class Store:
                 self._ensure_schema(adopt=adopt)
             else:
                 self._check_version()
+            flows.attach(self.raw, path, read_only=read_only)
         except BaseException:
             self.ibis.disconnect()
             raise
@@ -97,6 +98,11 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def parquet_root(self) -> Path:
+        """The folder beside the store file holding its Parquet (``<store file>.parquet``)."""
+        return flows.parquet_root(self.path)
 
     # -- schema -----------------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -200,6 +206,7 @@ class Store:
         # statement types were checked above and whatever runs is rolled back.
         con = self.raw.cursor()
         try:
+            flows.attach(con, self.path, read_only=True)  # a cursor has its own settings and temp views
             con.begin()
             result = None
             for st in statements:
