@@ -10,8 +10,9 @@ history (hundreds of millions of rows) loads with flat memory and Spark can read
 connection autarky opens sets ``file_search_path`` there, see :mod:`autarky.store.flows`), so a copied store
 reads only its own copy; the plain ``duckdb`` client reads the flows after ``SET file_search_path =
 '<store>.parquet'``.  The view is declared here with an empty body; the trade domain
-(:func:`autarky.trade.flowstore.sync_flows_view`) rewrites it inside each import's transaction.  Parquet folders not listed in
-``trade_flow_parts`` (a killed import, a replaced vintage) are invisible and swept on the next import.
+(:func:`autarky.trade.flowstore.sync_flows_view`) rewrites it inside each import's transaction.
+Parquet folders not listed in ``trade_flow_parts`` (a killed import, a replaced vintage) are invisible
+and swept when the store is next opened for writing.
 """
 
 from __future__ import annotations
