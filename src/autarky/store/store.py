@@ -22,7 +22,7 @@ import pyarrow as pa
 from autarky.errors import ReadOnlyError, SchemaVersionError, StoreError, UnknownItemError
 from autarky.geo.blocs import validate_bloc
 from autarky.geo.resolve import Resolved, resolve
-from autarky.store import flows, migrations
+from autarky.store import flows, migrations, serving
 from autarky.store.schema import SCHEMA_VERSION, all_tables
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ class Store:
         try:
             self.ibis: DuckDBBackend = ibis.duckdb.connect(database=str(path), read_only=read_only)
         except duckdb.Error as exc:
+            if "Could not set lock" in str(exc) or "Conflicting lock" in str(exc):
+                raise StoreError(serving.lock_message(path, str(exc))) from exc
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
         try:
             if not read_only:
