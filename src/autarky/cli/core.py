@@ -84,6 +84,7 @@ def import_(
     with progress_bar(f"importing {path.name}") as progress:
         result = plumbing.run_import(st, kind, path, progress=progress, replace=replace, **options)
     print_table(console, _results_table([result]), title=f"import {kind} {path}")
+    err_console.print(result.explanation, highlight=False, soft_wrap=True)
     for w in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
     if result.rows_quarantined:

@@ -11,10 +11,15 @@ Every import is one DuckDB transaction::
 On a clean exit the dataset row, its rows and its quarantine commit together; on any exception (or a
 killed process) nothing of it is visible.  Rules:
 
-* same ``name`` and same ``content_hash`` as a loaded dataset: nothing changes (``status = "unchanged"``);
+The vintage rule, the same for every importer (a vintage given with ``--vintage`` or read from the source):
+
+* same ``name``, ``vintage`` and ``content_hash`` as a loaded dataset: nothing changes (``status = "unchanged"``);
 * same ``name`` and ``vintage`` but new content: the old rows of that vintage are replaced in the same
   transaction (``status = "replaced"``);
-* a new vintage is kept beside the old ones (``status = "loaded"``).
+* a new vintage is kept beside the old ones (``status = "loaded"``), even when its content is identical to
+  another vintage's (re-importing with ``--vintage 2099-09`` loads a 2099-09 vintage).
+
+:attr:`ImportResult.explanation` states which of these happened, in words the faces print.
 
 Two guards keep a bad file from wiping data (checked before the commit, so a refused import changes nothing):
 
@@ -82,6 +87,18 @@ class ImportResult:
     loaded_by_table: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def explanation(self) -> str:
+        """What happened, by the vintage rule (one line for the faces)."""
+        what = f"{self.name} vintage {self.vintage}"
+        if self.status == "unchanged":
+            return (f"{what}: unchanged, this content is already loaded under this name and vintage (dataset "
+                    f"{self.dataset_id}); another --vintage would load it beside")
+        if self.status == "replaced":
+            return (f"{what}: replaced (same name and vintage, new content) by dataset {self.dataset_id}; other "
+                    "vintages are kept")
+        return f"{what}: loaded as dataset {self.dataset_id}; other vintages of {self.name}, if any, are kept"
+
 
 _QUARANTINE_COLUMNS = ("file", "line", "field", "value", "reason", "raw")
 
@@ -120,8 +137,8 @@ class Importer:
         m = self.meta
         same = con.execute(
             "SELECT dataset_id, vintage, rows_read, rows_loaded, rows_quarantined FROM datasets "
-            "WHERE name = ? AND content_hash = ? ORDER BY dataset_id DESC LIMIT 1",
-            [m.name, m.content_hash],
+            "WHERE name = ? AND content_hash = ? AND vintage = ? ORDER BY dataset_id DESC LIMIT 1",
+            [m.name, m.content_hash, m.vintage],
         ).fetchone()
         if same is not None:
             self.unchanged = True
