@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,7 +29,8 @@ def _results_table(results: list[ImportResult]) -> pa.Table:
 
     return pa.Table.from_pylist([
         {"dataset": r.name, "vintage": r.vintage, "status": r.status, "id": r.dataset_id,
-         "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined}
+         "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined,
+         "skipped": r.rows_skipped}
         for r in results
     ])
 
@@ -41,6 +43,22 @@ def load_bundled_with_progress(store: Store) -> list[ImportResult]:
             progress(0, None, f"loading {ds.path}")
 
         return bundled.load_bundled(store, progress=progress, on_start=announce)
+
+
+def _check_path(path: Path) -> None:
+    """A clear error for a path that is missing or is a symbolic-link loop (``exists()`` says False to both)."""
+    import errno
+
+    try:
+        path.resolve(strict=True)
+    except RuntimeError as exc:  # Python < 3.13 reports a loop this way
+        raise UsageError(f"{path}: a symbolic link loop (the link points back to itself)") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UsageError(f"{path}: a symbolic link loop (the link points back to itself)") from exc
+        if path.is_symlink():
+            raise UsageError(f"{path}: a symbolic link to {os.readlink(path)}, which does not exist") from exc
+        raise UsageError(f"{path}: no such file or folder") from exc
 
 
 @app.command()
@@ -76,8 +94,7 @@ def import_(
     replacement that would drop more than half of its rows is refused unless ``--replace`` is given.
     """
     loaders.get_loader(kind)  # an unknown kind is a usage error before anything is opened
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or folder")
+    _check_path(path)
     options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name),
                                  ("share_year", share_year)) if v is not None}
     st = get_store(store)
@@ -98,10 +115,17 @@ def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query over the store.")],
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
+    allow_files: Annotated[bool, typer.Option(
+        "--allow-files", help="Let the query read other local files (read_csv, read_text ...); off by default.")
+    ] = False,
 ) -> None:
-    """Run a read-only SQL query against the store (any statement that writes is refused)."""
+    """Run a read-only SQL query against the store (any statement that writes is refused).
+
+    The query reads the store and its own Parquet only; reading any other file (``read_text('/etc/...')``,
+    ``read_csv``, ``ATTACH``) is refused unless ``--allow-files`` is given.
+    """
     st = get_store(store, read_only=True)
-    print_table(console, st.read_only_sql(query), fmt)
+    print_table(console, plumbing.read_only_sql(st, query, allow_files=allow_files), fmt)
 
 
 blocs_app = group("blocs")

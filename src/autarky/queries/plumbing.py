@@ -74,8 +74,10 @@ def init_store(store: Store, progress: Callable[..., None] | None = None,
     return load_bundled(store, progress=progress, on_start=on_start)
 
 
-def read_only_sql(store: Store, sql: str) -> pa.Table:
-    return store.read_only_sql(sql)
+def read_only_sql(store: Store, sql: str, *, allow_files: bool = True) -> pa.Table:
+    """A user's read-only query; ``allow_files=False`` (``autarky sql`` by default) forbids reading other files
+    and leaves the store's connection that way (open a store for the one query)."""
+    return store.read_only_sql(sql, allow_files=allow_files)
 
 
 def add_bloc(store: Store, name: str, members: Sequence[str], description: str = "", source: str = "") -> tuple[

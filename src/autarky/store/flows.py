@@ -13,6 +13,7 @@ for that connection, by one that fails with a message naming what is missing.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -21,7 +22,7 @@ from autarky.errors import StoreError
 from autarky.store.schema.trade import FLOW_COLUMNS
 
 __all__ = ["FLOW_TABLE", "MISSING_MARK", "attach", "check_folders", "missing_folders", "parquet_root", "relative_parts",
-           "view_sql"]
+           "sweep_staging", "view_sql"]
 
 FLOW_TABLE = "trade_flows"
 #: Words every "Parquet missing" message contains (faces recognise the error by them).
@@ -33,7 +34,8 @@ def parquet_root(store_path: Path) -> Path:
     return Path(os.path.abspath(store_path)).with_name(store_path.name + ".parquet")
 
 
-def _sql_str(text: str) -> str:
+def sql_str(text: str) -> str:
+    """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -46,14 +48,18 @@ def relative_parts(con: duckdb.DuckDBPyConnection, dataset_ids: list[int] | None
     return [str(p) for d, p in rows if keep is None or int(d) in keep]
 
 
-def view_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """The body of the ``trade_flows`` view for the parts committed in ``con``'s current transaction."""
+def view_sql(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> str:
+    """The body of the ``trade_flows`` view for the parts committed in ``con``'s current transaction.
+
+    Paths are relative to the Parquet root, or under ``root`` if given (a connection whose external
+    access is off resolves no relative path).
+    """
     parts = relative_parts(con)
     if not parts:
         return "SELECT " + ", ".join(f'CAST(NULL AS {c.type}) AS "{c.name}"' for c in FLOW_COLUMNS) + \
             " WHERE false"
     casts = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in FLOW_COLUMNS)
-    files = ", ".join(_sql_str(f"{p}/*.parquet") for p in parts)
+    files = ", ".join(sql_str(f"{root / p if root is not None else p}/*.parquet") for p in parts)
     return (f"SELECT {casts} FROM read_parquet([{files}], hive_partitioning = true, "
             "hive_types = {'dataset_id': BIGINT, 'year': SMALLINT})")
 
@@ -92,19 +98,39 @@ def _is_declared(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def attach(con: duckdb.DuckDBPyConnection, store_path: Path, *, read_only: bool) -> None:
-    """Point ``con`` at the store's own Parquet and make sure ``trade_flows`` reads only it."""
+def sweep_staging(store_path: Path) -> int:
+    """Remove ``.staging-*`` folders a killed import left (only with the store open for writing); how many."""
+    root = parquet_root(store_path) / FLOW_TABLE
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for child in root.iterdir():
+        if child.name.startswith(".staging-") and child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def attach(con: duckdb.DuckDBPyConnection, store_path: Path, *, read_only: bool, absolute: bool = False) -> None:
+    """Point ``con`` at the store's own Parquet and make sure ``trade_flows`` reads only it.
+
+    ``absolute`` gives ``con`` a temporary view naming the Parquet by absolute path (before its external
+    access is turned off, see :meth:`autarky.store.Store.read_only_sql`).
+    """
     root = parquet_root(store_path)
-    con.execute(f"SET file_search_path = {_sql_str(str(root))}")
+    con.execute(f"SET file_search_path = {sql_str(str(root))}")
     if not _is_declared(con):
         return
     missing = missing_folders(con, root)
     if missing:
-        fail = f"CASE WHEN i >= 0 THEN error({_sql_str(_missing_message(missing, root, store_path))}) END"
+        fail = f"CASE WHEN i >= 0 THEN error({sql_str(_missing_message(missing, root, store_path))}) END"
         cols = ", ".join(f'CAST({fail} AS {c.type}) AS "{c.name}"' for c in FLOW_COLUMNS)
         # every column and the row filter raise, so no query over the view can silently come back empty
         con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS SELECT {cols} FROM range(1) t(i) '
                     f"WHERE {fail} IS NULL")
+        return
+    if absolute:
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {view_sql(con, root)}')
         return
     wanted = view_sql(con)
     current = _current(con)

@@ -86,6 +86,12 @@ class ImportResult:
     rows_quarantined: int = 0
     loaded_by_table: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Rows read but deliberately neither loaded nor quarantined, by reason (e.g. merged duplicates).
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(self.skipped.values())
 
     @property
     def explanation(self) -> str:
@@ -219,6 +225,12 @@ class Importer:
         self._guard()
         con = self.store.raw
         r = self.result
+        for reason, n in r.skipped.items():
+            self._warnings.append(("rows skipped", f"{n} row(s) read and not loaded: {reason}"))
+        unaccounted = self.rows_read - r.rows_loaded - len(self._quarantine) - r.rows_skipped
+        if unaccounted > 0 and r.rows_loaded < self.rows_read:
+            self._warnings.append(("rows unaccounted", f"{unaccounted} row(s) read were neither loaded, "
+                                   "quarantined nor skipped with a reason (a reader's bug: please report it)"))
         if self._quarantine:
             qt = pa.table(
                 {
@@ -290,6 +302,11 @@ class Importer:
                    reason: str, raw: str | None = None) -> None:
         """Set a rejected row aside with the reason; it is committed with the import."""
         self._quarantine.append((file, line, field, None if value is None else str(value), reason, raw))
+
+    def skip(self, count: int, reason: str) -> None:
+        """Account for ``count`` rows read but deliberately not loaded (kept as a data warning with the reason)."""
+        if count > 0:
+            self.result.skipped[reason] = self.result.skipped.get(reason, 0) + count
 
     def warn(self, subject: str, message: str) -> None:
         """Record a finding about the data that is kept as is (e.g. shares summing over 100%)."""

@@ -81,6 +81,8 @@ class Store:
             else:
                 self._check_version()
             flows.attach(self.raw, path, read_only=read_only)
+            if not read_only and flows.sweep_staging(path):  # we hold the write lock: no import is running
+                log.info("removed the staging folders of an interrupted import under %s", self.parquet_root)
         except BaseException:
             self.ibis.disconnect()
             raise
@@ -190,8 +192,13 @@ class Store:
         """Run a parameterised SQL query written by library code; returns Arrow."""
         return self.raw.execute(sql, params or []).to_arrow_table()
 
-    def read_only_sql(self, sql: str) -> pa.Table:
-        """Run user-written SQL, refusing anything but queries (``autarky sql``)."""
+    def read_only_sql(self, sql: str, *, allow_files: bool = True) -> pa.Table:
+        """Run user-written SQL, refusing anything but queries (``autarky sql``).
+
+        With ``allow_files=False`` the query may read the store and its own Parquet but no other file
+        (DuckDB's ``enable_external_access`` off, the Parquet root the one allowed directory); this is
+        irreversible for the store's connection, so faces use it on a store opened for that one query.
+        """
         try:
             statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
@@ -208,7 +215,11 @@ class Store:
         # statement types were checked above and whatever runs is rolled back.
         con = self.raw.cursor()
         try:
-            flows.attach(con, self.path, read_only=True)  # a cursor has its own settings and temp views
+            # a cursor has its own settings and temp views
+            flows.attach(con, self.path, read_only=True, absolute=not allow_files)
+            if not allow_files:
+                con.execute(f"SET allowed_directories = [{flows.sql_str(str(self.parquet_root) + os.sep)}]")
+                con.execute("SET enable_external_access = false")
             con.begin()
             result = None
             for st in statements:
@@ -216,6 +227,9 @@ class Store:
             assert result is not None
             return result
         except duckdb.Error as exc:
+            if "file system operations are disabled" in str(exc):
+                raise ReadOnlyError(f"this query reads a file outside the store, which `autarky sql` does not do "
+                                    f"unless given --allow-files ({str(exc).splitlines()[0]})") from exc
             raise StoreError(f"query failed: {exc}") from exc
         finally:
             con.rollback()

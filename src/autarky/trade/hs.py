@@ -97,7 +97,7 @@ def _load_nomenclature(store: Store, path: Path, sections: Path | None) -> Impor
         imp.rows_read = df.height
         root = df.filter(pl.col("hscode") == "TOTAL")
         if root.height:
-            imp.warn(path.name, "the root row 'TOTAL' (all commodities) is not a product code; not loaded")
+            imp.skip(root.height, f"{path.name}: the root row 'TOTAL' (all commodities) is not a product code")
             df = df.filter(pl.col("hscode") != "TOTAL")
         code_ok = pl.col("hscode").str.contains(r"^\d{2}(\d{2}){0,2}$")
         level_ok = pl.col("level").cast(pl.Int32, strict=False) == pl.col("hscode").str.len_chars()
