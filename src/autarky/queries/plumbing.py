@@ -60,8 +60,10 @@ def run_import(store: Store, kind: str, path: Path, progress: Callable[..., None
     content has far fewer rows than the old (otherwise refused: a truncated file must not wipe a dataset).
     """
     from autarky.loaders import get_loader
+    from autarky.store.limits import check_input
 
     loader = get_loader(kind)
+    check_input(kind, Path(path))  # every line of every text file at most 1 MiB, before anything is read
     with store.replacing(replace):
         return loader(store, Path(path), progress=progress, **options)
 
