@@ -10,11 +10,12 @@ lines themselves, in the chunker, and are not scanned twice.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from autarky.errors import FormatError
 
-__all__ = ["MAX_LINE_BYTES", "SELF_BOUNDED", "TEXT_SUFFIXES", "check_input", "check_lines"]
+__all__ = ["MAX_LINE_BYTES", "SELF_BOUNDED", "TEXT_SUFFIXES", "check_input", "check_lines", "check_path"]
 
 #: The longest line (bytes, newline excluded) any reader accepts.
 MAX_LINE_BYTES = 1 << 20
@@ -43,6 +44,30 @@ def check_lines(path: Path, limit: int = MAX_LINE_BYTES) -> None:
                 line, run, start = line + 1, 0, nl + 1
 
 
+def check_path(path: Path) -> None:
+    """A clear error for a missing path, a dangling link or a symbolic-link loop (at ``path`` or inside it)."""
+    import errno
+
+    def fail(p: Path, exc: BaseException) -> FormatError:
+        if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+            return FormatError("a symbolic link loop (the link points back to itself)", path=str(p))
+        if p.is_symlink():
+            return FormatError(f"a symbolic link to {os.readlink(p)}, which does not exist", path=str(p))
+        return FormatError("no such file or folder", path=str(p))
+
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise fail(path, exc) from exc
+    if path.is_dir():
+        for p in sorted(path.rglob("*")):
+            if p.is_symlink():
+                try:
+                    p.resolve(strict=True)
+                except (OSError, RuntimeError) as exc:
+                    raise fail(p, exc) from exc
+
+
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path] if path.suffix.lower() in TEXT_SUFFIXES else []
@@ -56,7 +81,9 @@ def _files(path: Path) -> list[Path]:
 
 
 def check_input(kind: str, path: Path, limit: int = MAX_LINE_BYTES) -> None:
-    """Bound the lines of every text file an import of ``kind`` at ``path`` (a file or folder) will read."""
+    """Bound the lines of every text file an import of ``kind`` at ``path`` (a file or folder) will read,
+    after :func:`check_path`."""
+    check_path(Path(path))
     if kind in SELF_BOUNDED:
         return
     for p in _files(Path(path)):
