@@ -225,8 +225,7 @@ class Importer:
         self._guard()
         con = self.store.raw
         r = self.result
-        for reason, n in r.skipped.items():
-            self._warnings.append(("rows skipped", f"{n} row(s) read and not loaded: {reason}"))
+        notes = [("rows skipped", f"{n} row(s) read and not loaded: {reason}") for reason, n in r.skipped.items()]
         unaccounted = self.rows_read - r.rows_loaded - len(self._quarantine) - r.rows_skipped
         if unaccounted > 0 and r.rows_loaded < self.rows_read:
             self._warnings.append(("rows unaccounted", f"{unaccounted} row(s) read were neither loaded, "
@@ -244,11 +243,12 @@ class Importer:
                 }
             )
             self._bulk_insert("quarantine", qt)
-        if self._warnings:
+        stored = self._warnings + notes  # skipped rows are kept with their reason, beside the warnings
+        if stored:
             wt = pa.table({
-                "dataset_id": pa.array([r.dataset_id] * len(self._warnings), pa.int64()),
-                "subject": [w[0] for w in self._warnings],
-                "message": [w[1] for w in self._warnings],
+                "dataset_id": pa.array([r.dataset_id] * len(stored), pa.int64()),
+                "subject": [w[0] for w in stored],
+                "message": [w[1] for w in stored],
             })
             self._bulk_insert("data_warnings", wt)
         r.rows_read = self.rows_read
