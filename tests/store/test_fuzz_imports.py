@@ -122,7 +122,7 @@ def duplicate_column(data: bytes) -> bytes:
     return b"".join(out)
 
 
-_NUMBER = re.compile(rb"(?<![\w.])\d+\.\d+(?![\w.])")
+_NUMBER = re.compile(rb"(?<=[,;\t])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=[,;\t\r\n]|$)")
 
 
 def nan_inf_negative(data: bytes) -> bytes:
