@@ -89,3 +89,15 @@ def test_the_cli_prints_one_line_for_a_broken_marker(tmp_path: Path, how: str) -
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr
         assert "schema marker" in done.stderr
+
+
+def test_the_cli_refuses_a_foreign_file_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "mine.duckdb"
+    _own_file(path)
+    env = {**os.environ, "AUTARKY_STORE": str(path), "COLUMNS": "200"}
+    for args in (["datasets"], ["blocs", "add", "MINE", "VNM,MEX"]):
+        done = subprocess.run([sys.executable, "-m", "autarky", *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr and "not an autarky store" in done.stderr
+    assert _tables(path) == ["my_sales"]
