@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from autarky.store import Store, open_store
+
+# Property tests: derandomised by default, so a run on a fresh clone or in CI tries the same examples every
+# time (a failure found once is found again); HYPOTHESIS_PROFILE=thorough searches wider, with fresh seeds.
+settings.register_profile("default", derandomize=True, max_examples=100, print_blob=True)
+settings.register_profile("thorough", derandomize=False, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).parent / "data"
 

@@ -75,4 +75,8 @@ def available(kind: str) -> bool:
 
 def run_loader(store: Store, kind: str, path: Path, progress: Progress | None = None,
                **options: Any) -> ImportResult:
-    return get_loader(kind)(store, Path(path), progress=progress, **options)
+    from autarky.store.limits import check_input
+
+    loader = get_loader(kind)
+    check_input(kind, Path(path))  # no line over 1 MiB in any text file the loader will read
+    return loader(store, Path(path), progress=progress, **options)

@@ -28,6 +28,7 @@ def add_trade_dataset(store: Store, flows: pl.DataFrame, *, kind: str = "baci") 
     content = hashlib.sha256(flows.write_csv().encode()).hexdigest()
     with store.importer(DatasetMeta(name=f"test-{kind}", kind=kind, vintage="v1", content_hash=content)) as imp:
         dataset_id = imp.dataset_id
+        imp.result.rows_loaded = flows.height  # its rows are the test_flows table below (no empty dataset)
     table = flows.with_columns(pl.lit(dataset_id).alias("dataset_id")).to_arrow()
     store.raw.register("__flows", table)
     store.raw.execute("CREATE TABLE test_flows AS SELECT * FROM __flows")

@@ -73,7 +73,8 @@ def test_plain_duckdb_client_reads_the_flows(tmp_path: Path) -> None:
     load_baci(st, BACI_SAMPLE)
     st.close()
     con = duckdb.connect(str(tmp_path / "plain.duckdb"), read_only=True)
-    try:
+    try:  # the view names its Parquet relative to the store's Parquet root (issue 19.2)
+        con.execute(f"SET file_search_path = '{tmp_path / 'plain.duckdb.parquet'}'")
         assert con.execute("SELECT count(*), count(DISTINCT exporter) FROM trade_flows").fetchone() == (72097, 2)
     finally:
         con.close()

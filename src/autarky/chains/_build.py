@@ -145,6 +145,7 @@ class MapBuilder:
     providers: dict[str, _Provider] = field(default_factory=dict)
     edges: list[dict[str, Any]] = field(default_factory=list)
     provision: list[dict[str, Any]] = field(default_factory=list)
+    merged: int = 0  # rows folded into an earlier row (a provider repeated with another alias)
     _edge_seen: dict[tuple[str, str, str], int | None] = field(default_factory=dict)
     _edge_where: list[tuple[str, int | None]] = field(default_factory=list)
     _prov_seen: dict[tuple[str, str, int, str], tuple[int | None, float | None]] = field(default_factory=dict)
@@ -244,6 +245,7 @@ class MapBuilder:
             if (old.name, old.provider_type, old.country) == (name, provider_type, country):
                 if alias and alias not in old.aliases:
                     old.aliases.append(alias)  # ETO repeats a firm once per alias
+                self.merged += 1
                 return True
             return self.quarantine(
                 file,
@@ -492,5 +494,7 @@ class MapBuilder:
             imp.quarantine(file=q.file, line=q.line, field=q.field, value=q.value, reason=q.reason, raw=q.raw)
         for subject, message in self.warnings:
             imp.warn(subject, message)
+        if self.merged:
+            imp.skip(self.merged, "provider rows repeating an earlier row's provider (their aliases merged into it)")
         for name, table in self.tables().items():
             imp.insert(name, table)

@@ -158,12 +158,14 @@ def read_table(
     required: Mapping[str, Sequence[str]],
     optional: Mapping[str, Sequence[str]] | None = None,
     folder: Path | None = None,
+    require_rows: bool = False,
 ) -> CsvTable:
     """Read ``path`` as CSV; map header names (canonical name or any alias) to canonical columns.
 
     ``required``/``optional`` map a canonical column name to its accepted aliases (compared after
     :func:`normalise_header`).  Raises :class:`MissingFileError` if the file is absent (naming
-    ``folder`` if given), :class:`FormatError` if it is not CSV or a required column is missing.
+    ``folder`` if given), :class:`FormatError` if it is not CSV, a required column is missing or, with
+    ``require_rows``, the file has a header but no data row.
     """
     if not path.is_file():
         where = f"{folder}: " if folder is not None else ""
@@ -222,9 +224,14 @@ def read_table(
             table.rows.append((start, values))
     except csv.Error as exc:
         raise FormatError(f"not a well-formed CSV file: {exc}", path=str(path), line=line) from exc
+    if require_rows and not table.rows:
+        raise FormatError("no data rows (only a header)", path=str(path), line=2)
     return table
 
 
 def read_spec(folder: Path, name: str, spec: TableSpec) -> CsvTable:
-    """:func:`read_table` for file ``name`` of ``folder``, with the columns of ``spec``."""
-    return read_table(folder / name, required=spec["required"], optional=spec["optional"], folder=folder)
+    """:func:`read_table` for file ``name`` of ``folder``, with the columns of ``spec``.
+
+    A map's files must hold data: one with a header only is an error (a truncated release)."""
+    return read_table(folder / name, required=spec["required"], optional=spec["optional"], folder=folder,
+                      require_rows=True)

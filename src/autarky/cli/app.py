@@ -64,15 +64,17 @@ def _root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data: bool = False) -> Store:
+def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data: bool = False,
+              adopt: bool = False) -> Store:
     """Open the store named by ``--store`` (on the command or the root), ``$AUTARKY_STORE`` or the default.
 
-    ``ensure_data`` loads the bundled sample data first if the store has no dataset yet (first use).
+    ``ensure_data`` loads the bundled sample data first if the store has no dataset yet (first use);
+    ``adopt`` (``autarky init`` only) lets autarky add its tables to a DuckDB file that holds other tables.
     """
     from autarky.store import open_store
 
     path = store if store is not None else state.store_path
-    st = open_store(path, read_only=read_only)
+    st = open_store(path, read_only=read_only, adopt=adopt)
     if ensure_data and not read_only:
         row = st.raw.execute("SELECT count(*) FROM datasets").fetchone()
         if not row or not row[0]:
@@ -135,4 +137,13 @@ def main(argv: list[str] | None = None) -> None:
         if state.debug:
             raise
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:
+        from autarky.store.flows import MISSING_MARK
+
+        if state.debug or MISSING_MARK not in str(exc):
+            raise
+        # the store's Parquet is gone (a copied store): DuckDB raises the message the view carries
+        message = str(exc).split("Error: ", 1)[-1]
+        err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
         sys.exit(1)

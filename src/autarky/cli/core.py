@@ -13,6 +13,7 @@ from autarky.cli.app import StoreOption, app, console, err_console, get_store, p
 from autarky.cli.questions import group
 from autarky.cli.render import Format, print_table
 from autarky.errors import UsageError
+from autarky.queries import plumbing
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -28,7 +29,8 @@ def _results_table(results: list[ImportResult]) -> pa.Table:
 
     return pa.Table.from_pylist([
         {"dataset": r.name, "vintage": r.vintage, "status": r.status, "id": r.dataset_id,
-         "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined}
+         "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined,
+         "skipped": r.rows_skipped}
         for r in results
     ])
 
@@ -43,10 +45,30 @@ def load_bundled_with_progress(store: Store) -> list[ImportResult]:
         return bundled.load_bundled(store, progress=progress, on_start=announce)
 
 
+def _check_path(path: Path) -> None:
+    """A clear error for a path that is missing or is a symbolic-link loop (``exists()`` says False to both)."""
+    import errno
+
+    try:
+        path.resolve(strict=True)
+    except RuntimeError as exc:  # Python < 3.13 reports a loop this way
+        raise UsageError(f"{path}: a symbolic link loop (the link points back to itself)") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UsageError(f"{path}: a symbolic link loop (the link points back to itself)") from exc
+        if path.is_symlink():
+            raise UsageError(f"{path}: a symbolic link to {os.readlink(path)}, which does not exist") from exc
+        raise UsageError(f"{path}: no such file or folder") from exc
+
+
 @app.command()
 def init(store: StoreOption = None) -> None:
-    """Create the store (if needed) and load every bundled sample dataset."""
-    st = get_store(store)
+    """Create the store (if needed) and load every bundled sample dataset.
+
+    ``init`` is also how autarky's tables are added to an existing DuckDB file of your own: every other
+    command refuses a file that is not an autarky store.
+    """
+    st = get_store(store, adopt=True)
     results = load_bundled_with_progress(st)
     print_table(console, _results_table(results), title=f"store {st.path}")
 
@@ -62,21 +84,28 @@ def import_(
     share_year: Annotated[
         int | None, typer.Option(help="Year of the shares of a map release that gives none (eto, chains).")
     ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a vintage even if the new file has far fewer rows.")
+    ] = False,
 ) -> None:
-    """Import a dataset (one transaction; bad rows go to quarantine)."""
+    """Import a dataset (one transaction; bad rows go to quarantine).
+
+    A file with no data row is an error.  Re-importing a vintage with new content replaces it, but a
+    replacement that would drop more than half of its rows is refused unless ``--replace`` is given.
+    """
     # The large-file readers work on chunks in parallel, one thread per core; Polars' own thread pool inside
     # each chunk would oversubscribe the cores (BACI year, 2 cores: 1.5x the CPU time, 2x the wall time).
     # Read when Polars is first imported, which is below; a value the user set wins.
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    loader = loaders.get_loader(kind)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or folder")
+    loaders.get_loader(kind)  # an unknown kind is a usage error before anything is opened
+    _check_path(path)
     options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name),
                                  ("share_year", share_year)) if v is not None}
     st = get_store(store)
     with progress_bar(f"importing {path.name}") as progress:
-        result = loader(st, path, progress=progress, **options)
+        result = plumbing.run_import(st, kind, path, progress=progress, replace=replace, **options)
     print_table(console, _results_table([result]), title=f"import {kind} {path}")
+    err_console.print(result.explanation, highlight=False, soft_wrap=True)
     for w in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
     if result.rows_quarantined:
@@ -90,10 +119,17 @@ def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query over the store.")],
     store: StoreOption = None,
     fmt: FormatOption = Format.table,
+    allow_files: Annotated[bool, typer.Option(
+        "--allow-files", help="Let the query read other local files (read_csv, read_text ...); off by default.")
+    ] = False,
 ) -> None:
-    """Run a read-only SQL query against the store (any statement that writes is refused)."""
+    """Run a read-only SQL query against the store (any statement that writes is refused).
+
+    The query reads the store and its own Parquet only; reading any other file (``read_text('/etc/...')``,
+    ``read_csv``, ``ATTACH``) is refused unless ``--allow-files`` is given.
+    """
     st = get_store(store, read_only=True)
-    print_table(console, st.read_only_sql(query), fmt)
+    print_table(console, plumbing.read_only_sql(st, query, allow_files=allow_files), fmt)
 
 
 blocs_app = group("blocs")

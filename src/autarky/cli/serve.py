@@ -44,6 +44,7 @@ def serve(
     import uvicorn
 
     from autarky.api import create_app
+    from autarky.store.serving import serving
 
     st = get_store(store, ensure_data=True)  # creates the store and loads the sample data on first use
     path = st.path
@@ -54,8 +55,9 @@ def serve(
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     mode = "imports accepted with the token" if token else "read-only"
-    typer.echo(f"autarky serving {path} at http://{shown}:{bound}/ ({mode}); Ctrl+C stops")
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(f"[yellow]warning:[/yellow] listening on {host}: reachable from other machines")
     config = uvicorn.Config(api, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    with serving(path, f"http://{shown}:{bound}/"):  # a PID file other commands name when the store is busy
+        typer.echo(f"autarky serving {path} at http://{shown}:{bound}/ ({mode}); Ctrl+C stops")
+        uvicorn.Server(config).run(sockets=[sock])

@@ -122,6 +122,7 @@ def _validate(values: list[RawValue], aggregates: dict[str, bool], imp: Importer
         imp.quarantine(file=v.file, line=v.line, field=fld, value=value, reason=reason, raw=v.raw)
 
     total = len(values)
+    missing = 0
     for i, v in enumerate(values):
         if progress is not None and i % 20000 == 0:
             progress(i, total, "wdi: checking values")
@@ -147,6 +148,7 @@ def _validate(values: list[RawValue], aggregates: dict[str, bool], imp: Importer
             reject(v, "value", v.value, str(exc))
             continue
         if number is None:
+            missing += 1
             continue  # a missing value: WDI publishes none for this year
         key = (v.indicator_code, v.economy, year)
         if key in seen:
@@ -168,6 +170,7 @@ def _validate(values: list[RawValue], aggregates: dict[str, bool], imp: Importer
         cols["value"].append(number)
         cols["source_file"].append(v.file.rsplit("/", 1)[-1])
         cols["source_line"].append(v.line)
+    imp.skip(missing, "empty or not-a-number values (no observation for that year)")
     if progress is not None:
         progress(total, total, "wdi: writing")
     return pa.table({

@@ -236,6 +236,8 @@ def _read_csv(path: Path, spec: TableSpec) -> list[RawRow]:
             raise FormatError(f"{len(record)} fields where the header has {len(cols)}", path=str(path), line=start)
         values = {c: v for c, v in zip(cols, record, strict=False) if c is not None}
         rows.append(RawRow(spec.name, path.name, start, values, ",".join(record)))
+    if not rows:
+        raise FormatError("no data rows (only a header)", path=str(path), line=2)
     return rows
 
 

@@ -197,6 +197,8 @@ def _read_csv(path: Path, name: str) -> RawTable:
         if any(c is None and v.strip() for c, v in zip(cols, record, strict=False)):
             raise FormatError(f"{path.name}: line {start}: a value stands under a column without a header")
         table.rows.append(RawRow(start, values, raw))
+    if not table.rows:
+        raise FormatError("no data rows (only a header)", path=str(path), line=2)
     return table
 
 

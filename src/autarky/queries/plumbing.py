@@ -31,10 +31,12 @@ __all__ = [
 ]
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+               adopt: bool = False) -> Store:
+    """Open the store (see :func:`autarky.store.open_store`; ``adopt`` is for ``init`` on a foreign file)."""
     from autarky.store import open_store as _open
 
-    return _open(path, read_only=read_only)
+    return _open(path, read_only=read_only, adopt=adopt)
 
 
 def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -50,13 +52,20 @@ def import_kinds() -> dict[str, str]:
     return {k: v.help for k, v in LOADERS.items()}
 
 
-def run_import(store: Store, kind: str, path: Path, progress: Callable[..., None] | None = None,
-               **options: Any) -> ImportResult:
-    """Import ``path`` as ``kind`` (one transaction; bad rows to quarantine)."""
+def run_import(store: Store, kind: str, path: Path, progress: Callable[..., None] | None = None, *,
+               replace: bool = False, **options: Any) -> ImportResult:
+    """Import ``path`` as ``kind`` (one transaction; bad rows to quarantine).
+
+    A file with no data row is an error; ``replace`` lets the import replace a vintage even when the new
+    content has far fewer rows than the old (otherwise refused: a truncated file must not wipe a dataset).
+    """
     from autarky.loaders import get_loader
+    from autarky.store.limits import check_input
 
     loader = get_loader(kind)
-    return loader(store, Path(path), progress=progress, **options)
+    check_input(kind, Path(path))  # every line of every text file at most 1 MiB, before anything is read
+    with store.replacing(replace):
+        return loader(store, Path(path), progress=progress, **options)
 
 
 def init_store(store: Store, progress: Callable[..., None] | None = None,
@@ -67,8 +76,10 @@ def init_store(store: Store, progress: Callable[..., None] | None = None,
     return load_bundled(store, progress=progress, on_start=on_start)
 
 
-def read_only_sql(store: Store, sql: str) -> pa.Table:
-    return store.read_only_sql(sql)
+def read_only_sql(store: Store, sql: str, *, allow_files: bool = True) -> pa.Table:
+    """A user's read-only query; ``allow_files=False`` (``autarky sql`` by default) forbids reading other files
+    and leaves the store's connection that way (open a store for the one query)."""
+    return store.read_only_sql(sql, allow_files=allow_files)
 
 
 def add_bloc(store: Store, name: str, members: Sequence[str], description: str = "", source: str = "") -> tuple[

@@ -22,7 +22,7 @@ import pyarrow as pa
 from autarky.errors import ReadOnlyError, SchemaVersionError, StoreError, UnknownItemError
 from autarky.geo.blocs import validate_bloc
 from autarky.geo.resolve import Resolved, resolve
-from autarky.store import migrations
+from autarky.store import flows, migrations, serving
 from autarky.store.schema import SCHEMA_VERSION, all_tables
 from autarky.store.settings import apply_settings, machine_memory, store_settings
 
@@ -46,36 +46,49 @@ def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else Path(DEFAULT_STORE)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+               adopt: bool = False) -> Store:
     """Open (creating and migrating if needed) the store at ``path``.
 
     ``path`` defaults to ``$AUTARKY_STORE`` and then ``./autarky.duckdb``.  A read-only store opens an
-    existing file without creating or migrating anything.
+    existing file without creating or migrating anything.  A DuckDB file that holds tables but is no
+    autarky store is refused unless ``adopt`` (``autarky init``) asks to add autarky's tables to it.
     """
     resolved = resolve_store_path(path)
     if read_only and not resolved.exists():
         raise StoreError(f"{resolved}: no store here; run `autarky init` first")
-    return Store(resolved, read_only=read_only)
+    return Store(resolved, read_only=read_only, adopt=adopt)
 
 
 class Store:
     """A DuckDB store file reached through Ibis."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, adopt: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        #: Whether an import may replace a vintage with far fewer rows (see :meth:`replacing`).
+        self.replace_allowed = False
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         settings = store_settings(path, os.environ, machine_memory())  # memory limit, spilling, threads
         try:
             self.ibis: DuckDBBackend = ibis.duckdb.connect(database=str(path), read_only=read_only)
         except duckdb.Error as exc:
+            if "Could not set lock" in str(exc) or "Conflicting lock" in str(exc):
+                raise StoreError(serving.lock_message(path, str(exc))) from exc
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
-        apply_settings(self.raw, settings)
-        if not read_only:
-            self._ensure_schema()
-        else:
-            self._check_version()
+        try:
+            apply_settings(self.raw, settings)
+            if not read_only:
+                self._ensure_schema(adopt=adopt)
+            else:
+                self._check_version()
+            flows.attach(self.raw, path, read_only=read_only)
+            if not read_only and flows.sweep_staging(path):  # we hold the write lock: no import is running
+                log.info("removed the staging folders of an interrupted import under %s", self.parquet_root)
+        except BaseException:
+            self.ibis.disconnect()
+            raise
 
     # -- connection -------------------------------------------------------------------------------------
     @property
@@ -93,12 +106,38 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def parquet_root(self) -> Path:
+        """The folder beside the store file holding its Parquet (``<store file>.parquet``)."""
+        return flows.parquet_root(self.path)
+
     # -- schema -----------------------------------------------------------------------------------------
     def schema_version(self) -> int:
+        """The store's schema version, from its marker; a clear error if the marker is missing or broken."""
         row = self.raw.execute(
             "SELECT value FROM autarky_meta WHERE key = 'schema_version'"
         ).fetchone()
-        return int(row[0]) if row else 0
+        fix = ("it cannot be read or upgraded safely: restore a backup, or start a new store "
+               "(`autarky init --store NEW.duckdb`)")
+        if row is None:
+            raise SchemaVersionError(f"{self.path}: the schema marker is missing (autarky_meta has no "
+                                     f"schema_version); {fix}")
+        text = str(row[0]).strip()
+        if not text.isdigit():
+            raise SchemaVersionError(f"{self.path}: the schema marker is {row[0]!r}, not a version number; {fix}")
+        version = int(text)
+        if version < 1:
+            raise SchemaVersionError(f"{self.path}: the schema marker is {version}, a version autarky never "
+                                     f"writes (a store whose creation did not finish?); {fix}")
+        return version
+
+    def _user_tables(self) -> list[str]:
+        """Tables and views of the file (a file with any but no ``autarky_meta`` is someone else's)."""
+        rows = self.raw.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_catalog = current_database() ORDER BY table_name"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def _has_meta(self) -> bool:
         row = self.raw.execute(
@@ -117,7 +156,16 @@ class Store:
             raise StoreError(f"{self.path}: not an autarky store (no autarky_meta table)")
         self._refuse_newer(self.schema_version())
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self, *, adopt: bool = False) -> None:
+        if not self._has_meta():
+            foreign = self._user_tables()
+            if foreign and not adopt:
+                shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+                raise StoreError(
+                    f"{self.path}: not an autarky store (a DuckDB file with its own tables: {shown}); left "
+                    f"untouched. Use another file for the store, or run `autarky init --store {self.path}` to "
+                    "add autarky's tables to this one"
+                )
         current = self.schema_version() if self._has_meta() else 0
         self._refuse_newer(current)
         if current == SCHEMA_VERSION:
@@ -147,8 +195,13 @@ class Store:
         """Run a parameterised SQL query written by library code; returns Arrow."""
         return self.raw.execute(sql, params or []).to_arrow_table()
 
-    def read_only_sql(self, sql: str) -> pa.Table:
-        """Run user-written SQL, refusing anything but queries (``autarky sql``)."""
+    def read_only_sql(self, sql: str, *, allow_files: bool = True) -> pa.Table:
+        """Run user-written SQL, refusing anything but queries (``autarky sql``).
+
+        With ``allow_files=False`` the query may read the store and its own Parquet but no other file
+        (DuckDB's ``enable_external_access`` off, the Parquet root the one allowed directory); this is
+        irreversible for the store's connection, so faces use it on a store opened for that one query.
+        """
         try:
             statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
@@ -165,6 +218,11 @@ class Store:
         # statement types were checked above and whatever runs is rolled back.
         con = self.raw.cursor()
         try:
+            # a cursor has its own settings and temp views
+            flows.attach(con, self.path, read_only=True, absolute=not allow_files)
+            if not allow_files:
+                con.execute(f"SET allowed_directories = [{flows.sql_str(str(self.parquet_root) + os.sep)}]")
+                con.execute("SET enable_external_access = false")
             con.begin()
             result = None
             for st in statements:
@@ -172,6 +230,9 @@ class Store:
             assert result is not None
             return result
         except duckdb.Error as exc:
+            if "file system operations are disabled" in str(exc):
+                raise ReadOnlyError(f"this query reads a file outside the store, which `autarky sql` does not do "
+                                    f"unless given --allow-files ({str(exc).splitlines()[0]})") from exc
             raise StoreError(f"query failed: {exc}") from exc
         finally:
             con.rollback()
@@ -205,6 +266,16 @@ class Store:
             raise UnknownItemError(f"no dataset with id {dataset_id}")
         row: dict[str, Any] = rows[0]
         return row
+
+    @contextmanager
+    def replacing(self, allowed: bool = True) -> Iterator[Store]:
+        """Within the block, imports may replace a vintage even with far fewer rows (``--replace``)."""
+        before = self.replace_allowed
+        self.replace_allowed = allowed
+        try:
+            yield self
+        finally:
+            self.replace_allowed = before
 
     @contextmanager
     def importer(self, meta: DatasetMeta) -> Iterator[Importer]:

@@ -386,10 +386,10 @@ CountryTables = list[tuple[str, list[tuple[int, str, str | None]]]]
 def _load_file(store: Store, src: BaciFile, tables: CountryTables, progress: Progress | None,
                workers: int, chunk_bytes: int) -> ImportResult:
     known_hash = None
-    if existing_hash(store, src.dataset_name):
+    if existing_hash(store, src.dataset_name) is not None:
         # a dataset of that name is loaded: hashing first may spare a full read
         known_hash = _prehash(src)
-        if existing_hash(store, src.dataset_name, known_hash):
+        if existing_hash(store, src.dataset_name, known_hash, src.version) is not None:
             with store.importer(_meta(src, known_hash)) as imp:
                 return imp.result
     m49 = _store_m49(store)

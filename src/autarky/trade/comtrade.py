@@ -299,14 +299,15 @@ def _load_file(store: Store, path: Path, progress: Progress | None, fixed_revisi
     label = str(path)
     opener = _opener(path)
     known_hash = None
-    if existing_hash(store, name):
+    if existing_hash(store, name) is not None:
         h = ContentHash(path.name)
         with opener() as fh:
             for block in iter(lambda: fh.read(1 << 22), b""):
                 h.update(block)
         known_hash = h.hexdigest()
-        if existing_hash(store, name, known_hash):
-            meta = DatasetMeta(name=name, kind="comtrade", vintage="", content_hash=known_hash)
+        loaded = existing_hash(store, name, known_hash, vintage)
+        if loaded is not None:  # same content (and the vintage asked for, if one was): unchanged
+            meta = DatasetMeta(name=name, kind="comtrade", vintage=loaded, content_hash=known_hash)
             with store.importer(meta) as imp:
                 return imp.result
     size = path.stat().st_size

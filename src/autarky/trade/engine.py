@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from autarky.errors import EngineError
 from autarky.store import Store
+from autarky.store.flows import check_folders
 from autarky.trade.flowstore import FLOW_TABLE, flow_dirs, parquet_root, sync_flows_view, view_is_current
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class DuckDBEngine(Engine):
     """The store's own DuckDB connection (the default)."""
 
     def flows(self, dataset_ids: list[int]) -> ir.Table:
+        check_folders(self.store.raw, self.store.path)  # a store copied without its Parquet: one clear error
         if not view_is_current(self.store):
             if self.store.read_only:
                 log.warning("the trade_flows view does not match %s (store moved?); reading Parquet directly",

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from autarky.store import Store
-from autarky.store.schema.trade import FLOW_COLUMNS
+from autarky.store import flows as store_flows
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ _HIVE_KEYS = ("dataset_id", "year")
 
 def parquet_root(store: Store) -> Path:
     """The folder holding the store's Parquet: ``<store file>.parquet`` (absolute)."""
-    return Path(os.path.abspath(store.path)).with_name(store.path.name + ".parquet")
+    return store.parquet_root
 
 
 def _flows_root(store: Store) -> Path:
@@ -55,44 +55,33 @@ def flow_dirs(con: duckdb.DuckDBPyConnection, root: Path,
     return [root / str(p) for d, p in rows if keep is None or int(d) in keep]
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def view_sql(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> str:
+    """The body of the ``trade_flows`` view for the parts committed in ``con``'s current transaction.
 
-
-def view_sql(con: duckdb.DuckDBPyConnection, root: Path) -> str:
-    """The body of the ``trade_flows`` view for the parts committed in ``con``'s current transaction."""
-    dirs = flow_dirs(con, root)
-    casts = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in FLOW_COLUMNS)
-    if not dirs:
-        return "SELECT " + ", ".join(f'CAST(NULL AS {c.type}) AS "{c.name}"' for c in FLOW_COLUMNS) + \
-            " WHERE false"
-    files = ", ".join(_sql_str(str(d / "*.parquet")) for d in dirs)
-    return (f"SELECT {casts} FROM read_parquet([{files}], hive_partitioning = true, "
-            "hive_types = {'dataset_id': BIGINT, 'year': SMALLINT})")
+    Paths are relative to the store's Parquet root (see :mod:`autarky.store.flows`); ``root`` is unused and
+    kept for callers of the old signature.
+    """
+    return store_flows.view_sql(con)
 
 
 def current_view_sql(con: duckdb.DuckDBPyConnection) -> str | None:
     row = con.execute(
-        "SELECT sql FROM duckdb_views() WHERE view_name = ? AND NOT internal", [FLOW_TABLE]
+        "SELECT sql FROM duckdb_views() WHERE view_name = ? AND NOT internal ORDER BY temporary DESC", [FLOW_TABLE]
     ).fetchone()
     return str(row[0]) if row else None
 
 
 def sync_flows_view(store: Store) -> None:
     """Rewrite the ``trade_flows`` view to list the committed parts (runs in the caller's transaction)."""
-    sql = view_sql(store.raw, parquet_root(store))
+    sql = view_sql(store.raw)
+    store.raw.execute(f'DROP VIEW IF EXISTS temp."{FLOW_TABLE}"')
     store.raw.execute(f'CREATE OR REPLACE VIEW "{FLOW_TABLE}" AS {sql}')
 
 
 def view_is_current(store: Store) -> bool:
-    """Whether the view lists the parts at the store's current location (false after a move)."""
+    """Whether the view the connection reads lists exactly the committed parts (relative to the store)."""
     current = current_view_sql(store.raw)
-    if current is None:
-        return False
-    dirs = flow_dirs(store.raw, parquet_root(store))
-    if not dirs:
-        return "read_parquet" not in current
-    return current.count("*.parquet") == len(dirs) and all(str(d / "*.parquet") in current for d in dirs)
+    return current is not None and view_sql(store.raw) in current
 
 
 def sweep(store: Store) -> int:

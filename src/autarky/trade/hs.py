@@ -68,6 +68,8 @@ def _read_csv(path: Path, label: str, required: tuple[str, ...], data: bytes | N
     if missing:
         raise FormatError(f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns)}",
                           path=label, line=1, field=missing[0])
+    if df.height == 0:
+        raise FormatError("no data rows (only a header)", path=label, line=2)
     return df.with_row_index("source_line", offset=2).with_columns(pl.col("source_line").cast(pl.Int32))
 
 
@@ -94,7 +96,7 @@ def _load_nomenclature(store: Store, path: Path, sections: Path | None) -> Impor
         imp.rows_read = df.height
         root = df.filter(pl.col("hscode") == "TOTAL")
         if root.height:
-            imp.warn(path.name, "the root row 'TOTAL' (all commodities) is not a product code; not loaded")
+            imp.skip(root.height, f"{path.name}: the root row 'TOTAL' (all commodities) is not a product code")
             df = df.filter(pl.col("hscode") != "TOTAL")
         code_ok = pl.col("hscode").str.contains(r"^\d{2}(\d{2}){0,2}$")
         level_ok = pl.col("level").cast(pl.Int32, strict=False) == pl.col("hscode").str.len_chars()

@@ -19,14 +19,19 @@ __all__ = ["BadRow", "combine_results", "existing_hash", "finish_flow_import"]
 BadRow = tuple[str, int, str | None, str | None, str, str]
 
 
-def existing_hash(store: Store, name: str, content_hash: str | None = None) -> bool:
-    """Whether a dataset called ``name`` (with this content, if given) is loaded."""
-    sql = "SELECT 1 FROM datasets WHERE name = ?"
+def existing_hash(store: Store, name: str, content_hash: str | None = None,
+                  vintage: str | None = None) -> str | None:
+    """The vintage of a loaded dataset called ``name`` (with this content and vintage, if given), or None."""
+    sql = "SELECT vintage FROM datasets WHERE name = ?"
     params: list[object] = [name]
     if content_hash is not None:
         sql += " AND content_hash = ?"
         params.append(content_hash)
-    return store.raw.execute(sql + " LIMIT 1", params).fetchone() is not None
+    if vintage is not None:
+        sql += " AND vintage = ?"
+        params.append(vintage)
+    row = store.raw.execute(sql + " ORDER BY dataset_id DESC LIMIT 1", params).fetchone()
+    return None if row is None else str(row[0])
 
 
 def finish_flow_import(store: Store, stage: Staging, meta: DatasetMeta, *, rows_read: int,

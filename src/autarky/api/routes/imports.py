@@ -33,6 +33,7 @@ from autarky.api.errors import ErrorEnvelope
 from autarky.api.models import ImportOut
 from autarky.errors import AutarkyError, AuthError, FormatError, ReadOnlyError, UnknownItemError, UsageError
 from autarky.store import ImportResult
+from autarky.store.limits import check_input
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def _unpack(archive: FsPath, into: FsPath, limit: int) -> FsPath:
 
 def _run(settings: Settings, kind: str, path: FsPath, options: dict[str, Any]) -> ImportResult:
     loader = loaders.get_loader(kind)
+    check_input(kind, path)  # no line over 1 MiB, checked before the store is taken for writing
     with settings.hub.writer() as store:
         try:
             return loader(store, path, **options)

@@ -6,11 +6,13 @@ history (hundreds of millions of rows) loads with flat memory and Spark can read
     <store>.parquet/trade_flows/dataset_id=<N>/year=<Y>/part-00000.parquet
 
 ``trade_flow_parts`` lists every (dataset, year) folder that belongs to a committed dataset, and
-``trade_flows`` is a view over exactly those folders (``read_parquet`` on absolute paths), so the plain
-``duckdb`` client reads the flows too.  The view is declared here with an empty body; the trade domain
-(:func:`autarky.trade.flowstore.sync_flows_view`) rewrites it inside each import's transaction, and
-``autarky.trade.flows`` re-syncs it if the store was moved.  Parquet folders not listed in
-``trade_flow_parts`` (a killed import, a replaced vintage) are invisible and swept on the next import.
+``trade_flows`` is a view over exactly those folders, named relative to ``<store>.parquet`` (every
+connection autarky opens sets ``file_search_path`` there, see :mod:`autarky.store.flows`), so a copied store
+reads only its own copy; the plain ``duckdb`` client reads the flows after ``SET file_search_path =
+'<store>.parquet'``.  The view is declared here with an empty body; the trade domain
+(:func:`autarky.trade.flowstore.sync_flows_view`) rewrites it inside each import's transaction.
+Parquet folders not listed in ``trade_flow_parts`` (a killed import, a replaced vintage) are invisible
+and swept when the store is next opened for writing.
 """
 
 from __future__ import annotations
