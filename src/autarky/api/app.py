@@ -27,7 +27,7 @@ from autarky.api.errors import error_response, install_error_handlers
 from autarky.api.hub import StoreHub
 from autarky.api.questions import question_router
 from autarky.api.routes import imports, meta
-from autarky.store import resolve_store_path
+from autarky.queries.plumbing import resolve_store_path
 from autarky.web import install_dashboard, warm_dashboard
 
 log = logging.getLogger(__name__)

@@ -12,30 +12,22 @@ read-write for the import alone, closes it and reopens the root.  Every complete
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import duckdb
-import ibis
+from autarky.queries.plumbing import open_store
 
-from autarky.store import Store, open_store
+if TYPE_CHECKING:
+    from autarky.store import Store
 
 log = logging.getLogger(__name__)
 
 __all__ = ["StoreHub"]
-
-
-def _on_cursor(root: Store, cursor: duckdb.DuckDBPyConnection) -> Store:
-    """A :class:`Store` like ``root`` (same file, same attributes) whose queries run on ``cursor``."""
-    store = copy.copy(root)
-    store.ibis = ibis.duckdb.from_connection(cursor)
-    return store
 
 
 T = TypeVar("T")
@@ -126,7 +118,7 @@ class StoreHub:
             root = self._root or self._open_root()
             cursor = root.raw.cursor()
             try:
-                yield _on_cursor(root, cursor)
+                yield root.on_cursor(cursor)
             finally:
                 cursor.close()
 

@@ -71,7 +71,7 @@ def get_store(store: Path | None = None, *, read_only: bool = False, ensure_data
     ``ensure_data`` loads the bundled sample data first if the store has no dataset yet (first use);
     ``adopt`` (``autarky init`` only) lets autarky add its tables to a DuckDB file that holds other tables.
     """
-    from autarky.store import open_store
+    from autarky.queries.plumbing import open_store
 
     path = store if store is not None else state.store_path
     st = open_store(path, read_only=read_only, adopt=adopt)
@@ -91,7 +91,7 @@ def get_reader(store: Path | None = None, *, needs_data: bool = True) -> Store:
     A store that does not exist yet, or holds no dataset when the question needs data, is first created and
     given the bundled sample data (first use), then reopened read-only.
     """
-    from autarky.store import open_store, resolve_store_path
+    from autarky.queries.plumbing import open_store, resolve_store_path
 
     path = resolve_store_path(store if store is not None else state.store_path)
     if path.exists():
@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except Exception as exc:
-        from autarky.store.flows import MISSING_MARK
+        from autarky.queries.plumbing import parquet_missing
 
-        if state.debug or MISSING_MARK not in str(exc):
+        if state.debug or not parquet_missing(exc):
             raise
         # the store's Parquet is gone (a copied store): DuckDB raises the message the view carries
         message = str(exc).split("Error: ", 1)[-1]

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from autarky import loaders
 from autarky.cli.app import StoreOption, app, console, err_console, get_store, progress_bar
 from autarky.cli.questions import group
 from autarky.cli.render import Format, print_table
@@ -18,7 +17,7 @@ from autarky.queries import plumbing
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from autarky import bundled
+    from autarky.bundled import BundledDataset
     from autarky.store import ImportResult, Store
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -36,13 +35,11 @@ def _results_table(results: list[ImportResult]) -> pa.Table:
 
 
 def load_bundled_with_progress(store: Store) -> list[ImportResult]:
-    from autarky import bundled
-
     with progress_bar("loading bundled data") as progress:
-        def announce(ds: bundled.BundledDataset) -> None:
+        def announce(ds: BundledDataset) -> None:
             progress(0, None, f"loading {ds.path}")
 
-        return bundled.load_bundled(store, progress=progress, on_start=announce)
+        return plumbing.init_store(store, progress=progress, on_start=announce)
 
 
 def _check_path(path: Path) -> None:
@@ -75,7 +72,7 @@ def init(store: StoreOption = None) -> None:
 
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help=f"What to import: {', '.join(sorted(loaders.LOADERS))}.")],
+    kind: Annotated[str, typer.Argument(help=f"What to import: {', '.join(sorted(plumbing.import_kinds()))}.")],
     path: Annotated[Path, typer.Argument(help="File or folder to import.")],
     store: StoreOption = None,
     layout: Annotated[str | None, typer.Option(help="Layout, for kinds that have several (io).")] = None,
@@ -97,7 +94,7 @@ def import_(
     # each chunk would oversubscribe the cores (BACI year, 2 cores: 1.5x the CPU time, 2x the wall time).
     # Read when Polars is first imported, which is below; a value the user set wins.
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    loaders.get_loader(kind)  # an unknown kind is a usage error before anything is opened
+    plumbing.check_import_kind(kind)  # an unknown kind is a usage error before anything is opened
     _check_path(path)
     options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name),
                                  ("share_year", share_year)) if v is not None}

@@ -26,17 +26,12 @@ def resolve_cmd(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """Review possible entity matches: list them, then --accept N (merge) or --reject N (distinct)."""
-    from autarky import money as m
-    from autarky.queries import ask
+    from autarky.queries import ask, plumbing
 
     todo = [(w, "merge") for w in accept or []] + [(w, "distinct") for w in reject or []]
     if todo:
         st = get_store(store, ensure_data=True)
-        # keys are resolved against the listing before any decision changes it
-        listing = m.pending_suggestions(st)
-        keys = {str(r["n"]): str(r["key"]) for r in listing.iter_rows(named=True)}
-        for which, decision in todo:
-            d = m.decide(st, keys.get(which.strip(), which), decision)
+        for d in plumbing.decide_suggestions(st, todo):  # numbers as listed before the first decision
             err_console.print(f"{d.decision}: {d.entity_type} {d.entity_id} -> {d.candidate_id}")
         return
     render(ask(get_reader(store), "money.suggestions", all=all_), fmt)

@@ -44,7 +44,7 @@ def serve(
     import uvicorn
 
     from autarky.api import create_app
-    from autarky.store.serving import serving
+    from autarky.queries.plumbing import serving
 
     st = get_store(store, ensure_data=True)  # creates the store and loads the sample data on first use
     path = st.path

@@ -19,15 +19,18 @@ if TYPE_CHECKING:
 __all__ = [
     "FETCH_SOURCES",
     "add_bloc",
-    "decide_suggestion",
+    "check_import_kind",
+    "decide_suggestions",
     "fetch",
     "fetched_files",
     "import_kinds",
     "init_store",
     "open_store",
+    "parquet_missing",
     "read_only_sql",
     "resolve_store_path",
     "run_import",
+    "serving",
 ]
 
 
@@ -89,13 +92,35 @@ def add_bloc(store: Store, name: str, members: Sequence[str], description: str =
     return store.blocs()[name]
 
 
-def decide_suggestion(store: Store, which: str, decision: str) -> Any:
-    """Accept (``merge``) or reject (``distinct``) an entity-match suggestion, by its number or key."""
+def decide_suggestions(store: Store, decisions: Sequence[tuple[str, str]]) -> list[Any]:
+    """Accept (``merge``) or reject (``distinct``) entity-match suggestions, each by its number or key;
+    numbers refer to the listing as it stood before the first decision."""
     from autarky import money as m
 
     listing = m.pending_suggestions(store)
     keys = {str(r["n"]): str(r["key"]) for r in listing.iter_rows(named=True)}
-    return m.decide(store, keys.get(which.strip(), which), decision)
+    return [m.decide(store, keys.get(which.strip(), which), decision) for which, decision in decisions]
+
+
+def check_import_kind(kind: str) -> None:
+    """A clear error for an import kind that is unknown or not available in this installation."""
+    from autarky.loaders import get_loader
+
+    get_loader(kind)
+
+
+def parquet_missing(exc: BaseException) -> bool:
+    """Whether ``exc`` is the error a store copied without its Parquet folder raises on reading trade flows."""
+    from autarky.store.flows import MISSING_MARK
+
+    return MISSING_MARK in str(exc)
+
+
+def serving(store_path: Path, url: str) -> Any:
+    """A context in which this process is recorded as the server of ``store_path`` (its PID file)."""
+    from autarky.store.serving import serving as _serving
+
+    return _serving(store_path, url)
 
 
 #: The sources ``autarky fetch`` knows (connectors in :mod:`autarky.fetch`).

@@ -97,6 +97,15 @@ class Store:
         con: duckdb.DuckDBPyConnection = self.ibis.con
         return con
 
+    def on_cursor(self, cursor: duckdb.DuckDBPyConnection) -> Store:
+        """This store (same file, same attributes) with its queries on ``cursor``, a cursor of :attr:`raw`:
+        readers in threads each take their own (DuckDB runs a connection's cursors concurrently)."""
+        import copy
+
+        store = copy.copy(self)
+        store.ibis = ibis.duckdb.from_connection(cursor)
+        return store
+
     def close(self) -> None:
         self.ibis.disconnect()
 
