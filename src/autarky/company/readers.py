@@ -14,7 +14,6 @@ sheet's row number (header = row 1); JSON rows their 1-based position in the lis
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -26,6 +25,7 @@ from typing import Any
 
 from autarky.company.model import COLUMNS, REQUIRED
 from autarky.errors import FormatError, MissingFileError, UsageError
+from autarky.records import read_csv_file
 
 __all__ = ["RawBom", "RawRow", "parse_columns", "read_bom_file", "read_bom_records"]
 
@@ -123,33 +123,10 @@ def read_bom_file(path: Path, *, columns: Mapping[str, str] | str | None = None,
 
 
 def _read_csv(path: Path, mapping: dict[str, str]) -> RawBom:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FormatError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=str(path),
-                          line=line) from exc
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    src = read_csv_file(path)
     bom = RawBom(name=path.stem, file=path.name)
-    try:
-        headers = next(reader)
-    except StopIteration as exc:
-        raise FormatError("empty file (no header)", path=str(path)) from exc
-    except csv.Error as exc:
-        raise FormatError(f"not CSV: {exc}", path=str(path), line=1) from exc
-    cols = _header_columns(headers, mapping, str(path), bom.warnings)
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise FormatError(f"not CSV: {exc}", path=str(path), line=start) from exc
-        if not any(v.strip() for v in record):
-            continue
+    cols = _header_columns(src.header, mapping, str(path), bom.warnings)
+    for start, record in src.records():
         raw = ",".join(record)
         if len(record) > len(cols) and any(v.strip() for v in record[len(cols):]):
             raise FormatError(f"{len(record)} fields where the header has {len(cols)}", path=str(path),

@@ -20,7 +20,6 @@ file, line and field; nothing is loaded.  A bad *value* is left for the importer
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -32,6 +31,7 @@ from typing import Any
 import yaml
 
 from autarky.errors import FormatError, MissingFileError
+from autarky.records import read_csv_file
 
 __all__ = ["META_KEYS", "TABLES", "RawLedger", "RawRow", "TableSpec", "read_measures_file"]
 
@@ -207,31 +207,10 @@ def _columns(spec: TableSpec, headers: list[str], path: str) -> list[str | None]
 
 
 def _read_csv(path: Path, spec: TableSpec) -> list[RawRow]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=str(path),
-                          line=data[: exc.start].count(b"\n") + 1) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        headers = next(reader)
-    except StopIteration as exc:
-        raise FormatError("empty file (no header)", path=str(path)) from exc
-    except csv.Error as exc:
-        raise FormatError(f"not CSV: {exc}", path=str(path), line=1) from exc
-    cols = _columns(spec, headers, str(path))
+    src = read_csv_file(path)
+    cols = _columns(spec, src.header, str(path))
     rows: list[RawRow] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise FormatError(f"not CSV: {exc}", path=str(path), line=start) from exc
-        if not any(v.strip() for v in record):
-            continue
+    for start, record in src.records():
         if len(record) > len(cols) and any(v.strip() for v in record[len(cols):]):
             raise FormatError(f"{len(record)} fields where the header has {len(cols)}", path=str(path), line=start)
         values = {c: v for c, v in zip(cols, record, strict=False) if c is not None}

@@ -14,9 +14,7 @@ loaded at import time; a row naming an unknown map or node is quarantined with t
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from autarky.errors import FormatError, MissingFileError, UsageError
 from autarky.figures import SourceRef
 from autarky.measures.loader import loaded_maps
 from autarky.measures.validate import RowError, parse_node, text
+from autarky.records import read_csv_file
 from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
 __all__ = ["KIND", "MapLink", "load_map_links", "map_links"]
@@ -107,17 +106,8 @@ def _map_meta(path: Path) -> dict[str, str]:
 
 
 def _read(path: Path) -> list[tuple[int, dict[str, str], str]]:
-    try:
-        content = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError("not UTF-8 text", path=str(path)) from exc
-    reader = csv.reader(io.StringIO(content, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration as exc:
-        raise FormatError("empty file (no header)", path=str(path)) from exc
-    except csv.Error as exc:
-        raise FormatError(f"not CSV: {exc}", path=str(path), line=1) from exc
+    src = read_csv_file(path)
+    header = [h.strip().lower() for h in src.header]
     unknown = [h for h in header if h and h not in _COLUMNS]
     if unknown:
         raise FormatError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(_COLUMNS)}",
@@ -125,18 +115,7 @@ def _read(path: Path) -> list[tuple[int, dict[str, str], str]]:
     missing = [c for c in ("src", "dst", "note") if c not in header]
     if missing:
         raise FormatError(f"required column(s) {', '.join(missing)} missing", path=str(path), line=1)
-    out: list[tuple[int, dict[str, str], str]] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise FormatError(f"not CSV: {exc}", path=str(path), line=line) from exc
-        if any(v.strip() for v in record):
-            out.append((line, dict(zip(header, record, strict=False)), ",".join(record)))
-    return out
+    return [(line, dict(zip(header, record, strict=False)), ",".join(record)) for line, record in src.records()]
 
 
 def _clean(values: dict[str, str], maps: dict[str, dict[str, str]]) -> dict[str, Any]:

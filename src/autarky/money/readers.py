@@ -11,7 +11,6 @@ rows carry the sheet's row number (header = row 1); JSON rows carry their 1-base
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -24,6 +23,7 @@ import yaml
 
 from autarky.errors import FormatError, MissingFileError
 from autarky.money.validate import TABLES, TableFormat, canonical_column, canonical_table
+from autarky.records import read_csv_file
 
 __all__ = ["RawLedger", "RawRow", "RawTable", "read_ledger"]
 
@@ -159,33 +159,10 @@ def _header_columns(fmt: TableFormat, headers: list[str], where: str,
 
 def _read_csv(path: Path, name: str) -> RawTable:
     fmt = TABLES[name]
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FormatError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=str(path),
-                          line=line) from exc
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    src = read_csv_file(path)
     table = RawTable(name=name, origin=path.name)
-    try:
-        headers = next(reader)
-    except StopIteration as exc:
-        raise FormatError("empty file (no header)", path=str(path)) from exc
-    except csv.Error as exc:
-        raise FormatError(f"not CSV: {exc}", path=str(path), line=1) from exc
-    cols = _header_columns(fmt, headers, f"{path.name}: line 1", lambda i: f"column {i + 1}")
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise FormatError(f"not CSV: {exc}", path=str(path), line=start) from exc
-        if not any(v.strip() for v in record):
-            continue
+    cols = _header_columns(fmt, src.header, f"{path.name}: line 1", lambda i: f"column {i + 1}")
+    for start, record in src.records():
         raw = ",".join(record)
         if len(record) > len(cols):
             extra = record[len(cols):]
