@@ -23,9 +23,7 @@ sales share, and an economy's share of world electric-car sales ``s = sales(econ
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from autarky.errors import FormatError, MissingFileError, UsageError
 from autarky.figures import Coverage, Figure, SourceRef
 from autarky.geo.economies import to_iso3
 from autarky.numbers import NumberError, read_number
+from autarky.records import read_csv_file
 from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
 log = logging.getLogger(__name__)
@@ -123,24 +122,14 @@ def _vintage(path: Path) -> str | None:
 
 
 def _read(path: Path) -> list[tuple[str, int, dict[str, str], str]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{path}: not UTF-8 text ({exc.reason})", path=str(path)) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise FormatError(f"{path}: the file is empty", path=str(path), line=1) from None
+    src = read_csv_file(path)
+    header = [h.strip().lower() for h in src.header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise FormatError(f"{path}: not an IEA Global EV Data Explorer CSV: no column(s) {', '.join(missing)}",
                           path=str(path), line=1, field=missing[0])
     out = []
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in src.records():
         values = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         out.append((path.name, line, values, ",".join(cells)))
     return out

@@ -25,9 +25,7 @@ outside 1900-2100, or a repeated ``fact_id, subject, year, edition`` goes to qua
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 import re
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from autarky.errors import FormatError, MissingFileError, UsageError
 from autarky.figures import Basis, Figure, SourceRef
 from autarky.geo.economies import to_iso3
 from autarky.numbers import NumberError, read_number
+from autarky.records import read_csv_file
 from autarky.store import DatasetMeta, ImportResult, Store, hash_paths
 
 log = logging.getLogger(__name__)
@@ -111,15 +110,8 @@ def load_sector_facts(store: Store, path: Path, *, progress: Any = None, name: s
 
 
 def _read(path: Path) -> list[tuple[str, int, dict[str, str], str]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{path}: not UTF-8 text ({exc.reason})", path=str(path)) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise FormatError(f"{path}: the file is empty", path=str(path), line=1) from None
+    src = read_csv_file(path)
+    header = [h.strip().lower() for h in src.header]
     if "source_document" not in header:
         raise FormatError(f"{path}: no source_document column: no fact in it could name its source, so none is "
                           "loaded", path=str(path), line=1, field="source_document")
@@ -127,11 +119,9 @@ def _read(path: Path) -> list[tuple[str, int, dict[str, str], str]]:
     if missing:
         raise FormatError(f"{path}: no column(s) {', '.join(missing)}", path=str(path), line=1, field=missing[0])
     out = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in src.records():
         values = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-        out.append((path.name, reader.line_num, values, ",".join(cells)))
+        out.append((path.name, line, values, ",".join(cells)))
     return out
 
 
