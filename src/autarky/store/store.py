@@ -102,6 +102,7 @@ class Store:
         readers in threads each take their own (DuckDB runs a connection's cursors concurrently)."""
         import copy
 
+        flows.attach(cursor, self.path, read_only=True)  # search path and temporary views are per connection
         store = copy.copy(self)
         store.ibis = ibis.duckdb.from_connection(cursor)
         return store
