@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,12 @@ def test_reading_commands_load_only_the_store(bundled_store_path: Path, tmp_path
     loaded = _modules("--store", str(bundled_store_path), *args, "--format", "json", cwd=tmp_path)
     assert "duckdb" in loaded  # the probe saw the command run
     assert not loaded & NEVER, loaded & NEVER
+
+
+def test_help_lists_commands_built_only_when_run(tmp_path: Path) -> None:
+    run = [sys.executable, "-m", "autarky"]
+    top = subprocess.run([*run, "--help"], capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={**os.environ, "COLUMNS": "100"})
+    assert top.returncode == 0 and "chokepoints" in top.stdout and "trajectory" in top.stdout
+    typo = subprocess.run([*run, "trade", "depndence"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert typo.returncode == 2 and "Did you mean 'dependence'" in typo.stderr + typo.stdout
