@@ -109,3 +109,20 @@ def test_a_store_copied_without_its_parquet_is_one_clear_error(tmp_path: Path) -
         assert MISSING_MARK in done.stderr and str(missing) in done.stderr.replace("\n", "")
     done = _cli("datasets", store=copy)  # what does not read flows keeps working
     assert done.returncode == 0, done.stderr
+
+
+def test_the_stored_view_is_recognised_as_current(bundled_store_path: Path) -> None:
+    """DuckDB stores a view's SQL re-rendered: the check compares the Parquet it lists, so a store opened
+    read-only reads through its own view (no temporary view, no fallback to reading folders directly)."""
+    from autarky.store import open_store
+    from autarky.trade.flowstore import view_is_current
+
+    st = open_store(bundled_store_path, read_only=True)
+    try:
+        assert view_is_current(st)
+        temp = st.raw.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'trade_flows' AND temporary"
+                              ).fetchone()
+        assert temp == (0,)
+        assert st.raw.execute("SELECT count(*) FROM trade_flows").fetchone()[0] > 0
+    finally:
+        st.close()

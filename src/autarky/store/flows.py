@@ -13,6 +13,7 @@ for that connection, by one that fails with a message naming what is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -62,6 +63,20 @@ def view_sql(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> str:
     files = ", ".join(sql_str(f"{root / p if root is not None else p}/*.parquet") for p in parts)
     return (f"SELECT {casts} FROM read_parquet([{files}], hive_partitioning = true, "
             "hive_types = {'dataset_id': BIGINT, 'year': SMALLINT})")
+
+
+_LISTED = re.compile(r"'([^']*\*\.parquet)'")
+
+
+def view_matches(con: duckdb.DuckDBPyConnection, current: str | None) -> bool:
+    """Whether a view's SQL (as DuckDB stores it: re-rendered, so not comparable as text) reads exactly the
+    committed parts, by paths relative to the store."""
+    if current is None:
+        return False
+    parts = relative_parts(con)
+    if not parts:
+        return "read_parquet" not in current.lower()
+    return sorted(_LISTED.findall(current)) == sorted(f"{p}/*.parquet" for p in parts)
 
 
 def check_folders(con: duckdb.DuckDBPyConnection, store_path: Path) -> None:
@@ -134,8 +149,7 @@ def attach(con: duckdb.DuckDBPyConnection, store_path: Path, *, read_only: bool,
         con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {view_sql(con, root)}')
         return
     wanted = view_sql(con)
-    current = _current(con)
-    if current is not None and wanted in current:
+    if view_matches(con, _current(con)):
         return
     if read_only:
         con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {wanted}')

@@ -80,8 +80,7 @@ def sync_flows_view(store: Store) -> None:
 
 def view_is_current(store: Store) -> bool:
     """Whether the view the connection reads lists exactly the committed parts (relative to the store)."""
-    current = current_view_sql(store.raw)
-    return current is not None and view_sql(store.raw) in current
+    return store_flows.view_matches(store.raw, current_view_sql(store.raw))
 
 
 def sweep(store: Store) -> int:
