@@ -11,11 +11,11 @@ from autarky.data import bundled_path
 from autarky.errors import UsageError
 from autarky.store import Store
 from autarky.trade.codes import hs_code, revision
-from autarky.trade.hs import (
+from autarky.trade.hs import load_hs
+from autarky.trade.hs_convert import (
     conversion_table,
     convert_flows,
     links_memtable,
-    load_hs,
     revision_steps,
     trade_weights,
     unlinked_codes,

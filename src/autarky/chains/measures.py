@@ -580,9 +580,21 @@ def _with_rank(cp: Chokepoint, rank: int) -> Chokepoint:
 
 
 def _firm_names(cmap: ChainMap, nid: str, iso3: str, view: str, year: int | None) -> tuple[str, ...]:
-    from autarky.chains.supply import firm_table
+    """The two largest HQ firms of ``iso3`` at ``nid`` (ties by provider id), from an index built once per map
+    and year: a chokepoint list asks for hundreds of (node, economy) pairs."""
+    key = ("top-firms", year)
+    index = cmap.cache.get(key)
+    if not isinstance(index, dict):
+        from autarky.chains.supply import firm_table
 
-    ft = firm_table(cmap, "hq", year).filter((pl.col("node_id") == nid) & (pl.col("iso3") == iso3))
-    ft = ft.sort("pct", descending=True, nulls_last=True)
-    return tuple(cmap.providers[p].name for p in ft["provider_id"].to_list()[:2] if p in cmap.providers)
+        ft = firm_table(cmap, "hq", year).sort(["pct", "provider_id"], descending=[True, False], nulls_last=True)
+        firsts: dict[tuple[str, str], list[str]] = {}
+        for node, pid, econ in ft.select("node_id", "provider_id", "iso3").iter_rows():
+            top = firsts.setdefault((node, econ), [])
+            if len(top) < 2:
+                top.append(pid)
+        index = {k: tuple(cmap.providers[p].name for p in v if p in cmap.providers) for k, v in firsts.items()}
+        cmap.cache[key] = index
+    names: tuple[str, ...] = index.get((nid, iso3), ())
+    return names
 

@@ -257,8 +257,23 @@ def node_shares(
     year: int | None = None,
     assumptions: Assumptions | None = None,
 ) -> NodeShares:
-    """Read one node's holders and shares as figures (see the module docstring)."""
+    """Read one node's holders and shares as figures (see the module docstring).
+
+    Without ``assumptions`` the answer depends on the map alone, so it is kept in the map's cache: a
+    chokepoint list, an assessment and a scenario each read every node, for any economy."""
     nid = cmap.resolve(node_id)
+    if assumptions is None:
+        key = ("node_shares", nid, view, year)
+        hit = cmap.cache.get(key)
+        if not isinstance(hit, NodeShares):
+            hit = _node_shares(cmap, nid, view, year, None)
+            cmap.cache[key] = hit
+        return hit
+    return _node_shares(cmap, nid, view, year, assumptions)
+
+
+def _node_shares(cmap: ChainMap, nid: str, view: str, year: int | None, assumptions: Assumptions | None
+                 ) -> NodeShares:
     parts, infos = holder_parts(cmap, view, year, assumptions)
     rows = parts.get(nid, [])
     node = cmap.get_node(nid)

@@ -90,10 +90,6 @@ def import_(
     A file with no data row is an error.  Re-importing a vintage with new content replaces it, but a
     replacement that would drop more than half of its rows is refused unless ``--replace`` is given.
     """
-    # The large-file readers work on chunks in parallel, one thread per core; Polars' own thread pool inside
-    # each chunk would oversubscribe the cores (BACI year, 2 cores: 1.5x the CPU time, 2x the wall time).
-    # Read when Polars is first imported, which is below; a value the user set wins.
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
     plumbing.check_import_kind(kind)  # an unknown kind is a usage error before anything is opened
     _check_path(path)
     options = {k: v for k, v in (("layout", layout), ("vintage", vintage), ("name", name),

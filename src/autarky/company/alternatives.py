@@ -17,7 +17,7 @@ Each alternative says whether its economy is in the bloc asked for (``in_bloc``)
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -90,28 +90,42 @@ class ExporterShares:
     coverage: Coverage
 
 
-def exporter_shares(store: Store, codes: Sequence[str]) -> ExporterShares:
-    """Exporters of ``codes`` (HS 2022) in the latest year of the loaded flows, with their shares."""
+def exporter_shares(store: Store, code_sets: Iterable[Sequence[str]]) -> dict[tuple[str, ...], ExporterShares]:
+    """Exporters of each set of ``code_sets`` (HS 2022) in the latest year of the loaded flows, with their
+    shares: one query for every set (grouped by product and exporter), summed per set here."""
     from autarky.trade.analysis import select_flows
     from autarky.trade.coverage import flow_coverage
     from autarky.trade.engine import DuckDBEngine
 
+    sets = list(dict.fromkeys(tuple(c) for c in code_sets))
     eng = DuckDBEngine(store)
     sel = select_flows(store, target_revision="HS22", engine=eng)
-    if sel.empty or not sel.years:
-        return ExporterShares(tuple(codes), None, (), (), flow_coverage(store, [], []))
+    if sel.empty or not sel.years or not sets:
+        cov = flow_coverage(store, [], [])
+        return {c: ExporterShares(c, None, (), (), cov) for c in sets}
     year = max(sel.years)
     f = sel.flows
-    f = f.filter((f.year == year) & f.product.isin(list(codes)))
-    per = eng.execute(f.group_by("exporter").aggregate(value=f.value_usd.sum())).to_pylist()
-    total = sum(float(r["value"] or 0.0) for r in per)
-    shares = tuple(sorted(((str(r["exporter"]), float(r["value"] or 0.0) / total) for r in per if total > 0),
-                          key=lambda x: (-x[1], x[0])))
+    f = f.filter((f.year == year) & f.product.isin(sorted({c for cs in sets for c in cs})))
+    rows = eng.execute(f.group_by("product", "exporter").aggregate(value=f.value_usd.sum())).to_pylist()
+    by_code: dict[str, dict[str, float]] = {}
+    for r in rows:
+        per = by_code.setdefault(str(r["product"]), {})
+        per[str(r["exporter"])] = per.get(str(r["exporter"]), 0.0) + float(r["value"] or 0.0)
     ids = [int(d["dataset_id"]) for d in sel.datasets]
     srcs = tuple(SourceRef(dataset=str(d["name"]), dataset_id=int(d["dataset_id"]), vintage=str(d["vintage"]),
                            licence=d.get("licence"), year=year) for d in sel.datasets)
     cov = flow_coverage(store, ids, [year])
-    return ExporterShares(tuple(codes), year, shares, srcs, cov)
+    out: dict[tuple[str, ...], ExporterShares] = {}
+    for codes in sets:
+        value: dict[str, float] = {}
+        for c in codes:
+            for iso, v in by_code.get(c, {}).items():
+                value[iso] = value.get(iso, 0.0) + v
+        total = sum(value.values())
+        shares = tuple(sorted(((iso, v / total) for iso, v in value.items() if total > 0),
+                              key=lambda x: (-x[1], x[0])))
+        out[codes] = ExporterShares(codes, year, shares, srcs, cov)
+    return out
 
 
 def trade_alternatives(line_id: str, ex: ExporterShares, avoid: Collection[str], bloc: Collection[str],

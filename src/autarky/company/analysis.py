@@ -183,7 +183,8 @@ def analyse_bom(store: Store, bom: ParsedBom, *, against: Sequence[str] | str | 
     bloc_members = blocs[0][1] if blocs else frozenset()
     exposed = ({i.line_id for i in impacts if i.status[0] in ("lost", "degraded")} if scenario is not None
                else {ln.line_id for ln in lines})
-    cache: dict[tuple[str, ...], object] = {}
+    exporters = exporter_shares(store, [tuple(c for c in ln.hs22 if len(c) == 6) for ln in lines
+                                     if ln.line_id in exposed and any(len(c) == 6 for c in ln.hs22)])
     for ln in lines:
         if ln.line_id not in exposed:
             continue
@@ -195,13 +196,10 @@ def analyse_bom(store: Store, bom: ParsedBom, *, against: Sequence[str] | str | 
         alts.extend(map_alternatives(ln.line_id, candidates.get(ln.line_id, ()), maps, avoid, bloc_members, top))
         codes = tuple(c for c in ln.hs22 if len(c) == 6)
         if codes:
-            if codes not in cache:
-                cache[codes] = exporter_shares(store, codes)
-            ex = cache[codes]
+            ex = exporters[codes]
             blanket = set(scenario.rules[0].imposing) if scenario is not None and scenario.rules and \
                 scenario.rules[0].blanket else set()
-            alts.extend(trade_alternatives(ln.line_id, ex, blanket | {x for x in own if x}, bloc_members,  # type: ignore[arg-type]
-                                           top))
+            alts.extend(trade_alternatives(ln.line_id, ex, blanket | {x for x in own if x}, bloc_members, top))
     map_sources = {name: upstream.map_source(cmap) for name, cmap in maps.items()}
     return CompanyExposure(bom, by_hq, by_site, by_bloc, blocs, hq_filled, matches, flags, line_nodes, ups, hhis,
                            scenario, impacts, alts, map_sources, notes)

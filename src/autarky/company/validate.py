@@ -33,6 +33,7 @@ from autarky.geo.economies import to_iso3
 from autarky.money.fx import FxTable, bundled_rates
 from autarky.numbers import NumberError, read_number
 from autarky.store import Store
+from autarky.store.memo import Memo
 from autarky.trade.codes import REVISIONS
 
 log = logging.getLogger(__name__)
@@ -80,12 +81,24 @@ class BomContext:
         return tuple(sorted(found)) or (code,)
 
 
+_CONTEXTS: Memo[BomContext] = Memo(4)
+
+
 def context_for(store: Store, *, fx_year: int | None = None, fx: FxTable | None = None,
                 nodes: Iterable[NodeRef] | None = None) -> BomContext:
     """The checking context from ``store``: HS codes of every revision, the loaded maps' nodes, FX rates.
 
-    ``fx_year`` defaults to the latest year the rate table has for CNY, EUR and JPY alike.
+    ``fx_year`` defaults to the latest year the rate table has for CNY, EUR and JPY alike.  With the
+    bundled rates and the store's own nodes, built once per store content (~1 s of reading the HS tables
+    and concordance) and shared: treat it as read-only.
     """
+    if fx is None and nodes is None:
+        return _CONTEXTS.get((store.content_key(), fx_year), lambda: _context(store, fx_year, None, None))
+    return _context(store, fx_year, fx, nodes)
+
+
+def _context(store: Store, fx_year: int | None, fx: FxTable | None, nodes: Iterable[NodeRef] | None
+             ) -> BomContext:
     from autarky.company import upstream
 
     ctx = BomContext()

@@ -5,7 +5,7 @@
   series, forecasts and targets, every row with its source, into ``series_points``.
 * :func:`innovation` gives an economy's (or bloc's) latest value, trend and rank per indicator, with peers
   side by side; blocs aggregate by each indicator's rule (:mod:`autarky.indicators.catalogue`).
-* :func:`fit_trajectory` (pure) fits a series with an OLS trend and statsmodels prediction intervals,
+* :func:`fit_trajectory` (pure) fits a series with an OLS trend and its prediction intervals,
   projects it and judges it against a :class:`Target`; :func:`trajectory` does so for a series or indicator
   in the store.
 """

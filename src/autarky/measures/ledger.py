@@ -16,15 +16,16 @@ from autarky.figures import SourceRef
 from autarky.measures.loader import KIND
 from autarky.measures.model import Measure, MeasureEvent, ScopeItem, Target
 from autarky.store import Store
+from autarky.store.memo import Memo
 
-__all__ = ["current_datasets", "read_measures"]
+__all__ = ["current_datasets", "ledger_key", "read_measures"]
 
 
 def current_datasets(store: Store) -> list[dict[str, Any]]:
     """The latest vintage of every measures dataset, oldest load first."""
     rows: list[dict[str, Any]] = store.query(
-        "SELECT dataset_id, name, vintage, licence FROM ("
-        " SELECT dataset_id, name, vintage, licence, loaded_at, row_number() OVER (PARTITION BY name"
+        "SELECT dataset_id, name, vintage, licence, content_hash FROM ("
+        " SELECT dataset_id, name, vintage, licence, content_hash, loaded_at, row_number() OVER (PARTITION BY name"
         "  ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC) AS rn"
         " FROM datasets WHERE kind = ?) WHERE rn = 1 ORDER BY loaded_at, dataset_id",
         [KIND],
@@ -40,8 +41,24 @@ def _rows(store: Store, table: str, ids: list[int]) -> list[dict[str, Any]]:
     return out
 
 
+#: Ledgers read, by :func:`ledger_key`: it changes with any import, replacement or removal.
+_LEDGERS: Memo[tuple[Measure, ...]] = Memo(8)
+
+
+def ledger_key(store: Store) -> tuple[Any, ...]:
+    """What the current ledger of ``store`` is read from (one small query): equal keys, equal ledgers."""
+    return (str(store.path), *((int(d["dataset_id"]), str(d["content_hash"])) for d in current_datasets(store)))
+
+
 def read_measures(store: Store) -> tuple[Measure, ...]:
-    """Every measure of the current ledger, ordered by effective date (unknown last), then id."""
+    """Every measure of the current ledger, ordered by effective date (unknown last), then id.
+
+    Read once per ledger (see :data:`_LEDGERS`): a node page, a BOM line or a scenario date asks for it
+    again and again, and parsing it costs ~15 ms."""
+    return _LEDGERS.get(ledger_key(store), lambda: _read_measures(store))
+
+
+def _read_measures(store: Store) -> tuple[Measure, ...]:
     datasets = current_datasets(store)
     if not datasets:
         return ()

@@ -22,11 +22,12 @@ from datetime import date, timedelta
 from autarky.figures import SourceRef
 from autarky.measures import status as _status
 from autarky.measures.entities import normalise_entity
-from autarky.measures.ledger import read_measures
+from autarky.measures.ledger import ledger_key, read_measures
 from autarky.measures.loader import loaded_maps
 from autarky.measures.model import Listing, Measure, MeasureRestriction
 from autarky.measures.status import change_dates, in_force
 from autarky.store import Store
+from autarky.store.memo import Memo
 
 __all__ = ["affects", "bites", "imposing_members", "list_measures", "listed_entities", "restrictions_for",
            "timeline"]
@@ -173,10 +174,20 @@ def _targets_match(store: Store, measure: Measure, query: str, blocs: dict[str, 
     return bool(economies or entities)
 
 
+_LISTINGS: Memo[dict[str, list[Listing]]] = Memo(16)
+
+
 def listed_entities(store: Store, on: date) -> dict[str, list[Listing]]:
     """Normalised entity name -> the lists it is on, on ``on``: list entries (instrument ``list_entry``)
     in force, the entity not yet removed.  A Chinese name, where the list gives one, is a key too, to the
-    same listings.  Entities named by other measures (a direct product rule naming Huawei) are not listings."""
+    same listings.  Entities named by other measures (a direct product rule naming Huawei) are not listings.
+
+    Built once per ledger and date (normalising ~500 names costs ~30 ms; every node page asks); treat the
+    result as read-only."""
+    return _LISTINGS.get((ledger_key(store), on), lambda: _listed_entities(store, on))
+
+
+def _listed_entities(store: Store, on: date) -> dict[str, list[Listing]]:
     out: dict[str, list[Listing]] = {}
     for m in read_measures(store):
         if m.instrument != "list_entry" or not in_force(m, on):

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, product
 
-from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
 __all__ = [
@@ -111,6 +110,8 @@ def normalize_name(name: str) -> str:
 @lru_cache(maxsize=65536)
 def pinyin_of(text: str) -> str:
     """Toneless pinyin of the Chinese characters in ``text``, space-separated (Latin parts kept)."""
+    from pypinyin import lazy_pinyin  # ~0.3 s of dictionaries: loaded when a Chinese name is first read
+
     parts = lazy_pinyin(unicodedata.normalize("NFKC", text))
     return " ".join(p.strip().lower() for p in parts if p.strip())
 
@@ -137,6 +138,8 @@ def compact_keys(name: str) -> tuple[str, ...]:
     norm = normalize_name(name)
     if not has_cjk(norm):
         return (first,)
+    from pypinyin import Style, pinyin
+
     readings = pinyin(norm, style=Style.NORMAL, heteronym=True)
     keys = dict.fromkeys([first])
     for combo in islice(product(*readings), _MAX_READINGS):

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import ibis
 import pyarrow as pa
 
 from autarky.errors import ReadOnlyError, SchemaVersionError, StoreError, UnknownItemError
@@ -27,6 +26,7 @@ from autarky.store.schema import SCHEMA_VERSION, all_tables
 from autarky.store.settings import apply_settings, machine_memory, store_settings
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
     from autarky.store.importer import DatasetMeta, Importer
@@ -71,13 +71,17 @@ class Store:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         settings = store_settings(path, os.environ, machine_memory())  # memory limit, spilling, threads
+        self._ibis: DuckDBBackend | None = None
         try:
-            self.ibis: DuckDBBackend = ibis.duckdb.connect(database=str(path), read_only=read_only)
+            self._con = duckdb.connect(str(path.absolute()), read_only=read_only)
         except duckdb.Error as exc:
             if "Could not set lock" in str(exc) or "Conflicting lock" in str(exc):
                 raise StoreError(serving.lock_message(path, str(exc))) from exc
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
         try:
+            # what Ibis sets on a connection it makes, set here so that raw SQL sees the same settings
+            # whether or not an Ibis backend has been built (see :attr:`ibis`)
+            self._con.execute("SET TimeZone = 'UTC'; SET python_enable_replacements = false")
             apply_settings(self.raw, settings)
             if not read_only:
                 self._ensure_schema(adopt=adopt)
@@ -87,15 +91,24 @@ class Store:
             if not read_only and flows.sweep_staging(path):  # we hold the write lock: no import is running
                 log.info("removed the staging folders of an interrupted import under %s", self.parquet_root)
         except BaseException:
-            self.ibis.disconnect()
+            self._con.close()
             raise
 
     # -- connection -------------------------------------------------------------------------------------
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
         """The underlying DuckDB connection (for transactions and bulk inserts)."""
-        con: duckdb.DuckDBPyConnection = self.ibis.con
-        return con
+        return self._con
+
+    @property
+    def ibis(self) -> DuckDBBackend:
+        """An Ibis backend on :attr:`raw`, built on first use: importing Ibis costs ~0.4 s, which a
+        process that only imports a file, or only runs SQL, never pays."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self._con)
+        return self._ibis
 
     def on_cursor(self, cursor: duckdb.DuckDBPyConnection) -> Store:
         """This store (same file, same attributes) with its queries on ``cursor``, a cursor of :attr:`raw`:
@@ -104,11 +117,11 @@ class Store:
 
         flows.attach(cursor, self.path, read_only=True)  # search path and temporary views are per connection
         store = copy.copy(self)
-        store.ibis = ibis.duckdb.from_connection(cursor)
+        store._con, store._ibis = cursor, None
         return store
 
     def close(self) -> None:
-        self.ibis.disconnect()
+        self._con.close()
 
     def __enter__(self) -> Store:
         return self
@@ -191,7 +204,7 @@ class Store:
         log.info("store %s at schema version %d", self.path, SCHEMA_VERSION)
 
     # -- reading ----------------------------------------------------------------------------------------
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> ir.Table:
         """An Ibis expression over a declared table."""
         try:
             return self.ibis.table(name)
@@ -269,6 +282,13 @@ class Store:
         sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
         rows = self.query(sql, params).to_pylist()
         return rows[0] if rows else None
+
+    def content_key(self) -> tuple[Any, ...]:
+        """What the store's datasets hold, as a hashable key: the file and every dataset's id and content
+        hash (one small query).  Any import, replacement or removal changes it, so values derived from the
+        datasets can be memoised under it (:class:`autarky.store.memo.Memo`); user blocs are not in it."""
+        rows = self.raw.execute("SELECT dataset_id, content_hash FROM datasets ORDER BY dataset_id").fetchall()
+        return (str(self.path), *((int(i), str(h)) for i, h in rows))
 
     def dataset(self, dataset_id: int) -> dict[str, Any]:
         rows = self.query("SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist()

@@ -30,7 +30,7 @@ from autarky.trade import indicators as ind
 from autarky.trade.codes import REVISIONS, revision
 from autarky.trade.decoupling import bilateral_shares
 from autarky.trade.engine import DuckDBEngine, Engine
-from autarky.trade.hs import convert_flows
+from autarky.trade.hs_convert import convert_flows
 from autarky.trade.screen import ScreenThresholds, dependency_screen, screen_summary
 from autarky.trade.sectors import sector_concordance, select_sectors
 from autarky.trade.shift import supplier_shift
@@ -161,7 +161,7 @@ def select_flows(store: Store, *, years: str | Sequence[int] | None = None, sour
         if links.num_rows == 0:
             raise UsageError(f"the flows are in {', '.join(revs)}: load the HS concordances "
                              "(`autarky import hs …`) to compare them")
-        flows = convert_flows(flows, eng.memtable(links), target)
+        flows = convert_flows(flows, eng.memtable(links), target, present=revs)
         notes.append(f"converted {', '.join(r for r in revs if r != target)} to {target} "
                      "with the UN concordance (equal split of 1:n links)")
     meta = {int(p["dataset_id"]): p for p in chosen}

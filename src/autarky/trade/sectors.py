@@ -173,7 +173,7 @@ def sector_products(products: ir.Table, sectors: pa.Table | ir.Table, *,
 
     ``level`` is ``"sector"`` (one row per product and sector) or ``"segment"``.  Prefix matching:
     a sector code ``8542`` covers the product ``854231``.  Only codes in the product's own revision match;
-    convert flows first (``autarky.trade.hs.convert_flows``) when revisions differ.
+    convert flows first (``autarky.trade.hs_convert.convert_flows``) when revisions differ.
     """
     keys = ["sector"] if level == "sector" else ["sector", "segment"]
     sec = ibis.memtable(sectors) if isinstance(sectors, pa.Table) else sectors
