@@ -181,6 +181,8 @@ def test_loading_the_same_file_again_changes_nothing_and_an_edit_replaces_the_vi
         maps_store: Store, tmp_path: Path) -> None:
     d = folder(tmp_path, bad=False)
     first = load_measures(maps_store, d)
+    before = {m.measure_id: m.title for m in read_measures(maps_store)}  # read (and memoised) before the edit
+    assert before["good-1"] == "A rule on lithography"
     again = load_measures(maps_store, d)
     assert first.status == "loaded" and again.status == "unchanged" and again.dataset_id == first.dataset_id
     rows = (d / "measures.csv").read_text(encoding="utf-8").replace("A rule on lithography", "A better title")

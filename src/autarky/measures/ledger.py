@@ -47,7 +47,8 @@ _LEDGERS: Memo[tuple[Measure, ...]] = Memo(8)
 
 def ledger_key(store: Store) -> tuple[Any, ...]:
     """What the current ledger of ``store`` is read from (one small query): equal keys, equal ledgers."""
-    return (str(store.path), *((int(d["dataset_id"]), str(d["content_hash"])) for d in current_datasets(store)))
+    return (str(store.path), *((int(d["dataset_id"]), str(d["content_hash"]), str(d["name"]), str(d["vintage"]))
+                               for d in current_datasets(store)))
 
 
 def read_measures(store: Store) -> tuple[Measure, ...]:

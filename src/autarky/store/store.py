@@ -285,10 +285,11 @@ class Store:
 
     def content_key(self) -> tuple[Any, ...]:
         """What the store's datasets hold, as a hashable key: the file and every dataset's id and content
-        hash (one small query).  Any import, replacement or removal changes it, so values derived from the
+        hash, name and vintage (one small query).  Any import, replacement or removal changes it, so values derived from the
         datasets can be memoised under it (:class:`autarky.store.memo.Memo`); user blocs are not in it."""
-        rows = self.raw.execute("SELECT dataset_id, content_hash FROM datasets ORDER BY dataset_id").fetchall()
-        return (str(self.path), *((int(i), str(h)) for i, h in rows))
+        rows = self.raw.execute(
+            "SELECT dataset_id, content_hash, name, vintage FROM datasets ORDER BY dataset_id").fetchall()
+        return (str(self.path), *((int(i), str(h), str(n), str(v)) for i, h, n, v in rows))
 
     def dataset(self, dataset_id: int) -> dict[str, Any]:
         rows = self.query("SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist()
