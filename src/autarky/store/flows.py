@@ -22,8 +22,8 @@ import duckdb
 from autarky.errors import StoreError
 from autarky.store.schema.trade import FLOW_COLUMNS
 
-__all__ = ["FLOW_TABLE", "MISSING_MARK", "attach", "check_folders", "missing_folders", "parquet_root", "relative_parts",
-           "sweep_staging", "view_sql"]
+__all__ = ["FLOW_TABLE", "MISSING_MARK", "attach", "check_folders", "missing_folders", "parquet_root",
+           "reader_statements", "relative_parts", "sweep_staging", "view_sql"]
 
 FLOW_TABLE = "trade_flows"
 #: Words every "Parquet missing" message contains (faces recognise the error by them).
@@ -131,33 +131,51 @@ def attach(con: duckdb.DuckDBPyConnection, store_path: Path, *, read_only: bool,
     """Point ``con`` at the store's own Parquet and make sure ``trade_flows`` reads only it.
 
     ``absolute`` gives ``con`` a temporary view naming the Parquet by absolute path (before its external
-    access is turned off, see :meth:`autarky.store.Store.read_only_sql`).
+    access is turned off, see :meth:`autarky.store.Store.read_only_sql`).  Read-only, a stale stored view is
+    shadowed by a temporary one; with write access it is rewritten in the store.
     """
-    root = parquet_root(store_path)
-    con.execute(f"SET file_search_path = {sql_str(str(root))}")
-    if not _is_declared(con):
+    statements, stale = _plan(con, store_path, absolute)
+    for sql in statements:
+        con.execute(sql)
+    if stale is None:
         return
+    if read_only:
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {stale}')
+        return
+    con.begin()
+    try:
+        con.execute(f'CREATE OR REPLACE VIEW "{FLOW_TABLE}" AS {stale}')
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def reader_statements(con: duckdb.DuckDBPyConnection, store_path: Path) -> tuple[str, ...]:
+    """What a read-only connection to the store runs so that its trade flows read the store's own Parquet
+    (what :func:`attach` does read-only).  Computed once from ``con``, the statements hold for every cursor of
+    ``con``: the API runs them on each request's cursor (:meth:`autarky.store.Store.on_cursor`)."""
+    statements, stale = _plan(con, store_path, False)
+    if stale is not None:
+        statements.append(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {stale}')
+    return tuple(statements)
+
+
+def _plan(con: duckdb.DuckDBPyConnection, store_path: Path, absolute: bool) -> tuple[list[str], str | None]:
+    """The statements pointing ``con`` at the Parquet, and the SQL of the view if the stored one is stale."""
+    root = parquet_root(store_path)
+    out = [f"SET file_search_path = {sql_str(str(root))}"]
+    if not _is_declared(con):
+        return out, None
     missing = missing_folders(con, root)
     if missing:
         fail = f"CASE WHEN i >= 0 THEN error({sql_str(_missing_message(missing, root, store_path))}) END"
         cols = ", ".join(f'CAST({fail} AS {c.type}) AS "{c.name}"' for c in FLOW_COLUMNS)
         # every column and the row filter raise, so no query over the view can silently come back empty
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS SELECT {cols} FROM range(1) t(i) '
-                    f"WHERE {fail} IS NULL")
-        return
+        out.append(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS SELECT {cols} FROM range(1) t(i) '
+                   f"WHERE {fail} IS NULL")
+        return out, None
     if absolute:
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {view_sql(con, root)}')
-        return
-    wanted = view_sql(con)
-    if view_matches(con, _current(con)):
-        return
-    if read_only:
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {wanted}')
-        return
-    con.begin()
-    try:
-        con.execute(f'CREATE OR REPLACE VIEW "{FLOW_TABLE}" AS {wanted}')
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        out.append(f'CREATE OR REPLACE TEMP VIEW "{FLOW_TABLE}" AS {view_sql(con, root)}')
+        return out, None
+    return out, None if view_matches(con, _current(con)) else view_sql(con)

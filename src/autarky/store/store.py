@@ -72,6 +72,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         settings = store_settings(path, os.environ, machine_memory())  # memory limit, spilling, threads
         self._ibis: DuckDBBackend | None = None
+        self._reader_sql: tuple[str, ...] | None = None  # see on_cursor
         try:
             self._con = duckdb.connect(str(path.absolute()), read_only=read_only)
         except duckdb.Error as exc:
@@ -115,7 +116,10 @@ class Store:
         readers in threads each take their own (DuckDB runs a connection's cursors concurrently)."""
         import copy
 
-        flows.attach(cursor, self.path, read_only=True)  # search path and temporary views are per connection
+        if self._reader_sql is None:  # what the root connection needs, worked out once (~7 ms of queries)
+            self._reader_sql = flows.reader_statements(self.raw, self.path)
+        for sql in self._reader_sql:  # search path and temporary views are per connection
+            cursor.execute(sql)
         store = copy.copy(self)
         store._con, store._ibis = cursor, None
         return store
@@ -284,9 +288,9 @@ class Store:
         return rows[0] if rows else None
 
     def content_key(self) -> tuple[Any, ...]:
-        """What the store's datasets hold, as a hashable key: the file and every dataset's id and content
-        hash, name and vintage (one small query).  Any import, replacement or removal changes it, so values derived from the
-        datasets can be memoised under it (:class:`autarky.store.memo.Memo`); user blocs are not in it."""
+        """What the store's datasets hold, as a hashable key: the file and every dataset's id, content hash,
+        name and vintage (one small query).  Any import, replacement or removal changes it, so values derived
+        from the datasets can be memoised under it (:class:`autarky.store.memo.Memo`); user blocs are not in it."""
         rows = self.raw.execute(
             "SELECT dataset_id, content_hash, name, vintage FROM datasets ORDER BY dataset_id").fetchall()
         return (str(self.path), *((int(i), str(h), str(n), str(v)) for i, h, n, v in rows))
