@@ -885,7 +885,15 @@ def _exposure(
     firm_rows = firm_table(cmap, "hq" if sc.view == "auto" else sc.view, sc.year) if any_firms else None
     key = (sc.view, sc.year, None if sc.assumptions is None else sc.assumptions.key)
     nodes = cached_node_table(cmap, holders, key)
-    base = exposure(holders, ids, a0, sc.target, f0, firm_rows, positions=positions(cmap), nodes=nodes)
+    # the map-wide exposure to the blanket restrictions recurs too (every date of a timeline, every economy's
+    # scenario against the same imposers): cached on the map, its arrays read-only since it is shared
+    bk = ("base-exposure", key, a0, frozenset(sc.target), f0)
+    base = cmap.cache.get(bk)
+    if not isinstance(base, Exposure):
+        base = exposure(holders, ids, a0, sc.target, f0, firm_rows, positions=positions(cmap), nodes=nodes)
+        for name in Exposure.__dataclass_fields__:
+            getattr(base, name).setflags(write=False)
+        cmap.cache[bk] = base
     sig: dict[str, list[int]] = {}
     for k, r in enumerate(scoped):
         for n in r.nodes or ():
