@@ -157,3 +157,56 @@ def test_stops_cleanly_and_leaves_the_store_intact(sample_store: Path, tmp_path:
     assert stop_server(server) in (0, -sig, 128 + sig)
     assert "Traceback" not in server.stderr()
     assert fingerprint(path) == before
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def test_several_worker_processes_answer_alike(sample_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "workers.duckdb"
+    copy_store(sample_store, path)
+    single = start_server(path)
+    paths = ["/api/assess?economy=JPN", "/api/chains/node?node=N20&economy=USA", "/api/chokepoints?economy=KOR",
+             "/api/measures/timeline?target=RUS", "/api/economies?search=ger"]
+    try:
+        expected = {p: fetch_json(single, p) for p in paths}
+    finally:
+        stop_server(single)
+    server = start_server(path, None, "--workers", "2")
+    try:
+        assert "read-only, 2 processes" in server.banner
+        assert len(_children(server.proc.pid)) >= 2  # the workers (and multiprocessing's resource tracker)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            got = list(pool.map(lambda p: (p, fetch_json(server, p)), paths * 4))
+        for p, answer in got:
+            assert answer == expected[p], (p, answer[0], json.dumps(answer[1])[:300], json.dumps(expected[p][1])[:300])
+        status, _, raw = fetch(server, "/api/imports/eto?filename=x.zip", method="POST", body=b"PK",
+                               headers={"Authorization": f"Bearer {TOKEN}"})
+        assert status == 403 and json.loads(raw)["error"]["code"] == "read_only"
+    finally:
+        assert stop_server(server) in (0, -15)
+    assert not _children(server.proc.pid)
+
+
+def test_workers_refuse_a_token(sample_store: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "token.duckdb"
+    copy_store(sample_store, path)
+    proc = subprocess.run([sys.executable, "-m", "autarky", "serve", "--port", "0", "--store", str(path),
+                           "--workers", "2"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "AUTARKY_TOKEN": TOKEN})
+    assert proc.returncode == 2 and "imports (AUTARKY_TOKEN) need a single process" in proc.stderr

@@ -32,7 +32,7 @@ from autarky.web import install_dashboard, warm_dashboard
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "create_app"]
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "WORKER_ENV", "create_app", "worker_app"]
 
 DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
@@ -172,6 +172,18 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+#: How ``autarky serve --workers N`` tells each worker process what to serve (spawned processes start afresh).
+WORKER_ENV = ("AUTARKY_SERVE_STORE", "AUTARKY_SERVE_MAX_UPLOAD", "AUTARKY_SERVE_POOL")
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``autarky serve --workers N`` (an app factory uvicorn imports by
+    name): the store, upload limit and pool from :data:`WORKER_ENV`; read-only (several processes can hold
+    the store open only for reading)."""
+    path, upload, pool = (os.environ[k] for k in WORKER_ENV)
+    return create_app(path, token=None, max_upload_bytes=int(upload), pool_size=int(pool))
 
 
 def _pages(capabilities: Sequence[str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,25 +39,60 @@ def serve(
     pool: Annotated[int, typer.Option(min=1, max=64,
                                       help="Requests that read the store at once (each on its own cursor).")]
     = 8,
+    workers: Annotated[int, typer.Option(min=1, max=64, help=(
+        "Server processes (each with its own read-only connection): more than one answers on every core at "
+        "once, read-only (imports need one process)."))] = 1,
 ) -> None:
     """Serve the JSON API (OpenAPI at /openapi.json) and the dashboard; read-only unless AUTARKY_TOKEN is set."""
     import uvicorn
 
-    from autarky.api import create_app
     from autarky.queries.plumbing import serving
 
+    token = os.environ.get("AUTARKY_TOKEN") or None
+    if token and workers > 1:
+        raise typer.BadParameter("imports (AUTARKY_TOKEN) need a single process: the store takes one writer "
+                                 "and no other process may hold it open meanwhile; use --workers 1",
+                                 param_hint="--workers")
     st = get_store(store, ensure_data=True)  # creates the store and loads the sample data on first use
     path = st.path
     st.close()
-    token = os.environ.get("AUTARKY_TOKEN") or None
-    api = create_app(path, token=token, max_upload_bytes=int(max_upload_mb * 1024 * 1024), pool_size=pool)
+    upload = int(max_upload_mb * 1024 * 1024)
     sock = _bind(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     mode = "imports accepted with the token" if token else "read-only"
+    if workers > 1:
+        mode += f", {workers} processes"
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(f"[yellow]warning:[/yellow] listening on {host}: reachable from other machines")
-    config = uvicorn.Config(api, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     with serving(path, f"http://{shown}:{bound}/"):  # a PID file other commands name when the store is busy
         typer.echo(f"autarky serving {path} at http://{shown}:{bound}/ ({mode}); Ctrl+C stops")
-        uvicorn.Server(config).run(sockets=[sock])
+        if workers == 1:
+            from autarky.api import create_app
+
+            api = create_app(path, token=token, max_upload_bytes=upload, pool_size=pool)
+            uvicorn.Server(_config(api)).run(sockets=[sock])
+            return
+        _run_workers(workers, sock, path, upload, pool)
+
+
+def _config(app: Any, workers: int = 1) -> Any:
+    """uvicorn's configuration for ``app`` (an app, or the import name of an app factory)."""
+    import uvicorn
+
+    return uvicorn.Config(app, factory=isinstance(app, str), workers=workers, log_level="warning",
+                          access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+
+
+def _run_workers(workers: int, sock: socket.socket, path: object, upload: int, pool: int) -> None:
+    """uvicorn's supervisor over ``workers`` spawned processes sharing ``sock``; each builds its app with
+    :func:`autarky.api.app.worker_app` from the environment, which spawned processes inherit.  DuckDB's
+    memory limit is shared out among them unless the user set one."""
+    from uvicorn.supervisors import Multiprocess
+
+    from autarky.api.app import WORKER_ENV
+
+    for key, value in zip(WORKER_ENV, (str(path), str(upload), str(pool)), strict=True):
+        os.environ[key] = value
+    os.environ.setdefault("AUTARKY_MEMORY_LIMIT", f"{max(1, 50 // workers)}%")
+    Multiprocess(_config("autarky.api.app:worker_app", workers), sockets=[sock]).run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,7 @@ class Store:
         settings = store_settings(path, os.environ, machine_memory())  # memory limit, spilling, threads
         self._ibis: DuckDBBackend | None = None
         self._reader_sql: tuple[str, ...] | None = None  # see on_cursor
+        self._reader_lock = threading.Lock()
         try:
             self._con = duckdb.connect(str(path.absolute()), read_only=read_only)
         except duckdb.Error as exc:
@@ -116,8 +118,9 @@ class Store:
         readers in threads each take their own (DuckDB runs a connection's cursors concurrently)."""
         import copy
 
-        if self._reader_sql is None:  # what the root connection needs, worked out once (~7 ms of queries)
-            self._reader_sql = flows.reader_statements(self.raw, self.path)
+        with self._reader_lock:  # what every cursor needs, worked out once (~7 ms of queries), on the cursor:
+            if self._reader_sql is None:  # the root connection is not for concurrent use
+                self._reader_sql = flows.reader_statements(cursor, self.path)
         for sql in self._reader_sql:  # search path and temporary views are per connection
             cursor.execute(sql)
         store = copy.copy(self)
