@@ -1,6 +1,6 @@
 """Cold HTTP API: ``autarky serve`` over a store, ~210 distinct uncached requests from 32 concurrent clients.
 
-    .venv/bin/python bench/api/bench_cold.py [--clients 32] [--store PATH] [--mix all|reads] [--pool N]
+    .venv/bin/python bench/api/bench_cold.py [--clients 32] [--store PATH] [--mix all|reads] [--pool N] [--workers N]
 
 Every URL of the mix is asked once, so no answer comes from the response cache or from the hub's cache of
 computed results: each request computes its answer from the store.  The mix is built from the question
@@ -154,12 +154,14 @@ def build_store(folder: Path) -> Path:
     return path
 
 
-def start_server(store: Path, pool: int | None, log: Path) -> tuple[subprocess.Popen[str], str]:
+def start_server(store: Path, pool: int | None, log: Path, workers: int = 1) -> tuple[subprocess.Popen[str], str]:
     env = {k: v for k, v in os.environ.items() if k != "AUTARKY_TOKEN"}
     cmd = [sys.executable, "-c", "import autarky.cli.serve; from autarky.cli import main; main()",
            "serve", "--port", "0", "--store", str(store)]
     if pool is not None:
         cmd += ["--pool", str(pool)]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
     with log.open("w", encoding="utf-8") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
     first: list[str] = []
@@ -183,16 +185,23 @@ def warm_up_urls(mix: list[tuple[str, str]]) -> list[str]:
     return [u for u in urls if u not in asked]
 
 
-async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: float) -> tuple[
+async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: float, workers: int = 1) -> tuple[
         list[tuple[str, float, int, str]], float]:
     """Every URL once, at most ``clients`` in flight; (question, seconds, status, error) per request, and the
-    wall time."""
+    wall time.  The warm-up runs on ``4 × workers`` connections at once, so that every worker process (the
+    kernel hands each new connection to one) answers the registry examples before the timed mix."""
     sem = asyncio.Semaphore(clients)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     results: list[tuple[str, float, int, str]] = []
+    warm = ["/api/health", *warm_up_urls(mix)]
+
+    async def warm_up() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=timeout, trust_env=False) as own:
+            for url in warm:
+                await own.get(url)
+
+    await asyncio.gather(*(warm_up() for _ in range(4 * workers if workers > 1 else 1)))
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout, trust_env=False) as client:
-        for url in ["/api/health", *warm_up_urls(mix)]:
-            await client.get(url)
 
         async def one(q: str, url: str) -> None:
             async with sem:
@@ -222,15 +231,16 @@ def main() -> None:
     ap.add_argument("--store", type=Path, help="an existing store (default: the bundled data, built here)")
     ap.add_argument("--mix", choices=["all", "reads"], default="all")
     ap.add_argument("--pool", type=int, help="the server's --pool (concurrent readers); default: its own")
+    ap.add_argument("--workers", type=int, default=1, help="the server's --workers (processes); default 1")
     ap.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     ap.add_argument("--log", type=Path, help="keep the server's stderr in this file")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="autarky-bench-cold-") as tmp:
         store = args.store or build_store(Path(tmp))
         mix = cold_mix(map_nodes(store), heavy=args.mix == "all")
-        proc, base = start_server(store, args.pool, args.log or Path(tmp) / "serve.log")
+        proc, base = start_server(store, args.pool, args.log or Path(tmp) / "serve.log", args.workers)
         try:
-            results, wall = asyncio.run(fire(base, mix, args.clients, args.timeout))
+            results, wall = asyncio.run(fire(base, mix, args.clients, args.timeout, args.workers))
         finally:
             proc.terminate()
             try:
@@ -243,7 +253,7 @@ def main() -> None:
     errors = [(q, st, why) for q, _, st, why in results if st != 200]
     times = [s for _, s, _, _ in results]
     print(f"cold API mix ({args.mix}): {len(results)} distinct requests, {args.clients} concurrent clients, "
-          f"{os.cpu_count()} cores")
+          f"{args.workers} server process(es), {os.cpu_count()} cores")
     print(f"{'question':28} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")
     for q, ts in sorted(by_q.items(), key=lambda kv: -pct(kv[1], 95)):
         print(f"{q:28} {len(ts):4d} {pct(ts, 50) * 1000:9.0f} {pct(ts, 95) * 1000:9.0f} {max(ts) * 1000:9.0f}")

@@ -139,8 +139,14 @@ class RequirementGraph:
         self._in_src = src[by_dst]
         in_dst = dst[by_dst]
         self._in_off = _offsets(in_dst, self.n)
-        step_key = self.level[in_dst] * 2 + self.is_max[in_dst]
-        order = _stable_order(step_key, int(step_key.max()) + 1 if step_key.size else 1)
+        # the edges, grouped by node, in the order of their node's (generation, max) key: sorting the nodes
+        # (stably, so ties keep node order and each step stays sorted by (dst, src)) and laying out each
+        # node's run costs a sort of n keys, not of every edge
+        node_key = self.level * 2 + self.is_max
+        by_key = _stable_order(node_key, int(node_key.max()) + 1 if node_key.size else 1)
+        runs = np.diff(self._in_off)[by_key]
+        first = self._in_off[:-1][by_key]
+        order = np.repeat(first - (np.cumsum(runs) - runs), runs) + np.arange(src.size, dtype=np.int64)
         self.src = self._in_src[order]
         self.dst = in_dst[order]
         self.cut = cut_in[by_dst][order]
