@@ -15,7 +15,7 @@ from autarky.trade import analysis as A
 from autarky.trade.baci import load_baci
 from autarky.trade.comtrade import load_comtrade
 from autarky.trade.hs import load_hs
-from autarky.trade.screen import ScreenThresholds
+from autarky.trade.screening import ScreenThresholds
 
 
 def test_parse_years() -> None:

@@ -14,7 +14,7 @@ from autarky.trade import analysis as A
 from autarky.trade import indicators as ind
 from autarky.trade.baci import load_baci
 from autarky.trade.engine import Engine, SparkEngine
-from autarky.trade.screen import ScreenThresholds
+from autarky.trade.screening import ScreenThresholds
 
 pytestmark = [
     pytest.mark.spark,

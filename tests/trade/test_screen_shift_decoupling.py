@@ -9,9 +9,9 @@ from trade_helpers import flows_table
 
 from autarky.errors import UsageError
 from autarky.trade import indicators as ind
-from autarky.trade.decoupling import bilateral_shares
-from autarky.trade.screen import ScreenThresholds, dependency_screen, screen_summary
-from autarky.trade.shift import supplier_shift
+from autarky.trade.bilateral import bilateral_shares
+from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary
+from autarky.trade.supplier_shifts import supplier_shift
 
 
 def _flows(rows: list[tuple[int, str, str, str, float]]) -> ir.Table:

@@ -94,8 +94,8 @@ def exporter_shares(store: Store, code_sets: Iterable[Sequence[str]]) -> dict[tu
     """Exporters of each set of ``code_sets`` (HS 2022) in the latest year of the loaded flows, with their
     shares: one query for every set (grouped by product and exporter), summed per set here."""
     from autarky.trade.analysis import select_flows
-    from autarky.trade.coverage import flow_coverage
     from autarky.trade.engine import DuckDBEngine
+    from autarky.trade.flow_coverage import flow_coverage
 
     sets = list(dict.fromkeys(tuple(c) for c in code_sets))
     eng = DuckDBEngine(store)

@@ -206,7 +206,7 @@ def _notes(table: pa.Table) -> list[str]:
 
 def _coverage(store: Store, table: pa.Table, years_asked: str | None) -> Coverage:
     from autarky.trade.analysis import parse_years
-    from autarky.trade.coverage import flow_coverage
+    from autarky.trade.flow_coverage import flow_coverage
 
     ids = [int(s["dataset_id"]) for s in _raw_sources(table)]
     held = _years_held(store, ids)
@@ -286,7 +286,7 @@ def dependence(store: Store, req: DependenceRequest) -> DependenceResult:
 
 def screen(store: Store, req: ScreenRequest) -> ScreenResult:
     from autarky.trade.analysis import screen as run
-    from autarky.trade.screen import ScreenThresholds
+    from autarky.trade.screening import ScreenThresholds
 
     th = ScreenThresholds(import_hhi=req.import_hhi, world_hhi=req.world_hhi, import_export_ratio=req.ratio,
                           window=req.window, min_years=req.min_years)

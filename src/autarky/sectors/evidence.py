@@ -268,7 +268,7 @@ def _trade(store: Store, d: SectorDef, ev: SectorEvidence, members: frozenset[st
     if not d.trade_sectors:
         return
     from autarky.trade.analysis import dependence, sources_of
-    from autarky.trade.coverage import flow_coverage
+    from autarky.trade.flow_coverage import flow_coverage
 
     t = dependence(store, sorted(members), sectors=list(d.trade_sectors), by="sector")
     rows = t.to_pylist()

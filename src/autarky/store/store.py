@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 __all__ = ["DEFAULT_STORE", "Store", "open_store", "resolve_store_path"]
 
 DEFAULT_STORE = "autarky.duckdb"
+#: What Ibis sets on a connection it makes, set on every connection and cursor here, so that raw SQL sees the
+#: same settings whether or not an Ibis backend has been built on it (see :attr:`Store.ibis`).
+_SESSION = "SET TimeZone = 'UTC'; SET python_enable_replacements = false"
 
 
 def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -82,9 +85,7 @@ class Store:
                 raise StoreError(serving.lock_message(path, str(exc))) from exc
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
         try:
-            # what Ibis sets on a connection it makes, set here so that raw SQL sees the same settings
-            # whether or not an Ibis backend has been built (see :attr:`ibis`)
-            self._con.execute("SET TimeZone = 'UTC'; SET python_enable_replacements = false")
+            self._con.execute(_SESSION)
             apply_settings(self.raw, settings)
             if not read_only:
                 self._ensure_schema(adopt=adopt)
@@ -121,7 +122,8 @@ class Store:
         with self._reader_lock:  # what every cursor needs, worked out once (~7 ms of queries), on the cursor:
             if self._reader_sql is None:  # the root connection is not for concurrent use
                 self._reader_sql = flows.reader_statements(cursor, self.path)
-        for sql in self._reader_sql:  # search path and temporary views are per connection
+        cursor.execute(_SESSION)  # settings, search path and temporary views are per connection
+        for sql in self._reader_sql:
             cursor.execute(sql)
         store = copy.copy(self)
         store._con, store._ibis = cursor, None

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
         sources_of,
     )
     from autarky.trade.baci import load_baci, load_baci_files
+    from autarky.trade.bilateral import bilateral_shares
     from autarky.trade.comtrade import load_comtrade, load_comtrade_files
-    from autarky.trade.decoupling import bilateral_shares
     from autarky.trade.engine import DuckDBEngine, Engine, SparkEngine, spark_engine, spark_session
     from autarky.trade.hs import load_hs
     from autarky.trade.hs_convert import conversion_table, convert_flows, trade_weights
@@ -48,9 +48,9 @@ if TYPE_CHECKING:
         with_groups,
         world_export_concentration,
     )
-    from autarky.trade.screen import ScreenThresholds, dependency_screen, screen_summary
+    from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary
     from autarky.trade.sectors import load_sectors, read_sectors, sector_concordance, select_sectors
-    from autarky.trade.shift import supplier_shift
+    from autarky.trade.supplier_shifts import supplier_shift
 
 #: Where each public name lives: modules load on first use, so ``autarky import baci`` (which needs the
 #: reader, not the Ibis indicators) does not pay for importing Ibis.
@@ -58,9 +58,9 @@ _WHERE = {
     "DuckDBEngine": "autarky.trade.engine",
     "Engine": "autarky.trade.engine",
     "FlowSelection": "autarky.trade.analysis",
-    "ScreenThresholds": "autarky.trade.screen",
+    "ScreenThresholds": "autarky.trade.screening",
     "SparkEngine": "autarky.trade.engine",
-    "bilateral_shares": "autarky.trade.decoupling",
+    "bilateral_shares": "autarky.trade.bilateral",
     "bloc_share": "autarky.trade.indicators",
     "concentration": "autarky.trade.indicators",
     "conversion_table": "autarky.trade.hs_convert",
@@ -70,7 +70,7 @@ _WHERE = {
     "dependence": "autarky.trade.analysis",
     "dependence_panel": "autarky.trade.indicators",
     "dependence_summary": "autarky.trade.analysis",
-    "dependency_screen": "autarky.trade.screen",
+    "dependency_screen": "autarky.trade.screening",
     "growth": "autarky.trade.indicators",
     "load_baci": "autarky.trade.baci",
     "load_baci_files": "autarky.trade.baci",
@@ -82,7 +82,7 @@ _WHERE = {
     "read_production": "autarky.trade.analysis",
     "read_sectors": "autarky.trade.sectors",
     "screen": "autarky.trade.analysis",
-    "screen_summary": "autarky.trade.screen",
+    "screen_summary": "autarky.trade.screening",
     "sector_concordance": "autarky.trade.sectors",
     "select_flows": "autarky.trade.analysis",
     "select_sectors": "autarky.trade.sectors",
@@ -92,7 +92,7 @@ _WHERE = {
     "spark_engine": "autarky.trade.engine",
     "spark_session": "autarky.trade.engine",
     "supplier_shares": "autarky.trade.indicators",
-    "supplier_shift": "autarky.trade.shift",
+    "supplier_shift": "autarky.trade.supplier_shifts",
     "trade_totals": "autarky.trade.indicators",
     "trade_weights": "autarky.trade.hs_convert",
     "trend": "autarky.trade.indicators",

@@ -27,13 +27,13 @@ import pyarrow.compute as pc
 from autarky.errors import UsageError
 from autarky.store import Store
 from autarky.trade import indicators as ind
+from autarky.trade.bilateral import bilateral_shares
 from autarky.trade.codes import REVISIONS, revision
-from autarky.trade.decoupling import bilateral_shares
 from autarky.trade.engine import DuckDBEngine, Engine
 from autarky.trade.hs_convert import convert_flows
-from autarky.trade.screen import ScreenThresholds, dependency_screen, screen_summary
+from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary
 from autarky.trade.sectors import sector_concordance, select_sectors
-from autarky.trade.shift import supplier_shift
+from autarky.trade.supplier_shifts import supplier_shift
 
 log = logging.getLogger(__name__)
 
