@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from autarky.errors import UnknownItemError, UsageError
+from autarky.store.memo import Memo
 
 if TYPE_CHECKING:
     from autarky.store import Store
@@ -413,6 +414,17 @@ def load_map(store: Store, dataset_id: int | None = None, *, name: str | None = 
     there is none the latest generic map (kind ``chains``); ``name`` narrows to one dataset name.
     """
     ds = pick_dataset(store, dataset_id, name)
+    key = (str(store.path), int(ds["dataset_id"]), str(ds["content_hash"]))
+    return _MAPS.get(key, lambda: _read_map(store, ds))
+
+
+#: Maps read, by store file, dataset id and content hash (a replaced map has a new hash): a map is read once
+#: per process and shared, with the derived tables cached on it (:attr:`ChainMap.cache`); treat it as
+#: read-only.  Reading the ETO map costs ~20 ms, the derived tables far more.
+_MAPS: Memo[ChainMap] = Memo(16)
+
+
+def _read_map(store: Store, ds: dict[str, Any]) -> ChainMap:
     did = int(ds["dataset_id"])
     info = DatasetInfo(
         dataset_id=did,

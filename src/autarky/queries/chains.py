@@ -209,26 +209,11 @@ class ScenarioAnswer(Result):
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
-#: Loaded maps, keyed by the store file, dataset id and content hash: a dataset's rows never change once loaded
-#: (a new import is a new dataset id or a new hash), so a map read once serves every later question.
-_MAPS: dict[tuple[str, int, str], ChainMap] = {}
-_MAX_MAPS = 16
-
-
 def load(store: Store, map_: str | None) -> ChainMap:
     from autarky.chains import load_map
-    from autarky.chains.map import pick_dataset
 
-    row = pick_dataset(store, int(map_) if map_ is not None and map_.isdigit() else None,
-                       None if map_ is None or map_.isdigit() else map_)
-    key = (str(store.path), int(row["dataset_id"]), str(row["content_hash"]))
-    cmap = _MAPS.get(key)
-    if cmap is None:
-        cmap = load_map(store, int(row["dataset_id"]))
-        if len(_MAPS) >= _MAX_MAPS:
-            _MAPS.pop(next(iter(_MAPS)))
-        _MAPS[key] = cmap
-    return cmap
+    return load_map(store, int(map_) if map_ is not None and map_.isdigit() else None,
+                    name=None if map_ is None or map_.isdigit() else map_)
 
 
 def map_source(cmap: ChainMap) -> SourceRef:
