@@ -14,6 +14,7 @@ from autarky.figures import Basis, Figure, SourceRef
 from autarky.queries.convert import build_table, fig, integer, text
 from autarky.queries.results import Table, TableResult
 from autarky.queries.spec import Request, as_choice, param, set_field
+from autarky.store.memo import Memo
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from autarky.store import Store
 
 __all__ = ["ComplexityRequest", "ComplexityResult"]
+
+#: Complexity results by store content and inputs (see :func:`complexity`).
+_RESULTS: Memo[tuple[Any, list[int]]] = Memo(8)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,17 +92,26 @@ def complexity(store: Store, req: ComplexityRequest) -> ComplexityResult:
     from autarky.complexity.pipeline import compute_complexity
     from autarky.complexity.store import exports_from_store
 
-    tables: list[pa.Table] = []
-    used: list[int] = []
-    for did, years in _datasets_for(store, req).items():
-        t, src = exports_from_store(store, dataset_id=did, years=years or None, hs_revision=req.hs_revision,
-                                    reported_by=req.reported_by)
-        tables.append(t)
-        used.append(src)
-    exports = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ComplexityWarning)
-        result = compute_complexity(exports, threshold=req.threshold)
+    chosen = _datasets_for(store, req)
+
+    def compute() -> tuple[Any, list[int]]:
+        tables: list[pa.Table] = []
+        used: list[int] = []
+        for did, years in chosen.items():
+            t, src = exports_from_store(store, dataset_id=did, years=years or None, hs_revision=req.hs_revision,
+                                        reported_by=req.reported_by)
+            tables.append(t)
+            used.append(src)
+        exports = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ComplexityWarning)
+            return compute_complexity(exports, threshold=req.threshold), used
+
+    # the same years of the same datasets give the same result, for every economy and page asked: computed once
+    # per store content (a BACI year costs ~1 s to read and compute), then shared read-only
+    key = (store.content_key(), tuple((d, tuple(ys)) for d, ys in sorted(chosen.items())), req.hs_revision,
+           req.reported_by, req.threshold)
+    result, used = _RESULTS.get(key, compute)
     ranked = top_economies(result, year=req.year, top=req.top)
     sources = [_source(store, d) for d in used]
     outs = [integer("rank", "Rank"), text("economy", "Economy"), integer("year", "Year", fmt="year"),
