@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-
-def run(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AUTARKY_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "autarky", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
+from clitools import run_cli as run
 
 
 def test_unknown_economy_is_exit_1_one_line_with_suggestions(tmp_path: Path) -> None:

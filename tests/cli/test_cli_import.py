@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from autarky.data import bundled_path
+from clitools import run_cli as run
 
 ETO = bundled_path("eto-chip-explorer-2026")
-
-
-def run(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AUTARKY_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "autarky", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
 
 
 def _copy(tmp_path: Path) -> Path:

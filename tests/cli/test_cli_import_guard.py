@@ -3,21 +3,13 @@ flows stay; a truncated one needs --replace."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from autarky.bundled import bundled_path
+from clitools import run_cli as run
 
 NAME = "BACI_HS17_Y2020_V202301_exporters_4_710.csv"
-
-
-def run(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AUTARKY_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "autarky", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
 
 
 def _flows(store: Path) -> str:

@@ -3,10 +3,7 @@ copy; a store copied without its Parquet folder is one clear error naming the mi
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,6 +14,7 @@ from autarky.errors import StoreError
 from autarky.queries.plumbing import run_import
 from autarky.store import open_store
 from autarky.store.flows import MISSING_MARK, check_folders
+from clitools import run_cli as _cli
 
 
 def _trade_store(folder: Path) -> tuple[Path, int]:
@@ -40,12 +38,6 @@ def _count(path: Path, *, read_only: bool) -> int:
         row = st.raw.execute("SELECT count(*) FROM trade_flows").fetchone()
         assert row is not None
         return int(row[0])
-
-
-def _cli(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AUTARKY_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "autarky", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
 
 
 def test_the_view_names_parquet_relative_to_the_store(tmp_path: Path) -> None:

@@ -3,20 +3,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from autarky.bundled import bundled_path, load_bundled
 from autarky.queries.plumbing import run_import
 from autarky.store import open_store
-
-
-def _cli(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AUTARKY_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "autarky", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
+from clitools import run_cli as _cli
 
 
 def test_a_killed_imports_staging_folder_is_removed_by_the_next_open(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ network mount) and pass its URI as ``parquet_uri``.
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import shutil
 import sys
@@ -28,9 +27,7 @@ import pyarrow as pa
 from autarky.errors import EngineError
 from autarky.store import Store
 from autarky.store.flows import check_folders
-from autarky.trade.flowstore import FLOW_TABLE, flow_dirs, parquet_root, sync_flows_view, view_is_current
-
-log = logging.getLogger(__name__)
+from autarky.trade.flowstore import FLOW_TABLE, flow_dirs, parquet_root
 
 __all__ = ["DuckDBEngine", "Engine", "SparkEngine", "spark_engine", "spark_session"]
 
@@ -63,29 +60,12 @@ class DuckDBEngine(Engine):
     """The store's own DuckDB connection (the default)."""
 
     def flows(self, dataset_ids: list[int]) -> ir.Table:
+        # the connection's ``trade_flows`` lists the committed parts: opening the store (and every API cursor)
+        # points it at them, shadowing a stale stored view read-only, and each import rewrites it in its
+        # transaction; what can still change under an open store is its Parquet folder, checked here
         check_folders(self.store.raw, self.store.path)  # a store copied without its Parquet: one clear error
-        if not view_is_current(self.store):
-            if self.store.read_only:
-                log.warning("the trade_flows view does not match %s (store moved?); reading Parquet directly",
-                            parquet_root(self.store))
-                dirs = flow_dirs(self.store.raw, parquet_root(self.store), dataset_ids)
-                return _direct_duckdb(self.store, dirs)
-            self.store.raw.begin()
-            try:
-                sync_flows_view(self.store)
-                self.store.raw.commit()
-            except BaseException:
-                self.store.raw.rollback()
-                raise
         t = self.store.table(FLOW_TABLE)
         return t.filter(t.dataset_id.isin(dataset_ids)) if dataset_ids else t.limit(0)
-
-
-def _direct_duckdb(store: Store, dirs: list[Any]) -> ir.Table:
-    if not dirs:
-        return store.table(FLOW_TABLE).limit(0)
-    t = store.ibis.read_parquet([str(d / "*.parquet") for d in dirs], hive_partitioning=True)
-    return t.mutate(dataset_id=t.dataset_id.cast("int64"), year=t.year.cast("int16"))
 
 
 @dataclass

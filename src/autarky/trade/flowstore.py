@@ -30,7 +30,7 @@ from autarky.store import flows as store_flows
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FLOW_TABLE", "Staging", "flow_dirs", "parquet_root", "sweep", "sync_flows_view", "view_sql"]
+__all__ = ["FLOW_TABLE", "Staging", "flow_dirs", "parquet_root", "sweep", "sync_flows_view", "view_is_current"]
 
 FLOW_TABLE = "trade_flows"
 _HIVE_KEYS = ("dataset_id", "year")
@@ -55,15 +55,6 @@ def flow_dirs(con: duckdb.DuckDBPyConnection, root: Path,
     return [root / str(p) for d, p in rows if keep is None or int(d) in keep]
 
 
-def view_sql(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> str:
-    """The body of the ``trade_flows`` view for the parts committed in ``con``'s current transaction.
-
-    Paths are relative to the store's Parquet root (see :mod:`autarky.store.flows`); ``root`` is unused and
-    kept for callers of the old signature.
-    """
-    return store_flows.view_sql(con)
-
-
 def current_view_sql(con: duckdb.DuckDBPyConnection) -> str | None:
     row = con.execute(
         "SELECT sql FROM duckdb_views() WHERE view_name = ? AND NOT internal ORDER BY temporary DESC", [FLOW_TABLE]
@@ -73,7 +64,7 @@ def current_view_sql(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def sync_flows_view(store: Store) -> None:
     """Rewrite the ``trade_flows`` view to list the committed parts (runs in the caller's transaction)."""
-    sql = view_sql(store.raw)
+    sql = store_flows.view_sql(store.raw)
     store.raw.execute(f'DROP VIEW IF EXISTS temp."{FLOW_TABLE}"')
     store.raw.execute(f'CREATE OR REPLACE VIEW "{FLOW_TABLE}" AS {sql}')
 
