@@ -53,11 +53,12 @@ def main() -> None:
     ap.add_argument("--fresh-store", action="store_true", help="import into a store the import creates")
     args = ap.parse_args()
     if args.generate:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from generate import generate
-
+        # in its own process: a child forked from a parent that held the generated gigabytes would report
+        # them as its peak RSS (the high-water mark survives fork and exec)
         out = Path(__file__).resolve().parents[1] / "out" / "trade"
-        args.file = generate(args.generate, 2022, out)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("generate.py")), "--rows",
+                        str(args.generate), "--year", "2022", "--out", str(out)], check=True)
+        args.file = out / "BACI_HS17_Y2022_V202401.csv"
     if args.file is None:
         ap.error("give a BACI year file or --generate ROWS")
     src = args.file.resolve()
@@ -67,10 +68,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="autarky-ingest-", dir=src.parent))
     best: dict[str, tuple[float, float, float]] = {}
     empty = work / "empty.duckdb"
-    if not args.fresh_store:
-        from autarky.store import open_store
-
-        open_store(empty).close()
+    if not args.fresh_store:  # made in a child too, so that this process stays small (see above)
+        subprocess.run([sys.executable, "-c", "import sys; from autarky.store import open_store; "
+                        "open_store(sys.argv[1]).close()", str(empty)], check=True)
     try:
         for i in range(args.repeat):
             for side in ("polars", "autarky"):

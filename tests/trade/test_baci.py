@@ -287,3 +287,14 @@ def test_truncated_zip(tmp_path: Path, store: Store) -> None:
 def test_content_hash_matches_hash_paths(store: Store) -> None:
     r = load_baci(store, BACI_SAMPLE)
     assert store.dataset(r.dataset_id)["content_hash"] == hash_paths([BACI_SAMPLE])
+
+
+def test_hs6_text_pads_every_code_as_a_per_row_pad_would() -> None:
+    from autarky.trade.baci import HS6_MAX, HS6_MIN, _hs6_text
+
+    codes = pl.Series("k", [10000, 71120, 854231, HS6_MAX, 71120, 300490, HS6_MIN, 854231], dtype=pl.Int32)
+    rng = pl.int_range(HS6_MIN, HS6_MAX + 1, eager=True).sample(5000, seed=7).cast(pl.Int32)
+    for k in (codes, rng, codes.clear()):
+        got = _hs6_text(k)
+        assert got.dtype == pl.Categorical
+        assert got.cast(pl.String).to_list() == k.cast(pl.String).str.zfill(6).to_list()

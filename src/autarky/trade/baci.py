@@ -254,15 +254,32 @@ def _parse_slow(data: bytes) -> pl.DataFrame:
         *COLUMNS, "_field", "_reason", "_value", "_blank")
 
 
+def _hs6_text(k: pl.Series) -> pl.Series:
+    """Six-digit HS codes as text (``71120`` → ``071120``) for codes already checked to lie in
+    ``HS6_MIN..HS6_MAX``: the few thousand distinct codes are padded once and gathered by a position table
+    indexed by the code, not padded per row nor matched by a hash join."""
+    codes = k.to_numpy()
+    seen = np.zeros(HS6_MAX + 1, dtype=bool)
+    seen[codes] = True
+    position = np.cumsum(seen, dtype=np.uint32) - 1
+    text = pl.Series(np.flatnonzero(seen), dtype=pl.Int32).cast(pl.String).str.zfill(6).cast(pl.Categorical)
+    return text.gather(position[codes]).alias("product")
+
+
 class _Worker:
     """Turns one chunk of a BACI year file into a Parquet part and a list of rejected rows."""
 
     def __init__(self, src: BaciFile, code_map: dict[int, C.CountryCode], stage: Staging) -> None:
         self.src = src
         self.stage = stage
-        self.codes = pl.Series("code", list(code_map), dtype=pl.Int32)
+        # ISO3 by BACI code, as a table indexed by the code (codes are below 1000): a gather, not a hash join.
         # Categorical (not Enum): written as Parquet dictionaries that Polars, DuckDB and Spark all read back
-        self.iso = pl.Series("iso3", [c.iso3 for c in code_map.values()], dtype=pl.String).cast(pl.Categorical)
+        self.top = max(code_map, default=0)
+        names: list[str | None] = [None] * (self.top + 1)
+        for code, c in code_map.items():
+            if code >= 0:
+                names[code] = c.iso3
+        self.iso = pl.Series("iso3", names, dtype=pl.String).cast(pl.Categorical)
 
     def __call__(self, chunk: Chunk) -> _ChunkOut:
         df = _parse_fast(chunk.data, chunk.lines)
@@ -270,8 +287,7 @@ class _Worker:
         if df is None:
             df = _parse_slow(chunk.text)
         df = df.with_row_index("_line", offset=chunk.first_line).with_columns(
-            exporter=pl.col("i").replace_strict(self.codes, self.iso, default=None),
-            importer=pl.col("j").replace_strict(self.codes, self.iso, default=None),
+            exporter=self._iso3("i"), importer=self._iso3("j"),
         )
         year = self.src.year
         ok = ((pl.col("t") == year) & pl.col("exporter").is_not_null()
@@ -299,12 +315,11 @@ class _Worker:
             df = df.filter(pl.col("_ok"))
         counts = np.bincount(df["i"].to_numpy(), minlength=1000) + np.bincount(df["j"].to_numpy(), minlength=1000)
         used = set(np.flatnonzero(counts).tolist())
-        k = df["k"].unique()  # a few thousand codes: zero-pad those, not every row
-        k_text = k.cast(pl.String).str.zfill(6).cast(pl.Categorical)
+        product = _hs6_text(df["k"])
         out = df.select(
             exporter="exporter", importer="importer",
             hs_revision=pl.lit(self.src.revision).cast(pl.Categorical),
-            product=pl.col("k").replace_strict(k, k_text),
+            product=product,
             value_usd=pl.col("v") * 1000.0,
             quantity="q",
             reported_by=pl.lit("reconciled").cast(pl.Categorical),
@@ -318,6 +333,11 @@ class _Worker:
             out.write_parquet(target, compression=COMPRESSION, statistics=False)
             value = float(out["value_usd"].sum())
         return _ChunkOut(rows_read, out.height, value, target, bad_list, year_error, used)
+
+    def _iso3(self, column: str) -> pl.Expr:
+        """The ISO3 code of a BACI code column; NULL for a code the tables do not know."""
+        code = pl.col(column)
+        return pl.lit(self.iso).gather(pl.when(code.is_between(0, self.top)).then(code))
 
     def _reasons(self, bad: pl.DataFrame, chunk: Chunk, slow: bool) -> list[_Bad]:
         lines = chunk.text.split(b"\n")
