@@ -61,7 +61,15 @@ class SupplierMatch:
 
 
 def entity_index(store: Store, firms: Sequence[FirmRef]) -> tuple[EntityIndex, dict[str, Entity]]:
-    """The resolver's index over the maps' firms and the ledger's investees."""
+    """The resolver's index over the maps' firms and the ledger's investees.
+
+    Built once per open read-only store and set of firms (:meth:`Store.remember`; ~50 ms, and the first one
+    loads the pinyin tables): treat it as read-only.
+    """
+    return store.remember(("company.entity_index", tuple(firms)), lambda: _entity_index(store, firms))
+
+
+def _entity_index(store: Store, firms: Sequence[FirmRef]) -> tuple[EntityIndex, dict[str, Entity]]:
     index = EntityIndex("supplier")
     known: dict[str, Entity] = {}
     for f in firms:

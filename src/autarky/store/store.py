@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -23,6 +23,7 @@ from autarky.errors import ReadOnlyError, SchemaVersionError, StoreError, Unknow
 from autarky.geo.blocs import validate_bloc
 from autarky.geo.resolve import Resolved, resolve
 from autarky.store import flows, migrations, serving
+from autarky.store.memo import Memo
 from autarky.store.schema import SCHEMA_VERSION, all_tables
 from autarky.store.settings import apply_settings, machine_memory, store_settings
 
@@ -40,6 +41,10 @@ DEFAULT_STORE = "autarky.duckdb"
 #: What Ibis sets on a connection it makes, set on every connection and cursor here, so that raw SQL sees the
 #: same settings whether or not an Ibis backend has been built on it (see :attr:`Store.ibis`).
 _SESSION = "SET TimeZone = 'UTC'; SET python_enable_replacements = false"
+T = TypeVar("T")
+#: What the answers a read-only store keeps (:meth:`Store.query`) may weigh together; one answer heavier than
+#: a quarter of it is not kept.
+QUERY_CACHE_BYTES = 128 << 20
 
 
 def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -78,6 +83,11 @@ class Store:
         self._ibis: DuckDBBackend | None = None
         self._reader_sql: tuple[str, ...] | None = None  # see on_cursor
         self._reader_lock = threading.Lock()
+        # what a read-only store holds cannot change while it is open (DuckDB refuses a writer meanwhile):
+        # catalogue answers are kept for the connection's life, shared with its cursors (see remember)
+        self._frozen: Memo[Any] | None = Memo(512) if read_only else None
+        self._answers: Memo[pa.Table] | None = (
+            Memo(4096, weigh=lambda t: t.nbytes, budget=QUERY_CACHE_BYTES) if read_only else None)
         try:
             self._con = duckdb.connect(str(path.absolute()), read_only=read_only)
         except duckdb.Error as exc:
@@ -128,6 +138,20 @@ class Store:
         store = copy.copy(self)
         store._con, store._ibis = cursor, None
         return store
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``key`` while a read-only store is open; computed on every call in a
+        writable one.
+
+        Nothing can change a read-only store while it is open: DuckDB refuses to open the file for writing
+        meanwhile, in this process or any other.  So catalogue lookups that every request repeats (the
+        datasets table, blocs, the current ledgers) are read once per open store and shared by its cursors.
+        ``key`` names what is computed and its arguments; the value must be treated as read-only.
+        """
+        if self._frozen is None:
+            return compute()
+        value: T = self._frozen.get(key, compute)
+        return value
 
     def close(self) -> None:
         self._con.close()
@@ -224,8 +248,23 @@ class Store:
         return sorted(self.ibis.list_tables())
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
-        """Run a parameterised SQL query written by library code; returns Arrow."""
-        return self.raw.execute(sql, params or []).to_arrow_table()
+        """Run a parameterised SQL query written by library code; returns Arrow.
+
+        In a read-only store the answer is kept (see :meth:`remember`; Arrow tables are immutable), within
+        :data:`QUERY_CACHE_BYTES` for all answers held: the lookups that many requests repeat (a dataset's
+        rows, the current ledgers, an IO table's cells) are read once.
+        """
+        def run() -> pa.Table:
+            return self.raw.execute(sql, params or []).to_arrow_table()
+
+        if self._answers is None:
+            return run()
+        frozen = tuple(sorted(params.items())) if isinstance(params, Mapping) else tuple(params or ())
+        try:
+            hash(frozen)
+        except TypeError:  # a list parameter: not kept
+            return run()
+        return self._answers.get((sql, frozen), run)
 
     def read_only_sql(self, sql: str, *, allow_files: bool = True) -> pa.Table:
         """Run user-written SQL, refusing anything but queries (``autarky sql``).
@@ -283,29 +322,36 @@ class Store:
 
     def latest_dataset(self, kind: str, name: str | None = None) -> dict[str, Any] | None:
         """The most recently loaded dataset of ``kind`` (and ``name``), as a dict, or None."""
-        sql = "SELECT * FROM datasets WHERE kind = ?"
-        params: list[Any] = [kind]
-        if name:
-            sql += " AND name = ?"
-            params.append(name)
-        sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
-        rows = self.query(sql, params).to_pylist()
-        return rows[0] if rows else None
+        def read() -> dict[str, Any] | None:
+            sql = "SELECT * FROM datasets WHERE kind = ?"
+            params: list[Any] = [kind]
+            if name:
+                sql += " AND name = ?"
+                params.append(name)
+            sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
+            rows = self.query(sql, params).to_pylist()
+            return rows[0] if rows else None
+
+        row = self.remember(("latest_dataset", kind, name or None), read)
+        return None if row is None else dict(row)
 
     def content_key(self) -> tuple[Any, ...]:
         """What the store's datasets hold, as a hashable key: the file and every dataset's id, content hash,
         name and vintage (one small query).  Any import, replacement or removal changes it, so values derived
         from the datasets can be memoised under it (:class:`autarky.store.memo.Memo`); user blocs are not in it."""
-        rows = self.raw.execute(
-            "SELECT dataset_id, content_hash, name, vintage FROM datasets ORDER BY dataset_id").fetchall()
-        return (str(self.path), *((int(i), str(h), str(n), str(v)) for i, h, n, v in rows))
+        def read() -> tuple[Any, ...]:
+            rows = self.raw.execute(
+                "SELECT dataset_id, content_hash, name, vintage FROM datasets ORDER BY dataset_id").fetchall()
+            return (str(self.path), *((int(i), str(h), str(n), str(v)) for i, h, n, v in rows))
+
+        return self.remember(("content_key",), read)
 
     def dataset(self, dataset_id: int) -> dict[str, Any]:
-        rows = self.query("SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist()
+        rows = self.remember(("dataset", int(dataset_id)), lambda: self.query(
+            "SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist())
         if not rows:
             raise UnknownItemError(f"no dataset with id {dataset_id}")
-        row: dict[str, Any] = rows[0]
-        return row
+        return dict(rows[0])
 
     @contextmanager
     def replacing(self, allowed: bool = True) -> Iterator[Store]:
@@ -335,10 +381,13 @@ class Store:
     # -- economies and blocs ----------------------------------------------------------------------------
     def blocs(self) -> dict[str, tuple[str, ...]]:
         """Every bloc (bundled and user-defined) with its ISO3 members."""
-        rows = self.raw.execute(
-            "SELECT bloc, list(iso3 ORDER BY iso3) FROM bloc_members GROUP BY bloc ORDER BY bloc"
-        ).fetchall()
-        return {str(b): tuple(m) for b, m in rows}
+        def read() -> dict[str, tuple[str, ...]]:
+            rows = self.raw.execute(
+                "SELECT bloc, list(iso3 ORDER BY iso3) FROM bloc_members GROUP BY bloc ORDER BY bloc"
+            ).fetchall()
+            return {str(b): tuple(m) for b, m in rows}
+
+        return dict(self.remember(("blocs",), read))
 
     def resolve(self, text: str | Sequence[str]) -> Resolved:
         """Resolve an economy, a bloc or a comma-separated list of them to ISO3 members."""
