@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autarky.data import cache_dir
 from autarky.errors import UsageError
 from autarky.fetch.http import RetryPolicy, Transfer
 from autarky.store import Progress
@@ -78,17 +79,6 @@ def base_url(name: str, explicit: str | None = None) -> str:
         raise UsageError(f"{s.title}: no public URL layout is known; pass --base-url (or set {s.env}) "
                          f"to a folder holding {s.layout}")
     return url if url.endswith("/") else url + "/"
-
-
-def cache_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The local cache: ``explicit``, ``$AUTARKY_CACHE``, ``$XDG_CACHE_HOME/autarky`` or ``~/.cache/autarky``."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("AUTARKY_CACHE")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "autarky"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from autarky.store import flows as store_flows
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FLOW_TABLE", "Staging", "flow_dirs", "parquet_root", "sweep", "sync_flows_view", "view_is_current"]
+__all__ = ["FLOW_TABLE", "Staging", "flow_dirs", "parquet_root", "sweep", "sync_flows_view"]
 
 FLOW_TABLE = "trade_flows"
 _HIVE_KEYS = ("dataset_id", "year")
@@ -55,23 +55,11 @@ def flow_dirs(con: duckdb.DuckDBPyConnection, root: Path,
     return [root / str(p) for d, p in rows if keep is None or int(d) in keep]
 
 
-def current_view_sql(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute(
-        "SELECT sql FROM duckdb_views() WHERE view_name = ? AND NOT internal ORDER BY temporary DESC", [FLOW_TABLE]
-    ).fetchone()
-    return str(row[0]) if row else None
-
-
 def sync_flows_view(store: Store) -> None:
     """Rewrite the ``trade_flows`` view to list the committed parts (runs in the caller's transaction)."""
     sql = store_flows.view_sql(store.raw)
     store.raw.execute(f'DROP VIEW IF EXISTS temp."{FLOW_TABLE}"')
     store.raw.execute(f'CREATE OR REPLACE VIEW "{FLOW_TABLE}" AS {sql}')
-
-
-def view_is_current(store: Store) -> bool:
-    """Whether the view the connection reads lists exactly the committed parts (relative to the store)."""
-    return store_flows.view_matches(store.raw, current_view_sql(store.raw))
 
 
 def sweep(store: Store) -> int:
