@@ -224,3 +224,44 @@ def test_a_fetch_folder_may_hold_other_files(store: Store, fixtures: Path, tmp_p
     result = load_wdi(store, folder)
     assert result.rows_loaded == 15 and result.vintage == "current"
     assert any("not a YYYY-MM-DD date" in w for w in result.warnings)
+
+
+def test_indicator_data_read_per_economy_and_kept_matches_the_file(
+        tmp_path: Path, tidy: dict[tuple[str, str, int], dict[str, str]]) -> None:
+    """A read-only store reads indicator values per economy and keeps them; every answer assembled from the
+    kept pieces, whatever overlaps between the requests, holds what the file holds for those indicators and
+    economies (read with the csv module), and equals a writable store's answer."""
+    from autarky.indicators.store_io import indicator_data
+    from autarky.store import open_store
+
+    path = tmp_path / "s.duckdb"
+    st = open_store(path)
+    load_wdi(st, bundled_path("wdi-science-technology"))
+    asks = [(None, ["CHN", "USA"]), (["GB.XPD.RSDV.GD.ZS"], ["USA", "DEU", "FRA"]), (None, ["EUU", "JPN", "CHN"]),
+            (["GB.XPD.RSDV.GD.ZS", "NY.GDP.MKTP.CD"], ["CHN", "ZZZ"]), (None, [])]
+    writable = [indicator_data(st, codes, econ) for codes, econ in asks]
+    st.close()
+
+    def expected(codes: list[str] | None, economies: list[str]) -> dict[str, dict[str, list[tuple[int, float]]]]:
+        out: dict[str, dict[str, list[tuple[int, float]]]] = {}
+        for (code, econ, year), row in sorted(tidy.items()):
+            if econ in economies and (codes is None or code in codes):
+                out.setdefault(code, {}).setdefault(econ, []).append((year, float(row["value"])))
+        return out
+
+    ro = open_store(path, read_only=True)
+    try:
+        for _ in range(2):  # the second round is answered from the kept pieces alone
+            for (codes, econ), w in zip(asks, writable, strict=True):
+                got = indicator_data(ro, codes, econ)
+                flat = {c: {e: [(v.year, v.value) for v in vals] for e, vals in by.items()}
+                        for c, by in got.series.items()}
+                assert flat == expected(codes, econ)
+                assert list(got.series) == sorted(got.series)
+                assert got.aggregates == {e for (_, e, _), r in tidy.items()
+                                          if e in econ and r["is_aggregate"] == "true" and e in
+                                          {x for by in got.series.values() for x in by}}
+                assert (got.names, got.series, got.aggregates) == (w.names, w.series, w.aggregates)
+        assert indicator_data(ro, None, ["EUU", "CHN"]).aggregates == {"EUU"}
+    finally:
+        ro.close()

@@ -109,3 +109,25 @@ def test_a_writable_store_reads_again_after_every_change(tmp_path: Path) -> None
     st.raw.execute("DELETE FROM datasets")
     assert st.query(sql).column("n")[0].as_py() == 0 != before
     st.close()
+
+
+def test_remember_each_computes_only_the_missing_keys_in_one_call(tmp_path: Path) -> None:
+    path = _store_with_measures(tmp_path)
+    calls: list[list[str]] = []
+
+    def compute(keys: list[str]) -> dict[str, str]:
+        calls.append(keys)
+        return {k: k.lower() for k in keys}
+
+    st = open_store(path, read_only=True)
+    assert st.remember_each("ns", ["A", "B"], compute) == {"A": "a", "B": "b"}
+    assert st.remember_each("ns", ["B", "C", "A"], compute) == {"B": "b", "C": "c", "A": "a"}
+    assert st.remember_each("other", ["A"], compute) == {"A": "a"}
+    assert calls == [["A", "B"], ["C"], ["A"]]
+    st.close()
+    calls.clear()
+    wr = open_store(path)
+    wr.remember_each("ns", ["A"], compute)
+    wr.remember_each("ns", ["A", "B"], compute)
+    assert calls == [["A"], ["A", "B"]]
+    wr.close()

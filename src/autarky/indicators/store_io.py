@@ -82,7 +82,26 @@ _CURRENT = (
 def indicator_data(store: Store, codes: Iterable[str] | None = None,
                    economies: Iterable[str] | None = None) -> IndicatorData:
     """Current values (newest vintage per indicator, economy and year) of ``codes`` for ``economies``
-    (default: all of either)."""
+    (default: all of either).
+
+    Named economies are read per economy and kept while a read-only store is open
+    (:meth:`Store.remember_each`): the peers a dashboard compares with (USA, the EU's members) are read once,
+    not on every page.
+    """
+    if economies is None:
+        return _assemble(_read(store, codes, None), codes, None)
+    wanted = sorted(set(economies))
+    if not wanted:
+        return IndicatorData()
+    pieces = store.remember_each("indicators.economy", wanted, lambda missing: _read(store, None, missing))
+    return _assemble(pieces, codes, wanted)
+
+
+#: What one economy holds: indicator names, whether it is an aggregate, and its values per indicator by year.
+_Piece = tuple[dict[str, str], bool, dict[str, list[Value]]]
+
+
+def _read(store: Store, codes: Iterable[str] | None, economies: Iterable[str] | None) -> dict[str, _Piece]:
     clauses: list[str] = []
     params: list[Any] = []
     for column, wanted in (("v.indicator_code", codes), ("v.economy", economies)):
@@ -90,25 +109,42 @@ def indicator_data(store: Store, codes: Iterable[str] | None = None,
             continue
         items = sorted(set(wanted))
         if not items:
-            return IndicatorData()
+            return {}
         clauses.append(f"{column} IN (" + ", ".join("?" for _ in items) + ")")
         params.extend(items)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    cols = store.query(_CURRENT.format(where=where) + " ORDER BY v.indicator_code, v.economy, v.year",
+    cols = store.query(_CURRENT.format(where=where) + " ORDER BY v.economy, v.indicator_code, v.year",
                        params).to_pydict()
-    data = IndicatorData()
-    series: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    pieces: dict[str, _Piece] = {e: ({}, False, {}) for e in economies or ()}
     for code, name, econ, agg, year, value, file, line, dataset_id, ds_name, vintage, licence in zip(
             cols["indicator_code"], cols["indicator_name"], cols["economy"], cols["is_aggregate"], cols["year"],
             cols["value"], cols["source_file"], cols["source_line"], cols["dataset_id"], cols["name"],
             cols["vintage"], cols["licence"], strict=True):
-        if name and code not in data.names:
-            data.names[code] = name
-        if agg:
+        names, aggregate, series = pieces.setdefault(econ, ({}, False, {}))
+        if name and code not in names:
+            names[code] = name
+        if agg and not aggregate:
+            pieces[econ] = (names, True, series)
+        series.setdefault(code, []).append(Value(int(year), float(value),
+                                                 (code, econ, ds_name, dataset_id, vintage, licence, file, line)))
+    return pieces
+
+
+def _assemble(pieces: dict[str, _Piece], codes: Iterable[str] | None, order: list[str] | None) -> IndicatorData:
+    """One :class:`IndicatorData` from per-economy pieces (their lists are shared, not copied: read-only)."""
+    keep = None if codes is None else set(codes)
+    data = IndicatorData()
+    series: dict[str, dict[str, list[Value]]] = defaultdict(dict)
+    for econ in order if order is not None else sorted(pieces):
+        names, aggregate, by_code = pieces[econ]
+        held = [c for c in by_code if keep is None or c in keep]
+        if aggregate and held:
             data.aggregates.add(econ)
-        series[code][econ].append(Value(int(year), float(value),
-                                        (code, econ, ds_name, dataset_id, vintage, licence, file, line)))
-    data.series = {c: dict(e) for c, e in series.items()}
+        for code in held:
+            series[code][econ] = by_code[code]
+            if code in names and code not in data.names:
+                data.names[code] = names[code]
+    data.series = {c: series[c] for c in sorted(series)}
     return data
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 __all__ = ["Memo"]
@@ -50,6 +50,14 @@ class Memo(Generic[V]):
             while len(self._items) > self.size or (self.budget is not None and self._weight > self.budget):
                 self._weight -= self._items.popitem(last=False)[1][1]
         return value
+
+    def held(self, keys: Iterable[Hashable]) -> dict[Hashable, V]:
+        """The values held for any of ``keys`` (nothing is computed)."""
+        with self._lock:
+            out = {k: self._items[k][0] for k in keys if k in self._items}
+            for k in out:
+                self._items.move_to_end(k)
+        return out
 
     def __len__(self) -> int:
         return len(self._items)

@@ -8,6 +8,7 @@ transaction per import.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -42,6 +43,7 @@ DEFAULT_STORE = "autarky.duckdb"
 #: same settings whether or not an Ibis backend has been built on it (see :attr:`Store.ibis`).
 _SESSION = "SET TimeZone = 'UTC'; SET python_enable_replacements = false"
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 #: What the answers a read-only store keeps (:meth:`Store.query`) may weigh together; one answer heavier than
 #: a quarter of it is not kept.
 QUERY_CACHE_BYTES = 128 << 20
@@ -152,6 +154,21 @@ class Store:
             return compute()
         value: T = self._frozen.get(key, compute)
         return value
+
+    def remember_each(self, namespace: str, keys: Sequence[K], compute: Callable[[list[K]], Mapping[K, T]]
+                      ) -> dict[K, T]:
+        """A value per key: those kept (see :meth:`remember`) and, computed in one call to ``compute`` (with
+        the keys missing), the others, then kept too.  In a writable store ``compute`` gets every key."""
+        if self._frozen is None:
+            return dict(compute(list(keys)))
+        held = self._frozen.held((namespace, k) for k in keys)
+        out = {k: held[(namespace, k)] for k in keys if (namespace, k) in held}
+        missing = [k for k in keys if k not in out]
+        if missing:
+            fresh = compute(missing)
+            for k in missing:
+                out[k] = self._frozen.get((namespace, k), functools.partial(fresh.__getitem__, k))
+        return out
 
     def close(self) -> None:
         self._con.close()
