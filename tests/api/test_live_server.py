@@ -6,6 +6,7 @@ import gzip
 import http.client
 import json
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,8 @@ def _children(pid: int) -> list[int]:
 def test_several_worker_processes_answer_alike(sample_store: Path, tmp_path: Path) -> None:
     path = tmp_path / "workers.duckdb"
     copy_store(sample_store, path)
-    single = start_server(path)
+    single = start_server(path, None, "--no-warm")
+    assert fetch_json(single, "/api/health")[1] == {"status": "ok", "warm": "off"}
     paths = ["/api/assess?economy=JPN", "/api/chains/node?node=N20&economy=USA", "/api/chokepoints?economy=KOR",
              "/api/measures/timeline?target=RUS", "/api/economies?search=ger"]
     try:
@@ -186,6 +188,10 @@ def test_several_worker_processes_answer_alike(sample_store: Path, tmp_path: Pat
     server = start_server(path, None, "--workers", "2")
     try:
         assert "read-only, 2 processes" in server.banner
+        deadline = time.monotonic() + 300  # each worker warms itself (serve's default) and says so
+        while {fetch_json(server, "/api/health")[1]["warm"] for _ in range(8)} != {"done"}:
+            assert time.monotonic() < deadline, "the workers' warm-up did not finish"
+            time.sleep(0.5)
         assert len(_children(server.proc.pid)) >= 2  # the workers (and multiprocessing's resource tracker)
         with ThreadPoolExecutor(max_workers=8) as pool:
             got = list(pool.map(lambda p: (p, fetch_json(server, p)), paths * 4))

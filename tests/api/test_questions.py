@@ -183,7 +183,7 @@ def test_index_and_health(client: TestClient) -> None:
     body = client.get("/api").json()
     assert body["name"] == "autarky" and body["read_only"] is True and body["openapi"] == "/openapi.json"
     assert body["generation"] == 0 and body["store"] == "sample.duckdb"
-    assert client.get("/api/health").json() == {"status": "ok"}
+    assert client.get("/api/health").json() == {"status": "ok", "warm": "off"}
 
 
 def test_openapi_has_a_route_per_question(client: TestClient) -> None:

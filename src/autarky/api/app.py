@@ -25,7 +25,7 @@ from autarky.api.cache import ResponseCache
 from autarky.api.deps import Settings
 from autarky.api.errors import error_response, install_error_handlers
 from autarky.api.hub import StoreHub
-from autarky.api.questions import question_router
+from autarky.api.questions import question_router, warm_answers
 from autarky.api.routes import imports, meta
 from autarky.queries.plumbing import resolve_store_path
 from autarky.web import install_dashboard, warm_dashboard
@@ -129,6 +129,7 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     pool_size: int = 8,
     response_cache: bool = True,
+    warm: bool = False,
 ) -> FastAPI:
     """The app over the store at ``store_path`` (default ``$AUTARKY_STORE``, then ``./autarky.duckdb``).
 
@@ -136,7 +137,9 @@ def create_app(
     server never writes.  ``max_upload_bytes`` caps an import's body; ``pool_size`` is the number of
     requests reading the store at once (each on its own cursor of one read-only connection; others wait);
     ``response_cache`` keeps the answers of the read
-    endpoints until the next import (:mod:`autarky.api.cache`).
+    endpoints until the next import (:mod:`autarky.api.cache`); ``warm`` answers every question's example once
+    in the background at start-up, so that what answers rest on (maps, complexity, ledgers) is computed before
+    the first request (:func:`autarky.api.questions.warm_answers`).
     """
     if max_upload_bytes < 1:
         raise ValueError("max_upload_bytes must be positive")
@@ -147,8 +150,20 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=warm_dashboard, name="autarky-warm", daemon=True).start()
+        stop = threading.Event()
+
+        def warm_up() -> None:
+            warm_dashboard()
+            if warm and warm_answers(hub, stop):
+                app.state.warm = "done"
+
+        warming = threading.Thread(target=warm_up, name="autarky-warm", daemon=True)
+        app.state.warm = "warming" if warm else "off"  # GET /api/health says it
+        warming.start()
         yield
+        stop.set()
+        if warm:
+            warming.join()  # at most the question in progress: then no reader reopens the store after close
         hub.close()
 
     app = FastAPI(
@@ -175,15 +190,15 @@ def create_app(
 
 
 #: How ``autarky serve --workers N`` tells each worker process what to serve (spawned processes start afresh).
-WORKER_ENV = ("AUTARKY_SERVE_STORE", "AUTARKY_SERVE_MAX_UPLOAD", "AUTARKY_SERVE_POOL")
+WORKER_ENV = ("AUTARKY_SERVE_STORE", "AUTARKY_SERVE_MAX_UPLOAD", "AUTARKY_SERVE_POOL", "AUTARKY_SERVE_WARM")
 
 
 def worker_app() -> FastAPI:
     """The app of one worker process of ``autarky serve --workers N`` (an app factory uvicorn imports by
     name): the store, upload limit and pool from :data:`WORKER_ENV`; read-only (several processes can hold
     the store open only for reading)."""
-    path, upload, pool = (os.environ[k] for k in WORKER_ENV)
-    return create_app(path, token=None, max_upload_bytes=int(upload), pool_size=int(pool))
+    path, upload, pool, warm = (os.environ[k] for k in WORKER_ENV)
+    return create_app(path, token=None, max_upload_bytes=int(upload), pool_size=int(pool), warm=warm == "1")
 
 
 def _pages(capabilities: Sequence[str]) -> list[str]:

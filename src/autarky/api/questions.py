@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import inspect
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import Annotated, Any
@@ -23,6 +25,8 @@ from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.hub import StoreHub
 from autarky.queries import QUESTIONS, Request, Result, ask
 from autarky.queries.spec import Param, Question, params_of
+
+log = logging.getLogger(__name__)
 
 __all__ = ["answer", "page", "question_router", "route_for"]
 
@@ -100,6 +104,26 @@ def answer(hub: StoreHub, q: Question, req: Request, limit: int | None = None, o
 
     result = hub.cached(("question", q.name, _freeze(req.to_dict())), compute)
     return page(result, limit, offset).to_dict()
+
+
+def warm_answers(hub: StoreHub, stop: threading.Event) -> bool:
+    """Compute every question's registry example once, until ``stop`` is set (a server's start, in a thread).
+
+    What answers rest on is then ready before the first user asks: the maps and their derived tables,
+    complexity, the ledgers, the indices; each process of ``autarky serve --workers N`` warms its own.  The
+    answers themselves are not kept (the first request for one still computes it, from warm tables).  A
+    question this store cannot answer (no data of its kind) is skipped: users asking it get the error.
+    Returns whether it went through every question.
+    """
+    for q in QUESTIONS:
+        if stop.is_set():
+            return False
+        try:
+            with hub.reader() as store:
+                ask(store, q.name, q.request(**q.example))
+        except Exception as exc:  # a warm-up never stops a server; the user asking gets the error
+            log.debug("warm-up of %s: %s", q.name, exc)
+    return True
 
 
 def route_for(q: Question) -> Callable[..., JSONResponse]:

@@ -42,6 +42,9 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=64, help=(
         "Server processes (each with its own read-only connection): more than one answers on every core at "
         "once, read-only (imports need one process)."))] = 1,
+    warm: Annotated[bool, typer.Option(help=(
+        "At start-up, answer every question's example once in the background (in each process), so that "
+        "what answers rest on (maps, complexity, ledgers) is ready before the first request."))] = True,
 ) -> None:
     """Serve the JSON API (OpenAPI at /openapi.json) and the dashboard; read-only unless AUTARKY_TOKEN is set."""
     import uvicorn
@@ -70,10 +73,10 @@ def serve(
         if workers == 1:
             from autarky.api import create_app
 
-            api = create_app(path, token=token, max_upload_bytes=upload, pool_size=pool)
+            api = create_app(path, token=token, max_upload_bytes=upload, pool_size=pool, warm=warm)
             uvicorn.Server(_config(api)).run(sockets=[sock])
             return
-        _run_workers(workers, sock, path, upload, pool)
+        _run_workers(workers, sock, path, upload, pool, warm)
 
 
 def _config(app: Any, workers: int = 1) -> Any:
@@ -84,7 +87,7 @@ def _config(app: Any, workers: int = 1) -> Any:
                           access_log=False, lifespan="on", timeout_graceful_shutdown=5)
 
 
-def _run_workers(workers: int, sock: socket.socket, path: object, upload: int, pool: int) -> None:
+def _run_workers(workers: int, sock: socket.socket, path: object, upload: int, pool: int, warm: bool) -> None:
     """uvicorn's supervisor over ``workers`` spawned processes sharing ``sock``; each builds its app with
     :func:`autarky.api.app.worker_app` from the environment, which spawned processes inherit.  DuckDB's
     memory limit is shared out among them unless the user set one."""
@@ -92,7 +95,7 @@ def _run_workers(workers: int, sock: socket.socket, path: object, upload: int, p
 
     from autarky.api.app import WORKER_ENV
 
-    for key, value in zip(WORKER_ENV, (str(path), str(upload), str(pool)), strict=True):
+    for key, value in zip(WORKER_ENV, (str(path), str(upload), str(pool), "1" if warm else "0"), strict=True):
         os.environ[key] = value
     os.environ.setdefault("AUTARKY_MEMORY_LIMIT", f"{max(1, 50 // workers)}%")
     Multiprocess(_config("autarky.api.app:worker_app", workers), sockets=[sock]).run()

@@ -19,6 +19,7 @@ def index(request: Request) -> ApiIndex:
                     openapi="/openapi.json")
 
 
-@router.get("/api/health", summary="Liveness: the server answers")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/api/health", summary="Liveness: the server answers (and whether its start-up warm-up is done)")
+def health(request: Request) -> dict[str, str]:
+    """``warm``: ``off`` (not asked for), ``warming`` (answering the questions' examples) or ``done``."""
+    return {"status": "ok", "warm": getattr(request.app.state, "warm", "off")}

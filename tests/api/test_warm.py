@@ -1,0 +1,57 @@
+"""``create_app(warm=True)``: every question's example computed once in the background at start-up."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from apitools import copy_store
+from fastapi.testclient import TestClient
+
+from autarky.api import create_app
+from autarky.chains import map as chain_map
+from autarky.queries import complexity as complexity_questions
+from autarky.store import open_store
+
+
+def _held_for(memo: object, path: Path) -> bool:
+    return any(str(path) in repr(key) for key in list(memo._items))  # type: ignore[attr-defined]
+
+
+def test_a_warm_app_computes_what_answers_rest_on_but_keeps_no_answer(tmp_path: Path, sample_store: Path) -> None:
+    path = tmp_path / "warm.duckdb"
+    copy_store(sample_store, path)
+    app = create_app(path, warm=True)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/health").json()["warm"] in ("warming", "done")
+        deadline = time.monotonic() + 300
+        while client.get("/api/health").json()["warm"] != "done" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.get("/api/health").json()["warm"] == "done"
+        hub = app.state.settings.hub
+        assert not hub._cache  # no answer kept: the first request for one still computes it
+        assert _held_for(chain_map._MAPS, path)  # the map, read once for every question
+        assert _held_for(complexity_questions._RESULTS, path)
+        assert len(hub._root._answers) > 20  # the catalogue lookups every request repeats
+        assert client.get("/api/assess", params={"economy": "CHN"}).status_code == 200
+    # the warm-up has stopped with the app: nothing holds the store, a writer may open it
+    open_store(path).close()
+
+
+def test_shutdown_during_the_warm_up_leaves_the_store_free(tmp_path: Path, sample_store: Path) -> None:
+    path = tmp_path / "warm.duckdb"
+    copy_store(sample_store, path)
+    app = create_app(path, warm=True)
+    with TestClient(app):
+        pass  # stops at once, most questions not computed
+    open_store(path).close()
+    assert app.state.warm == "warming"
+
+
+def test_without_warm_nothing_is_computed_ahead(sample_store: Path) -> None:
+    app = create_app(sample_store)
+    with TestClient(app) as client:
+        assert client.get("/api/health").json() == {"status": "ok", "warm": "off"}
+        time.sleep(0.5)
+        assert not app.state.settings.hub._cache
+    app.state.settings.hub.close()
