@@ -157,8 +157,9 @@ class Store:
 
     def remember_each(self, namespace: str, keys: Sequence[K], compute: Callable[[list[K]], Mapping[K, T]]
                       ) -> dict[K, T]:
-        """A value per key: those kept (see :meth:`remember`) and, computed in one call to ``compute`` (with
-        the keys missing), the others, then kept too.  In a writable store ``compute`` gets every key."""
+        """A value per key: those kept (see :meth:`remember`) and, computed in one call to ``compute`` (given
+        the keys missing; it answers a value for each of them), the others, then kept too.  In a writable store
+        ``compute`` gets every key."""
         if self._frozen is None:
             return dict(compute(list(keys)))
         held = self._frozen.held((namespace, k) for k in keys)
