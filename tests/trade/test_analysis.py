@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -14,6 +15,7 @@ from autarky.store import Store
 from autarky.trade import analysis as A
 from autarky.trade.baci import load_baci
 from autarky.trade.comtrade import load_comtrade
+from autarky.trade.engine import DuckDBEngine, Engine
 from autarky.trade.hs import load_hs
 from autarky.trade.screening import ScreenThresholds
 
@@ -153,3 +155,36 @@ def test_a_moved_store_still_reads_its_flows(tmp_path: Path) -> None:
     view = rw.query("SELECT sql FROM duckdb_views() WHERE view_name = 'trade_flows'").column(0)[0].as_py()
     assert "'trade_flows/dataset_id=" in view and str(tmp_path) not in view  # relative to the store (issue 19.2)
     rw.close()
+
+
+class _Unprepared(DuckDBEngine):
+    """DuckDB with every query built with literal members and compiled afresh (the reference)."""
+
+    economy_set = Engine.economy_set
+    execute_prepared = Engine.execute_prepared
+
+
+def test_prepared_dependence_equals_a_fresh_compilation_for_every_economy(sample_store: Store) -> None:
+    """Compiled once per key and run with the economies registered as tables, dependence answers what the
+    expression built with literal members answers, for economies and blocs asked in any order (so that later
+    ones reuse the SQL of earlier ones), with or without a bloc, a production table, per product."""
+    prod = pa.table({"year": pa.array([2020], pa.int16()), "group": ["semiconductors"], "production": [1e9]})
+    asks: list[dict[str, Any]] = [
+        {"economy": "USA", "sectors": "semiconductors"},
+        {"economy": "CHN", "sectors": "semiconductors"},
+        {"economy": "EU27", "sectors": "semiconductors", "bloc": "US_ALLIES"},
+        {"economy": "JPN", "sectors": "semiconductors", "bloc": "US_ALLIES"},
+        {"economy": "USA", "sectors": "semiconductors", "by": "product", "bloc": "BRICS", "top": 2},
+        {"economy": "KOR,TWN", "sectors": "semiconductors", "by": "product", "bloc": "BRICS", "top": 2},
+        {"economy": "USA", "sectors": "semiconductors", "production": prod},
+        {"economy": "DEU", "sectors": "semiconductors", "production": prod},
+        {"economy": "CHN"},
+        {"economy": "USA"},
+    ]
+    for ask in asks * 2:
+        got = A.dependence(sample_store, engine=DuckDBEngine(sample_store), **ask)
+        want = A.dependence(sample_store, engine=_Unprepared(sample_store), **ask)
+        assert got.num_rows > 0, ask
+        assert got.equals(want), ask
+    chn = A.dependence(sample_store, "CHN", sectors="semiconductors")
+    assert not chn.equals(A.dependence(sample_store, "USA", sectors="semiconductors"))

@@ -13,6 +13,7 @@ Economies and blocs are resolved through the store (``CHN``, ``US_ALLIES``, ``NL
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Collection, Sequence
@@ -206,6 +207,14 @@ def _finish(table: pa.Table, sel: FlowSelection, **extra: Any) -> pa.Table:
     return table.replace_schema_metadata(meta)
 
 
+def _digest(table: pa.Table) -> str:
+    """A content hash of a small Arrow table (schema and values)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+
 def _members(store: Store, text: str | Collection[str]) -> tuple[str, frozenset[str]]:
     r = store.resolve(text if isinstance(text, str) else list(text))
     return r.label, r.members
@@ -262,23 +271,37 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
         "top_share": pa.float64(), "top_suppliers": TOP_SUPPLIERS}
     if sel.empty:
         return _empty(columns, sel)
-    flows = _grouped(sel, store, by, sectors, eng)
-    totals = ind.growth(ind.trade_totals(flows, members), "imports")
-    shares = ind.supplier_shares(flows, members)
-    conc = ind.concentration(shares).rename(supplier_hhi="hhi")
-    conc = conc.select(_c_year="year", _c_group="group", supplier_hhi="supplier_hhi",
-                       n_suppliers="n_suppliers", top_supplier="top_supplier", top_share="top_share")
-    j = totals.left_join(conc, [totals.year == conc._c_year, totals.group == conc._c_group])
-    j = j.drop("_c_year", "_c_group")
+    sets = {"m": members}
     if bloc is not None:
-        _, bmembers = _members(store, bloc)
-        bs = ind.bloc_share(flows, members, bmembers).select(_b_year="year", _b_group="group",
-                                                             bloc_share="bloc_share")
-        j = j.left_join(bs, [j.year == bs._b_year, j.group == bs._b_group]).drop("_b_year", "_b_group")
-    if production is not None:
-        j = ind.self_sufficiency(j, eng.memtable(production))
-    result = eng.execute(j.order_by(["group", "year"]))
-    tops = _top_lists(eng.execute(shares.filter(shares["rank"] <= top)), top)
+        sets["b"] = _members(store, bloc)[1]
+
+    def build(part: str) -> ir.Table:
+        flows = _grouped(sel, store, by, sectors, eng)
+        m = eng.economy_set("m", members)
+        shares = ind.supplier_shares(flows, m)
+        if part == "tops":
+            return shares.filter(shares["rank"] <= top)
+        totals = ind.growth(ind.trade_totals(flows, m), "imports")
+        conc = ind.concentration(shares).rename(supplier_hhi="hhi")
+        conc = conc.select(_c_year="year", _c_group="group", supplier_hhi="supplier_hhi",
+                           n_suppliers="n_suppliers", top_supplier="top_supplier", top_share="top_share")
+        j = totals.left_join(conc, [totals.year == conc._c_year, totals.group == conc._c_group])
+        j = j.drop("_c_year", "_c_group")
+        if "b" in sets:
+            bs = ind.bloc_share(flows, m, eng.economy_set("b", sets["b"])).select(
+                _b_year="year", _b_group="group", bloc_share="bloc_share")
+            j = j.left_join(bs, [j.year == bs._b_year, j.group == bs._b_group]).drop("_b_year", "_b_group")
+        if production is not None:
+            j = ind.self_sufficiency(j, eng.memtable(production))
+        return j.order_by(["group", "year"])
+
+    # everything the query depends on but the economies: the flows chosen (store content, years, source),
+    # the grouping and sectors, whether a bloc is compared, the production table, the list length
+    key = ("dependence", store.content_key(), tuple(parse_years(years) or ()), source, by,
+           sectors if isinstance(sectors, str | None) else tuple(sectors), "b" in sets, top,
+           None if production is None else _digest(production))
+    result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets)
+    tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets), top)
     result = result.append_column("top_suppliers", pa.array(
         [tops.get((y, g), []) for y, g in zip(result["year"].to_pylist(), result["group"].to_pylist(),
                                                strict=True)], TOP_SUPPLIERS))

@@ -24,6 +24,7 @@ mode) nor an infinity.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.types as ir
@@ -45,10 +46,15 @@ __all__ = [
 ]
 
 Keys = Sequence[str]
+#: Economies to match: ISO3 codes, or a column of an engine's economy set (:meth:`Engine.economy_set`).
+Economies: TypeAlias = "Collection[str] | ir.Column"
 DEFAULT_KEYS: tuple[str, ...] = ("year", "group")
 
 
-def _members(economy: Collection[str]) -> list[str]:
+def _members(economy: Economies) -> list[str] | ir.Column:
+    """The ISO3 members to match (``isin``): a sorted list, or a column of an engine's economy set."""
+    if isinstance(economy, ir.Column):
+        return economy
     members = sorted({str(m).upper() for m in economy})
     if not members:
         raise UsageError("an economy needs at least one ISO3 member")
@@ -93,7 +99,7 @@ def in_groups(flows: ir.Table, sectors: pa.Table | ir.Table) -> ir.Table:
     return flows.semi_join(mapping, (flows.hs_revision == mapping.m_rev) & (flows.product == mapping.m_product))
 
 
-def trade_totals(flows: ir.Table, economy: Collection[str], *, keys: Keys = DEFAULT_KEYS) -> ir.Table:
+def trade_totals(flows: ir.Table, economy: Economies, *, keys: Keys = DEFAULT_KEYS) -> ir.Table:
     """Imports, exports, net and the net-import ratio of ``economy`` per ``keys``."""
     m = _members(economy)
     imp_in = flows.importer.isin(m)
@@ -108,7 +114,7 @@ def trade_totals(flows: ir.Table, economy: Collection[str], *, keys: Keys = DEFA
                       net_import_ratio=div(agg.imports - agg.exports, agg.imports + agg.exports))
 
 
-def supplier_shares(flows: ir.Table, economy: Collection[str], *, keys: Keys = DEFAULT_KEYS) -> ir.Table:
+def supplier_shares(flows: ir.Table, economy: Economies, *, keys: Keys = DEFAULT_KEYS) -> ir.Table:
     """Each supplier's value and share of ``economy``'s imports, with its rank (1 = largest; ties by code)."""
     m = _members(economy)
     f = flows.filter(flows.importer.isin(m) & ~flows.exporter.isin(m))
@@ -128,7 +134,7 @@ def concentration(shares: ir.Table, *, keys: Keys = DEFAULT_KEYS) -> ir.Table:
     return j.select(*keys, "hhi", "n_suppliers", "top_supplier", "top_share")
 
 
-def bloc_share(flows: ir.Table, economy: Collection[str], bloc: Collection[str], *,
+def bloc_share(flows: ir.Table, economy: Economies, bloc: Economies, *,
                keys: Keys = DEFAULT_KEYS) -> ir.Table:
     """Share of ``economy``'s imports that come from ``bloc`` (members of both count as internal)."""
     m = _members(economy)
