@@ -188,3 +188,43 @@ def test_prepared_dependence_equals_a_fresh_compilation_for_every_economy(sample
         assert got.equals(want), ask
     chn = A.dependence(sample_store, "CHN", sectors="semiconductors")
     assert not chn.equals(A.dependence(sample_store, "USA", sectors="semiconductors"))
+
+
+def test_prepared_screen_shift_and_decoupling_equal_a_fresh_compilation(tmp_path: Path) -> None:
+    """The other analyses run as prepared SQL too; each answers what a fresh compilation answers (on two
+    years of the bundled 2020 flows, China's exports halved in the second)."""
+    from autarky.store import open_store
+
+    sample_store = open_store(tmp_path / "two.duckdb")
+    source = next(bundled_path("baci-sample").glob("BACI_HS17_Y2020_*.csv"))
+    header, *lines = source.read_text(encoding="utf-8").splitlines()
+    for year in (2019, 2020):
+        out = []
+        for line in lines:
+            _, i, j, k, v, q = line.split(",")
+            value = float(v) / 2 if (year == 2020 and i == "156") else float(v)  # China's exports halve
+            out.append(",".join([str(year), i, j, k, repr(value), q]))
+        path = tmp_path / str(year) / f"BACI_HS17_Y{year}_V202401.csv"
+        path.parent.mkdir()
+        path.write_text("\n".join([header, *out]) + "\n", encoding="utf-8")
+        load_baci(sample_store, path)
+    plain, prepared = _Unprepared(sample_store), DuckDBEngine(sample_store)
+    calls: list[tuple[Any, dict[str, Any]]] = [
+        (A.screen, {"economy": "USA", "sectors": "semiconductors", "flagged_only": False}),
+        (A.screen, {"economy": "CHN", "sectors": "semiconductors", "flagged_only": False}),
+        (A.screen, {"economy": "CHN", "thresholds": ScreenThresholds(0.0, 0.0, 0.0, 1, 1)}),  # flagged only
+        (A.screen, {"economy": "USA", "thresholds": ScreenThresholds(0.0, 0.0, 0.0, 1, 1)}),
+        (A.screen, {"economy": "EU27", "detail": True}),
+        (A.screen, {"economy": "JPN", "detail": True}),
+        (A.screen, {"economy": "JPN", "flagged_only": False,
+                    "thresholds": ScreenThresholds(import_hhi=0.2, world_hhi=0.2)}),
+        (A.shift, {"importer": "USA", "loser": "CHN"}),
+        (A.shift, {"importer": "JPN", "loser": "CHN"}),
+        (A.shift, {"importer": "EU27", "loser": "USA", "sectors": "semiconductors"}),
+        (A.decoupling, {"bloc_a": "US_ALLIES", "bloc_b": "CHN", "sectors": "semiconductors"}),
+        (A.decoupling, {"bloc_a": "USA", "bloc_b": "CHN", "sectors": "semiconductors"}),
+    ]
+    for fn, kw in calls * 2:
+        got, want = fn(sample_store, engine=prepared, **kw), fn(sample_store, engine=plain, **kw)
+        assert got.num_rows > 0 and got.equals(want), (fn.__name__, kw)
+

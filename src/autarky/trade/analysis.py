@@ -207,6 +207,14 @@ def _finish(table: pa.Table, sel: FlowSelection, **extra: Any) -> pa.Table:
     return table.replace_schema_metadata(meta)
 
 
+def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | None,
+               sectors: str | Sequence[str] | None) -> tuple[Any, ...]:
+    """What the flows and sector groups of an analysis depend on (:func:`select_flows` and :func:`_sectors`
+    read nothing else), for the key of a prepared query (:meth:`Engine.execute_prepared`)."""
+    return (store.content_key(), tuple(parse_years(years) or ()), source,
+            sectors if isinstance(sectors, str | None) else tuple(sectors))
+
+
 def _digest(table: pa.Table) -> str:
     """A content hash of a small Arrow table (schema and values)."""
     sink = pa.BufferOutputStream()
@@ -297,8 +305,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
 
     # everything the query depends on but the economies: the flows chosen (store content, years, source),
     # the grouping and sectors, whether a bloc is compared, the production table, the list length
-    key = ("dependence", store.content_key(), tuple(parse_years(years) or ()), source, by,
-           sectors if isinstance(sectors, str | None) else tuple(sectors), "b" in sets, top,
+    key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
            None if production is None else _digest(production))
     result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets)
     tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets), top)
@@ -345,18 +352,22 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
     if sel.empty:
         return _empty({"product": pa.string(), "latest_year": pa.int16(), "flagged_latest": pa.bool_(),
                        "years_flagged": pa.int32()}, sel)
-    flows = _grouped(sel, store, "product", sectors, eng)
-    sc = dependency_screen(flows, members, key="group", thresholds=thresholds)
-    if detail:
-        expr = sc.order_by(["group", "year"])
-    else:
+    th = thresholds or ScreenThresholds()
+
+    def build() -> ir.Table:
+        flows = _grouped(sel, store, "product", sectors, eng)
+        sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th)
+        if detail:
+            return sc.order_by(["group", "year"])
         expr = screen_summary(sc, key="group")
         if flagged_only:
             expr = expr.filter(expr.years_flagged > 0)
-        expr = expr.order_by([ibis.desc(expr.flagged_latest), ibis.desc(expr.years_flagged), expr.group])
-    out = eng.execute(expr)
+        return expr.order_by([ibis.desc(expr.flagged_latest), ibis.desc(expr.years_flagged), expr.group])
+
+    key = ("screen", *_flows_key(store, years, source, sectors), tuple(sorted(th.__dict__.items())), detail,
+           flagged_only)
+    out = eng.execute_prepared(key, build, {"m": members})
     out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
-    th = thresholds or ScreenThresholds()
     return _finish(out, sel, economy=label, thresholds=th.__dict__)
 
 
@@ -386,17 +397,25 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
                              + (f"only {yrs[0]}" if yrs else "no year"))
         b = b or [yrs[0]]
         c = c or [yrs[-1]]
-    flows = sel.flows
-    if sectors is not None:
-        flows = ind.in_groups(flows, eng.memtable(_sectors(store, sectors)))
-    if products:
-        cond = None
-        for p in products:
-            e = flows.product.startswith(str(p))
-            cond = e if cond is None else cond | e
-        assert cond is not None
-        flows = flows.filter(cond)
-    out = eng.execute(supplier_shift(flows, imembers, lmembers, base=b, compare=c))
+    def build() -> ir.Table:
+        flows = sel.flows
+        if sectors is not None:
+            flows = ind.in_groups(flows, eng.memtable(_sectors(store, sectors)))
+        if products:
+            cond = None
+            for p in products:
+                e = flows.product.startswith(str(p))
+                cond = e if cond is None else cond | e
+            assert cond is not None
+            flows = flows.filter(cond)
+        return supplier_shift(flows, eng.economy_set("i", imembers), eng.economy_set("l", lmembers),
+                              base=b, compare=c)
+
+    if imembers & lmembers:
+        raise UsageError("the importer and the loser overlap")
+    key = ("shift", *_flows_key(store, None, source, sectors), tuple(str(p) for p in products or ()),
+           tuple(b), tuple(c))
+    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers})
     return _finish(out, sel, importer=ilabel, loser=llabel, base=b, compare=c)
 
 
@@ -418,8 +437,11 @@ def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collec
             "share_of_b_imports_from_a": pa.float64(), "bilateral_share_of_world": pa.float64()}
     if sel.empty:
         return _empty(cols, sel)
-    flows = ind.in_groups(sel.flows, eng.memtable(_sectors(store, sectors)))
-    out = eng.execute(bilateral_shares(flows, a, b))
+    def build() -> ir.Table:
+        flows = ind.in_groups(sel.flows, eng.memtable(_sectors(store, sectors)))
+        return bilateral_shares(flows, eng.economy_set("a", a), eng.economy_set("b", b))
+
+    out = eng.execute_prepared(("decoupling", *_flows_key(store, years, source, sectors)), build, {"a": a, "b": b})
     extra: dict[str, Any] = {"a": alabel, "b": blabel}
     if overlap:
         extra["note"] = f"{', '.join(sorted(overlap))} in both: counted in {blabel} only"

@@ -13,23 +13,21 @@ A falling share is decoupling; its year-on-year change is in the ``*_change`` co
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 import ibis
 import ibis.expr.types as ir
 
 from autarky.errors import UsageError
-from autarky.trade.indicators import _members, div
+from autarky.trade.indicators import Economies, _members, div
 
 __all__ = ["bilateral_shares"]
 
 
-def bilateral_shares(flows: ir.Table, bloc_a: Collection[str], bloc_b: Collection[str], *,
+def bilateral_shares(flows: ir.Table, bloc_a: Economies, bloc_b: Economies, *,
                      keys: tuple[str, ...] = ("year",)) -> ir.Table:
     """Bilateral trade between ``bloc_a`` and ``bloc_b`` and its shares, per ``keys`` (default: year)."""
     a, b = _members(bloc_a), _members(bloc_b)
-    both = set(a) & set(b)
-    if both:
+    both = set() if isinstance(a, ir.Column) or isinstance(b, ir.Column) else set(a) & set(b)
+    if both:  # (sets of an engine: the caller made them disjoint)
         raise UsageError(f"the blocs overlap ({', '.join(sorted(both))}); decoupling needs disjoint blocs")
     ea, ia = flows.exporter.isin(a), flows.importer.isin(a)
     eb, ib = flows.exporter.isin(b), flows.importer.isin(b)

@@ -17,14 +17,13 @@ parameters.  E may be a bloc (trade among its members is internal).
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
 
 from autarky.errors import UsageError
-from autarky.trade.indicators import _members, div
+from autarky.trade.indicators import Economies, _members, div
 
 __all__ = ["ScreenThresholds", "dependency_screen", "screen_summary"]
 
@@ -44,7 +43,7 @@ class ScreenThresholds:
             raise UsageError("the screen needs 1 <= min_years <= window")
 
 
-def dependency_screen(flows: ir.Table, economy: Collection[str], *, key: str = "group",
+def dependency_screen(flows: ir.Table, economy: Economies, *, key: str = "group",
                       thresholds: ScreenThresholds | None = None) -> ir.Table:
     """Per (``key``, year) with imports into ``economy``: the three criteria and the rolling flag.
 
