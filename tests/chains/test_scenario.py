@@ -222,3 +222,13 @@ def test_resolve_against_economies_blocs_and_firms(eto_map: ChainMap, eto_store:
     assert econ == {"USA", "JPN", "NLD"} and firms == {"P88"} and "ASML" in label
     with pytest.raises(UnknownEconomyError):
         resolve_against(eto_map, "Atlantis", eto_store.resolve)
+
+
+def test_worst_statuses_are_the_nodes_worst_case_statuses(eto_map: ChainMap) -> None:
+    for sc in (ExportControl(against=frozenset({"NLD", "JPN", "USA"}), target=frozenset({"CHN"}),
+                             domestic_substitution=(0.0, 0.3)),
+               ExportControl(against=frozenset({"USA"}), target=frozenset({"CHN"}))):
+        res = export_control(eto_map, sc)
+        worst = res.worst_statuses()
+        assert worst == [o.status[0] for o in res.nodes]
+        assert {"lost", "ok"} <= set(worst)

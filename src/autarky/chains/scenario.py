@@ -415,6 +415,12 @@ class ScenarioResult:
             raise UnknownItemError(f"no node {node_id!r} in this scenario's map")
         return self._ctx.node_outcome(i)
 
+    def worst_statuses(self) -> list[str]:
+        """Every node's status at the worst case (``nodes[i].status[0]``), without building its outcome."""
+        c = self._ctx
+        return [c.statuses(float(lo), float(hi))[0]
+                for lo, hi in zip(c.low.avail[: c.g.n_real], c.high.avail[: c.g.n_real], strict=True)]
+
     def origins(self) -> list[Outcome]:
         """Nodes lost or degraded at source (their own supply), most affected first."""
         c = self._ctx

@@ -399,12 +399,13 @@ def _outcome_table(title: str, outcomes: Any, *, with_tier: bool = False) -> Tab
     return build_table(_outcome_rows(outcomes), outs, title=title)
 
 
-def _summary(stages: Any, outputs: Any, nodes: Any) -> dict[str, dict[str, int]]:
-    def count(outs: Any) -> dict[str, int]:
-        worst = [o.status[0] for o in outs]
+def _summary(stages: Any, outputs: Any, node_statuses: list[str]) -> dict[str, dict[str, int]]:
+    """How many stages, outputs and nodes are lost, degraded or ok at the worst case."""
+    def count(worst: list[str]) -> dict[str, int]:
         return {s: worst.count(s) for s in STATUS}
 
-    return {"stages": count(stages), "outputs": count(outputs), "nodes": count(nodes)}
+    return {"stages": count([o.status[0] for o in stages]), "outputs": count([o.status[0] for o in outputs]),
+            "nodes": count(node_statuses)}
 
 
 def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioResult] | None,
@@ -438,7 +439,7 @@ def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioRe
     return MapScenario(
         map=cmap.dataset.name, stages=_outcome_table("Stages", stages), outputs=_outcome_table(
             "Final outputs", outputs), capability=_outcome_table("Capability per tier", cap_rows, with_tier=True),
-        origins=origin_table, summary=_summary(stages, outputs, [merge(o) for o in res.nodes]), measures=measures,
+        origins=origin_table, summary=_summary(stages, outputs, res.worst_statuses()), measures=measures,
         not_applied=not_applied, timeline=tl)
 
 
@@ -504,12 +505,17 @@ def widen(worst: ScenarioResult, best: ScenarioResult | None) -> Callable[[Outco
     from autarky.figures import interval
 
     index: dict[tuple[Any, ...], Outcome] = {}
-    if best is not None:
-        for o in (*best.stages, *best.outputs, *best.nodes, *(t for c in best.capability for t in c.tiers)):
+    if best is not None:  # nodes are looked up as asked (building every node's outcome costs)
+        for o in (*best.stages, *best.outputs, *(t for c in best.capability for t in c.tiers)):
             index[_key(o)] = o
 
+    def best_of(o: Outcome) -> Outcome | None:
+        if best is not None and o.kind == "node" and _key(o) == _key(best.node(o.id)):
+            return best.node(o.id)
+        return index.get(_key(o))
+
     def merge(o: Outcome) -> Outcome:
-        b = index.get(_key(o))
+        b = best_of(o)
         hi, best_status = (1.0, "ok") if b is None else (max(o.available[1], b.available[1]), b.status[1])
         lo = o.available[0]
         fig_ = None if o.availability is None else interval(
