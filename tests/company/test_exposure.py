@@ -163,3 +163,20 @@ def test_the_concordance_links_known_codes_to_existing_nodes(bundled: Store) -> 
         assert lk.node_id in maps[lk.map].nodes and maps[lk.map].nodes[lk.node_id].name == lk.node_name, lk
         assert lk.note and lk.source
     assert {lk.node_id for lk in links if lk.hs_code == "848620"} >= {"N19", "N20", "N36", "N55"}
+
+
+def test_origin_losses_read_the_providers_of_the_first_view_latest_year(bundled: Store) -> None:
+    """The restricted economies at a node and their shares, from the map's provider rows kept on it: the
+    ETO map gives ASML's 100% of EUV tools, and NLD 81.5 + JPN 15 + USA 0.6 of lithography tools (the same
+    figures the scenario tests pin); a scoped restriction counts at its node only; asked twice, equal."""
+    from autarky.chains import load_map
+    from autarky.company.upstream import _origin_losses
+
+    cmap = load_map(bundled)
+    blanket = {None: frozenset({"NLD", "JPN", "USA"})}
+    assert _origin_losses(cmap, "N20", blanket) == {"NLD": 1.0}
+    got = _origin_losses(cmap, "N19", blanket)
+    assert got == pytest.approx({"NLD": 0.815, "JPN": 0.15, "USA": 0.006})
+    assert _origin_losses(cmap, "N19", {"N20": frozenset({"NLD"})}) == {}
+    assert _origin_losses(cmap, "N19", {"N19": frozenset({"JPN"})}) == pytest.approx({"JPN": 0.15})
+    assert _origin_losses(cmap, "N19", blanket) == got

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
@@ -281,12 +281,26 @@ def _origin_losses(cmap: ChainMap, node: str, restrictions: Mapping[str | None, 
                    ) -> dict[str, float | None]:
     """Restricted economies at ``node`` and their reported share (None: listed without a share)."""
     out: dict[str, float | None] = {}
-    for view in _views(cmap, node)[:1] or ():
+    for country, share in _provider_rows(cmap, node):
+        if country is not None and _restricted_at(node, country, restrictions):
+            prev = out.get(country, 0.0)
+            out[country] = None if share is None or prev is None else prev + float(share) / 100.0
+    return out
+
+
+def _provider_rows(cmap: ChainMap, node: str) -> tuple[tuple[str | None, float | None], ...]:
+    """(country, share in %) of ``node``'s providers in its first view, latest year: its country rows if it has
+    any, else its firm rows.  Depends on the map alone: kept on it (a BOM asks for every node, per scenario)."""
+    kept = cast(dict[str, tuple[tuple[str | None, float | None], ...]],
+                cmap.cache.setdefault(("company.provider_rows",), {}))
+    hit = kept.get(node)
+    if hit is not None:
+        return hit
+    found: tuple[tuple[str | None, float | None], ...] = ()
+    for view in _views(cmap, node)[:1]:
         rows = _rows(cmap, node, view)
         has_country = bool((rows["provider_type"] == "country").any())
         rows = rows.filter((pl.col("provider_type") == "country") == has_country)
-        for country, share in rows.select("country", "share").iter_rows():
-            if _restricted_at(node, country, restrictions):
-                prev = out.get(country, 0.0)
-                out[country] = None if share is None or prev is None else prev + float(share) / 100.0
-    return out
+        found = tuple((c, None if s is None else float(s)) for c, s in rows.select("country", "share").iter_rows())
+    kept[node] = found
+    return found
