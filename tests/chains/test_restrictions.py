@@ -69,3 +69,18 @@ def test_restrictions_are_checked() -> None:
         ExportControl(target=CHN)
     d = ExportControl(target=CHN, restrictions=(Restriction(frozenset({"USA"}), cause="X"),)).describe()
     assert d["restrictions"] == [{"against": ["USA"], "firms": [], "nodes": None, "cause": "X", "label": "X"}]
+
+
+def test_nodes_restricted_alike_by_different_measures_get_what_each_measure_alone_gives(eto_map: ChainMap) -> None:
+    """Two measures against the same economy at different nodes, and a third against another: each node's own
+    availability equals the one that node gets under its own measure alone."""
+    nld_euv = Restriction(frozenset({"NLD"}), nodes=frozenset({"N20"}), cause="A")
+    nld_litho = Restriction(frozenset({"NLD"}), nodes=frozenset({"N19"}), cause="B")
+    jpn_litho = Restriction(frozenset({"JPN", "NLD"}), nodes=frozenset({"N22", "N17"}), cause="C")
+    both = export_control(eto_map, ExportControl(target=CHN, restrictions=(nld_euv, nld_litho, jpn_litho)))
+    for rule in (nld_euv, nld_litho, jpn_litho):
+        alone = export_control(eto_map, ExportControl(target=CHN, restrictions=(rule,)))
+        for node in rule.nodes or ():
+            assert both.node(node).own_available == alone.node(node).own_available
+            assert both.node(node).lost_share == alone.node(node).lost_share
+    assert both.node("N19").own_available != (1.0, 1.0)

@@ -916,14 +916,16 @@ def _exposure(
 
     if not scoped:
         return base, against_at
-    groups: dict[tuple[int, ...], list[str]] = {}
+    # a node's exposure depends on its own holders and on the economies and firms restricted at it: nodes
+    # restricted alike are computed together, whichever measures restrict them
+    groups: dict[tuple[frozenset[str], frozenset[str]], list[str]] = {}
     for n, ks in sig.items():
-        groups.setdefault(tuple(sorted(ks)), []).append(n)
+        a_n = a0.union(*(scoped[k].against for k in ks))
+        f_n = f0.union(*(scoped[k].firms for k in ks))
+        groups.setdefault((a_n, f_n), []).append(n)
     pos = pl.DataFrame({"node_id": ids}).with_row_index("_i")
     arrays = {f: getattr(base, f).copy() for f in Exposure.__dataclass_fields__}
-    for ks_key, scope in groups.items():
-        a = a0.union(*(scoped[k].against for k in ks_key))
-        f = f0.union(*(scoped[k].firms for k in ks_key))
+    for (a, f), scope in groups.items():
         # the same scope under the same restrictions recurs across scenarios (a timeline runs one per date):
         # cached on the map with the holder table's key
         ck = ("scoped-exposure", key, tuple(scope), a, frozenset(sc.target), f)
