@@ -23,14 +23,14 @@ __all__ = ["current_datasets", "ledger_key", "read_measures"]
 
 def current_datasets(store: Store) -> list[dict[str, Any]]:
     """The latest vintage of every measures dataset, oldest load first."""
-    rows: list[dict[str, Any]] = store.remember(("measures.current_datasets",), lambda: store.query(
+    rows: list[dict[str, Any]] = store.query(
         "SELECT dataset_id, name, vintage, licence, content_hash FROM ("
         " SELECT dataset_id, name, vintage, licence, content_hash, loaded_at, row_number() OVER (PARTITION BY name"
         "  ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC) AS rn"
         " FROM datasets WHERE kind = ?) WHERE rn = 1 ORDER BY loaded_at, dataset_id",
         [KIND],
-    ).to_pylist())
-    return [dict(r) for r in rows]
+    ).to_pylist()
+    return rows
 
 
 def _rows(store: Store, table: str, ids: list[int]) -> list[dict[str, Any]]:

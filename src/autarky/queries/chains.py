@@ -510,8 +510,10 @@ def widen(worst: ScenarioResult, best: ScenarioResult | None) -> Callable[[Outco
             index[_key(o)] = o
 
     def best_of(o: Outcome) -> Outcome | None:
-        if best is not None and o.kind == "node" and _key(o) == _key(best.node(o.id)):
-            return best.node(o.id)
+        if best is not None and o.kind == "node":
+            b = best.node(o.id)
+            if _key(b) == _key(o):
+                return b
         return index.get(_key(o))
 
     def merge(o: Outcome) -> Outcome:

@@ -146,8 +146,9 @@ class Store:
         writable one.
 
         Nothing can change a read-only store while it is open: DuckDB refuses to open the file for writing
-        meanwhile, in this process or any other.  So catalogue lookups that every request repeats (the
-        datasets table, blocs, the current ledgers) are read once per open store and shared by its cursors.
+        meanwhile, in this process or any other.  So values that every request derives again (the content key,
+        the blocs, the supplier index) are built once per open store and shared by its cursors; plain query
+        answers are kept by :meth:`query` itself.
         ``key`` names what is computed and its arguments; the value must be treated as read-only.
         """
         if self._frozen is None:
@@ -340,18 +341,14 @@ class Store:
 
     def latest_dataset(self, kind: str, name: str | None = None) -> dict[str, Any] | None:
         """The most recently loaded dataset of ``kind`` (and ``name``), as a dict, or None."""
-        def read() -> dict[str, Any] | None:
-            sql = "SELECT * FROM datasets WHERE kind = ?"
-            params: list[Any] = [kind]
-            if name:
-                sql += " AND name = ?"
-                params.append(name)
-            sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
-            rows = self.query(sql, params).to_pylist()
-            return rows[0] if rows else None
-
-        row = self.remember(("latest_dataset", kind, name or None), read)
-        return None if row is None else dict(row)
+        sql = "SELECT * FROM datasets WHERE kind = ?"
+        params: list[Any] = [kind]
+        if name:
+            sql += " AND name = ?"
+            params.append(name)
+        sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
+        rows = self.query(sql, params).to_pylist()  # a fresh row: the kept answer is the Arrow table
+        return rows[0] if rows else None
 
     def content_key(self) -> tuple[Any, ...]:
         """What the store's datasets hold, as a hashable key: the file and every dataset's id, content hash,
@@ -365,11 +362,11 @@ class Store:
         return self.remember(("content_key",), read)
 
     def dataset(self, dataset_id: int) -> dict[str, Any]:
-        rows = self.remember(("dataset", int(dataset_id)), lambda: self.query(
-            "SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist())
+        rows = self.query("SELECT * FROM datasets WHERE dataset_id = ?", [dataset_id]).to_pylist()
         if not rows:
             raise UnknownItemError(f"no dataset with id {dataset_id}")
-        return dict(rows[0])
+        row: dict[str, Any] = rows[0]
+        return row
 
     @contextmanager
     def replacing(self, allowed: bool = True) -> Iterator[Store]:

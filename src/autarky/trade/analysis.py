@@ -397,6 +397,9 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
                              + (f"only {yrs[0]}" if yrs else "no year"))
         b = b or [yrs[0]]
         c = c or [yrs[-1]]
+    if imembers & lmembers:
+        raise UsageError("the importer and the loser overlap")
+
     def build() -> ir.Table:
         flows = sel.flows
         if sectors is not None:
@@ -411,8 +414,6 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
         return supplier_shift(flows, eng.economy_set("i", imembers), eng.economy_set("l", lmembers),
                               base=b, compare=c)
 
-    if imembers & lmembers:
-        raise UsageError("the importer and the loser overlap")
     key = ("shift", *_flows_key(store, None, source, sectors), tuple(str(p) for p in products or ()),
            tuple(b), tuple(c))
     out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers})
@@ -437,6 +438,7 @@ def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collec
             "share_of_b_imports_from_a": pa.float64(), "bilateral_share_of_world": pa.float64()}
     if sel.empty:
         return _empty(cols, sel)
+
     def build() -> ir.Table:
         flows = ind.in_groups(sel.flows, eng.memtable(_sectors(store, sectors)))
         return bilateral_shares(flows, eng.economy_set("a", a), eng.economy_set("b", b))
