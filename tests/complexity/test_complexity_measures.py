@@ -190,6 +190,22 @@ def test_implicit_product_space_equals_the_explicit_matrix(kind: measures.Proxim
     np.testing.assert_allclose(space.apply(w, transpose=True), w @ phi, atol=1e-12)
 
 
+@pytest.mark.parametrize(("workers", "cells"), [(1, 2 << 20), (1, 700), (2, 700), (3, 2 << 20), (4, 1)])
+def test_discrete_product_space_in_passes_and_threads_equals_the_explicit_matrix(
+    monkeypatch: pytest.MonkeyPatch, workers: int, cells: int
+) -> None:
+    """Rows of ``W`` split into passes (a small level budget) and passes shared among threads give the same
+    ``W φ`` as one pass on one thread and as the explicit matrix."""
+    rng = np.random.default_rng(8)
+    m = (rng.random((15, 40)) < 0.35).astype(float)
+    m[0] = 1.0
+    w = rng.normal(size=(9, 40))
+    phi = measures.ProductSpace("discrete", m).rows()
+    monkeypatch.setattr(measures, "_workers", lambda: workers)
+    monkeypatch.setattr(measures, "_LEVEL_CELLS", cells)
+    np.testing.assert_allclose(measures.ProductSpace("discrete", m).apply(w), w @ phi.T, atol=1e-12)
+
+
 @pytest.mark.parametrize("kind", ["discrete", "asymmetric", "continuous"])
 def test_product_space_measures_equal_the_one_shot_formulas(kind: measures.ProximityKind) -> None:
     rng = np.random.default_rng(7)

@@ -18,6 +18,10 @@ Sources:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, Literal
@@ -57,6 +61,8 @@ BoolArray = npt.NDArray[np.bool_]
 _BLOCK: Final = 512
 #: Cells of the two ``levels × rows × economies`` buffers of one pass of the discrete product space (16 MB each).
 _LEVEL_CELLS: Final = 2 << 20
+#: Threads at most for the passes of the discrete product space (each holds its two level buffers).
+_MAX_WORKERS: Final = 4
 #: Relative size below which a spread or a correlation counts as nil (rounding noise).
 _FLAT: Final = 1e-10
 
@@ -398,14 +404,14 @@ class ProductSpace:
     def _levels(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
         """Products in order of ubiquity: the order, the bounds of each level (products ``bounds[l]`` to
         ``bounds[l + 1]`` of that order share the ubiquity ``u_l``), the distinct ubiquities
-        ``u_1 < … < u_L``, and ``M`` with its columns in that order."""
+        ``u_1 < … < u_L``, and ``Mᵀ`` with its rows in that order (each level a contiguous block)."""
         k = self._ubiquity
         order = np.argsort(k, kind="stable")
         ordered = k[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         bounds = np.r_[starts, len(ordered)].astype(np.intp)
-        m_sorted: FloatArray = np.ascontiguousarray(self.basis[:, order])
-        return order.astype(np.intp), bounds, ordered[starts], m_sorted
+        m_t: FloatArray = np.take(self.basis.T, order, axis=0)
+        return order.astype(np.intp), bounds, ordered[starts], m_t
 
     @cached_property
     def _inverse(self) -> IntArray:
@@ -414,33 +420,66 @@ class ProductSpace:
         return inverse
 
     def _apply_discrete(self, w: FloatArray) -> FloatArray:
-        order, bounds, levels, m = self._levels
-        n_l = len(levels)
-        n_d = m.shape[0]
-        ws = np.take(w, order, axis=1)
-        out = np.empty((w.shape[0], self.n_products), dtype=np.float64)
-        rows_per_pass = max(1, _LEVEL_CELLS // (n_l * n_d))
-        blocks = [slice(int(bounds[i]), int(bounds[i + 1])) for i in range(n_l)]
-        for start in range(0, w.shape[0], rows_per_pass):
-            chunk = slice(start, min(start + rows_per_pass, w.shape[0]))
-            # level[l] = Σ_{q: k_q = u_l} W_cq M_dq (rows c, columns d): one dense product per level
-            level = np.empty((n_l, chunk.stop - chunk.start, n_d), dtype=np.float64)
-            for i, block in enumerate(blocks):
-                level[i] = ws[chunk, block] @ m[:, block].T  # (np.matmul's out= is slow here: no BLAS)
-            # downwards: B_>u_l = Σ_{j > l} level_j / u_j, kept per level
-            above = np.empty_like(level)
-            above[-1] = 0.0
-            for i in range(n_l - 1, 0, -1):
-                np.divide(level[i], levels[i], out=above[i - 1])
-                above[i - 1] += above[i]
-            acc = np.zeros(level.shape[1:], dtype=np.float64)
-            for i in range(n_l):  # upwards: A_≤u_l = Σ_{j ≤ l} level_j; out = (A_≤u_l / u_l + B_>u_l) M
-                acc += level[i]
-                h = np.divide(acc, levels[i], out=level[i])  # level_i is no longer needed
-                h += above[i]
-                out[chunk, blocks[i]] = h @ m[:, blocks[i]]
-        result: FloatArray = np.take(out, self._inverse, axis=1)
+        order, _, levels, m_t = self._levels
+        n_r, n_d = w.shape[0], m_t.shape[1]
+        w_t = np.take(w.T, order, axis=0)  # products (in level order) × rows: every level a row block
+        out_t = np.empty((self.n_products, n_r), dtype=np.float64)
+        workers = _workers()
+        rows_per_pass = max(1, min(_LEVEL_CELLS // (len(levels) * n_d), -(-n_r // workers)))
+        chunks = [slice(s, min(s + rows_per_pass, n_r)) for s in range(0, n_r, rows_per_pass)]
+        workers = min(workers, len(chunks))
+        # every worker's buffers come from this thread (worker threads' own allocations would stay in
+        # per-thread malloc arenas and raise the resident memory of the process for good)
+        buffers = [np.empty((2 * len(levels) + 1, rows_per_pass, n_d), dtype=np.float64) for _ in range(workers)]
+        if workers == 1:
+            self._discrete_passes(w_t, out_t, buffers[0], chunks)
+        else:  # the passes are independent: one thread each (NumPy and BLAS release the GIL)
+            share = [chunks[i::workers] for i in range(workers)]
+            with one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="autarky-product") as pool:
+                list(pool.map(lambda i: self._discrete_passes(w_t, out_t, buffers[i], share[i]), range(workers)))
+        result: FloatArray = np.take(out_t, self._inverse, axis=0).T
         return result
+
+    def _discrete_passes(self, w_t: FloatArray, out_t: FloatArray, buffer: FloatArray, chunks: list[slice]) -> None:
+        """Columns ``chunks`` of ``out_t`` (rows of ``W φ``, products in level order) from those of ``w_t``;
+        ``buffer`` is ``(2 levels + 1) × rows × economies`` scratch space."""
+        _, bounds, levels, m_t = self._levels
+        n_l = len(levels)
+        blocks = [slice(int(bounds[i]), int(bounds[i + 1])) for i in range(n_l)]
+        for chunk in chunks:
+            n = chunk.stop - chunk.start
+            lv, ab, ac = buffer[:n_l, :n], buffer[n_l : 2 * n_l, :n], buffer[2 * n_l, :n]
+            # level[l] = Σ_{q: k_q = u_l} W_cq M_dq (rows c, columns d): one dense product per level
+            for i, block in enumerate(blocks):
+                np.dot(w_t[block, chunk].T, m_t[block], out=lv[i])
+            # downwards: B_>u_l = Σ_{j > l} level_j / u_j, kept per level
+            ab[-1] = 0.0
+            for i in range(n_l - 1, 0, -1):
+                np.divide(lv[i], levels[i], out=ab[i - 1])
+                ab[i - 1] += ab[i]
+            ac[...] = 0.0
+            for i in range(n_l):  # upwards: A_≤u_l = Σ_{j ≤ l} level_j; out = (A_≤u_l / u_l + B_>u_l) M
+                ac += lv[i]
+                h = np.divide(ac, levels[i], out=lv[i])  # level_i is no longer needed
+                h += ab[i]
+                out_t[blocks[i], chunk] = m_t[blocks[i]] @ h.T
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread: the product space is hundreds of small matrix products (one per level of
+    ubiquity), and BLAS threads spin-wait between them — 2–6× the CPU time on a busy 2-core machine, no
+    gain on a quiet one; the passes run on threads of their own instead."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def _workers() -> int:
+    """Threads for independent passes: one per core this process may use, at most :data:`_MAX_WORKERS`."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, _MAX_WORKERS))
 
 
 @dataclass(frozen=True)

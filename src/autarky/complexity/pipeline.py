@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, TypeAlias
 
@@ -178,7 +177,7 @@ def compute_complexity(
 
     pieces: list[pa.Table] = []
     year_diags: list[YearDiagnostics] = []
-    with _one_blas_thread():
+    with measures.one_blas_thread():
         for matrix in panel.matrices():
             table, diag = _one_year(matrix, panel, params, pop, warn)
             pieces.append(table)
@@ -259,17 +258,6 @@ def compute_proximity(
                 "proximity": pa.array(phi),
             }, schema=schema))
     return pa.concat_tables(pieces) if pieces else schema.empty_table()
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """BLAS on one thread: a year is hundreds of small matrix products (one per level of ubiquity), and
-    BLAS threads spin-wait between them — 2–6× the CPU time on a busy 2-core machine, no gain on a quiet
-    one."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def _check_params(
