@@ -59,7 +59,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Row blocks used when a product × product matrix is transformed in place (bounds temporary memory).
 _BLOCK: Final = 512
-#: Cells of the two ``levels × rows × economies`` buffers of one pass of the discrete product space (16 MB each).
+#: Cells of each of the two ``levels × rows × economies`` buffers of a thread's pass (16 MB).
 _LEVEL_CELLS: Final = 2 << 20
 #: Threads at most for the passes of the discrete product space (each holds its two level buffers).
 _MAX_WORKERS: Final = 4
