@@ -881,8 +881,9 @@ def _resolve_restrictions(cmap: ChainMap, sc: ExportControl) -> tuple[Restrictio
 
 
 def _exposure(
-    cmap: ChainMap, ids: list[str] | pl.Series, sc: ExportControl, rs: tuple[Restriction, ...], holders: pl.DataFrame
+    cmap: ChainMap, g: RequirementGraph, sc: ExportControl, rs: tuple[Restriction, ...], holders: pl.DataFrame
 ) -> tuple[Exposure, Callable[[str], tuple[frozenset[str], frozenset[str], tuple[Restriction, ...]]]]:
+    ids = g.ids[: g.n_real]
     blanket = [r for r in rs if r.nodes is None]
     scoped = [r for r in rs if r.nodes is not None]
     a0 = frozenset().union(*(r.against for r in blanket)) if blanket else frozenset()
@@ -916,6 +917,7 @@ def _exposure(
 
     if not scoped:
         return base, against_at
+    index = g.index
     # a node's exposure depends on its own holders and on the economies and firms restricted at it: nodes
     # restricted alike are computed together, whichever measures restrict them
     groups: dict[tuple[frozenset[str], frozenset[str]], list[str]] = {}
@@ -923,7 +925,6 @@ def _exposure(
         a_n = a0.union(*(scoped[k].against for k in ks))
         f_n = f0.union(*(scoped[k].firms for k in ks))
         groups.setdefault((a_n, f_n), []).append(n)
-    pos = pl.DataFrame({"node_id": ids}).with_row_index("_i")
     arrays = {f: getattr(base, f).copy() for f in Exposure.__dataclass_fields__}
     for (a, f), scope in groups.items():
         # the same scope under the same restrictions recurs across scenarios (a timeline runs one per date):
@@ -934,7 +935,7 @@ def _exposure(
             sub = holders.filter(pl.col("node_id").is_in(scope))
             e = exposure(sub, scope, a, sc.target, f, firm_rows)
             cmap.cache[ck] = e
-        where = pl.DataFrame({"node_id": scope}).join(pos, on="node_id", how="left")["_i"].to_numpy()
+        where = np.fromiter((index[n] for n in scope), dtype=np.intp, count=len(scope))
         for name in arrays:
             arrays[name][where] = getattr(e, name)
     return Exposure(**arrays), against_at
@@ -956,6 +957,25 @@ def aggregate_classes(cmap: ChainMap, holders: pl.DataFrame) -> set[str]:
         .filter(pl.col("_ok"))
     )
     return set(t["dst"].to_list())
+
+
+def _aggregate_classes_cached(cmap: ChainMap, sc: ExportControl, holders: pl.DataFrame) -> frozenset[str]:
+    """:func:`aggregate_classes` of the scenario's holder table, cached on the map with that table's key
+    (every date of a timeline asks again)."""
+    key = ("aggregate-classes", sc.view, sc.year, None if sc.assumptions is None else sc.assumptions.key)
+    cached = cmap.cache.get(key)
+    if not isinstance(cached, frozenset):
+        cached = frozenset(aggregate_classes(cmap, holders))
+        cmap.cache[key] = cached
+    return cached
+
+
+def _positions_of(ids: list[str] | pl.Series, wanted: set[str] | frozenset[str]) -> IntArray:
+    """Positions in ``ids`` of the ids in ``wanted``, in order (a Python scan of a small map's list; Polars
+    for a large map's series)."""
+    if isinstance(ids, pl.Series):
+        return ids.is_in(list(wanted)).arg_true().to_numpy().astype(np.intp)
+    return np.fromiter((i for i, n in enumerate(ids) if n in wanted), dtype=np.intp)
 
 
 def _own_pair(exp: Exposure, sc: ExportControl) -> tuple[FloatArray, FloatArray]:
@@ -982,16 +1002,15 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     g = requirement_graph(cmap, groups, tiers=tiers)
     ids = g.ids[: g.n_real]
     holders = holder_table(cmap, sc.view, sc.year, sc.assumptions)
-    exp, against_at = _exposure(cmap, ids, sc, rs, holders)
+    exp, against_at = _exposure(cmap, g, sc, rs, holders)
     own_lo, own_hi = _own_pair(exp, sc)
     # a class's aggregate market does not bound it where its variants carry their own shares (or are classes
     # themselves): the variants do; nor does a tiered class's bound its tiers
     keep_lo, keep_hi = own_lo.copy(), own_hi.copy()
-    agg = aggregate_classes(cmap, holders) | set(tiers)
+    agg = _aggregate_classes_cached(cmap, sc, holders) | set(tiers)
     inert = np.zeros(g.n_real, dtype=np.bool_)
     if agg:
-        where = pl.DataFrame({"node_id": ids}).with_row_index("_i").filter(pl.col("node_id").is_in(list(agg)))
-        k = where["_i"].to_numpy()
+        k = _positions_of(ids, agg)
         own_lo[k] = 1.0
         own_hi[k] = 1.0
         inert[k] = True
