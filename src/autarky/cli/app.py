@@ -129,6 +129,10 @@ def progress_bar(description: str) -> Iterator[Callable[..., None]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turning library errors into one line and exit 1."""
+    if argv is None:  # a process of its own (see autarky.startup)
+        from autarky.startup import leave_out_pandas
+
+        leave_out_pandas(sys.argv[1:])
     import autarky.cli  # noqa: F401  (registers every command group)
 
     try:

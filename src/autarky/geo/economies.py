@@ -9,11 +9,14 @@ from typing import Any
 
 import pyarrow as pa
 
+from autarky.startup import need_pandas
+
 __all__ = ["economies_table", "is_economy", "iso3_codes", "name_of", "suggest", "to_iso3"]
 
 
 @cache
 def _converter() -> Any:
+    need_pandas()  # country_converter is built on pandas
     import country_converter as coco
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
