@@ -13,7 +13,6 @@ a new store seeds its economies) calls :func:`need_pandas` first.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import sys
 from collections.abc import Sequence
@@ -25,8 +24,9 @@ __all__ = ["PANDAS_FREE", "PandasLeftOut", "leave_out_pandas", "need_pandas"]
 PANDAS_FREE: tuple[tuple[str, ...], ...] = (("import", "baci"),)
 
 
-class PandasLeftOut(importlib.abc.MetaPathFinder):
-    """Refuses ``pandas`` and its submodules, saying why (a :class:`ModuleNotFoundError`, as if absent)."""
+class PandasLeftOut:
+    """A meta path finder refusing ``pandas`` and its submodules, saying why (a :class:`ModuleNotFoundError`,
+    as if absent); the rest it leaves to the next finders."""
 
     def __init__(self, command: str) -> None:
         self.command = command

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from autarky.errors import DataError
 from autarky.geo.economies import iso3_codes
 
@@ -53,6 +51,8 @@ def _spec_text(spec: dict[str, object], key: str) -> str:
 
 @lru_cache(maxsize=1)
 def _bundled() -> tuple[Bloc, ...]:
+    import yaml  # only when the bundled blocs are read (not at every process start)
+
     text = resources.files("autarky.data").joinpath("blocs.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     out = []
