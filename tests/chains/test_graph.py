@@ -148,3 +148,35 @@ def test_edges_are_laid_out_by_generation_then_max_then_node_then_source() -> No
         csr = np.lexsort((src, dst))
         assert np.array_equal(g._in_src, src[csr])
         assert np.array_equal(g._in_off, np.concatenate(([0], np.cumsum(np.bincount(dst, minlength=n)))))
+
+
+def test_propagations_are_remembered_read_only_and_equal_fresh_ones(
+    eto_map: ChainMap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autarky.chains import graph
+
+    g = requirement_graph(eto_map)
+    rng = np.random.default_rng(3)
+    owns = [rng.random(g.n) for _ in range(4)]
+    first = g.propagations(owns[0], ptr=True)
+    again = g.propagations(owns[0].copy(), ptr=True)
+    assert all(a is b for a, b in zip(first, again, strict=True))  # the same vector: remembered
+    avail, local, ptr = first
+    assert ptr is not None
+    fresh_avail, fresh_ptr = g.propagate_ptr(owns[0])
+    np.testing.assert_array_equal(avail, fresh_avail)
+    np.testing.assert_array_equal(ptr, fresh_ptr)
+    np.testing.assert_array_equal(local, g.propagate(owns[0], local=True))
+    with pytest.raises(ValueError, match="read-only"):
+        avail[0] = 0.0
+    plain = g.propagations(owns[0], ptr=False)  # without pointers: a result of its own
+    assert plain[2] is None
+    np.testing.assert_array_equal(plain[0], g.propagate(owns[0]))
+    monkeypatch.setattr(graph, "_MEMO_SIZE", 2)
+    for own in owns[1:]:
+        np.testing.assert_array_equal(g.propagations(own, ptr=True)[0], g.propagate(own))
+    assert len(g._memo) == 2  # the oldest went
+    assert g.propagations(owns[0], ptr=True)[0] is not avail
+    monkeypatch.setattr(graph, "_MEMO_NODES", g.n - 1)  # a bigger graph than that remembers nothing
+    big = g.propagations(owns[3], ptr=True)
+    assert big[0].flags.writeable and big[0] is not g.propagations(owns[3], ptr=True)[0]

@@ -19,6 +19,9 @@ its length.  Nothing enumerates paths: time and memory are linear in the edges, 
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +33,13 @@ import numpy.typing as npt
 import polars as pl
 
 from autarky.errors import CycleError, UsageError
+
+#: Graphs up to this many nodes remember their last propagations by the availability they were given (the
+#: dates of a timeline and the requests of a server repeat a few vectors; a bigger graph would spend more
+#: on hashing than it saves) …
+_MEMO_NODES = 100_000
+#: … that many of them.
+_MEMO_SIZE = 256
 
 if TYPE_CHECKING:
     from autarky.chains.map import ChainMap
@@ -152,6 +162,36 @@ class RequirementGraph:
         self.cut = cut_in[by_dst][order]
         self.has_cut = bool(self.cut.any())
         self._steps = self._plan()
+        self._memo: OrderedDict[tuple[bytes, bool], tuple[FloatArray, FloatArray, IntArray | None]] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def propagations(self, own: FloatArray, *, ptr: bool) -> tuple[FloatArray, FloatArray, IntArray | None]:
+        """:meth:`propagate` (availability), ``propagate(own, local=True)`` and, with ``ptr``, the
+        back-pointers of :meth:`propagate_ptr` — remembered for the last :data:`_MEMO_SIZE` vectors ``own``
+        of a graph of up to :data:`_MEMO_NODES` nodes, so the arrays returned are read-only."""
+        key = None
+        if self.n <= _MEMO_NODES:
+            own = np.ascontiguousarray(own, dtype=np.float64)
+            key = (hashlib.blake2b(own.tobytes(), digest_size=20).digest(), ptr)
+            with self._memo_lock:
+                hit = self._memo.get(key)
+                if hit is not None:
+                    self._memo.move_to_end(key)
+                    return hit
+        if ptr:
+            avail, pointers = self.propagate_ptr(own)
+        else:
+            avail, pointers = self.propagate(own), None
+        out = (avail, self.propagate(own, local=True), pointers)
+        if key is not None:
+            for a in out:
+                if a is not None:
+                    a.setflags(write=False)
+            with self._memo_lock:
+                self._memo[key] = out
+                if len(self._memo) > _MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return out
 
     @cached_property
     def index(self) -> dict[str, int]:

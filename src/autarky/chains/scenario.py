@@ -1017,11 +1017,8 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
 
     def case(own_real: FloatArray, overrides: Mapping[int, float] | None = None, ptr: bool = False) -> _Case:
         own = _pad(own_real, g, overrides)
-        local = g.propagate(own, local=True)
-        if ptr:
-            avail, p = g.propagate_ptr(own)
-            return _Case(own=own, avail=avail, local=local, ptr=p)
-        return _Case(own=own, avail=g.propagate(own), local=local)
+        avail, local, p = g.propagations(own, ptr=ptr)
+        return _Case(own=own, avail=avail, local=local, ptr=p)
 
     low = case(own_lo, ptr=True)
     high = case(own_hi, ptr=True)
