@@ -29,8 +29,6 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import scipy.linalg
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 __all__ = [
     "ComplexityIndices",
@@ -238,6 +236,9 @@ def bipartite_components(m: FloatArray) -> tuple[int, IntArray, IntArray]:
     without any link).  More than one component means ``λ = 1`` is a repeated eigenvalue of ``M̃`` and the
     ECI of the second eigenvector only tells the components apart.
     """
+    import scipy.sparse as sp  # here, not at import: only a network without a clear eigenvalue gap asks
+    from scipy.sparse.csgraph import connected_components
+
     n_c, n_p = m.shape
     rows = np.sum(m, axis=1) > 0
     cols = np.sum(m, axis=0) > 0
@@ -492,6 +493,8 @@ class ProductSpaceMeasures:
 
 
 def _knn_density(weights: FloatArray, space: ProductSpace, knn: int, block: int) -> FloatArray:
+    import scipy.sparse as sp  # here, not at import: only knn density uses it
+
     n_c, n_p = weights.shape
     dens = np.empty((n_c, n_p), dtype=np.float64)
     for start in range(0, n_p, block):
