@@ -93,3 +93,25 @@ def test_a_bad_table_stores_nothing(store: Store, tmp_path: Path) -> None:
         load_io_table(store, singular, layout="national")
     assert store.datasets().num_rows == 0
     assert store.query("SELECT count(*) AS n FROM io_values").to_pylist() == [{"n": 0}]
+
+
+def test_a_national_series_reads_the_same_tables_as_one_at_a_time(store: Store) -> None:
+    """read_national_series reads a dataset's tables together; each equals read_io_table's, in the order asked."""
+    from autarky.io import national_tables, read_national_series
+
+    load_io_table(store, DATA / "oecd-iot-chn")
+    shutil.copytree(DATA / "oecd-iot-chn", store.path.parent / "copy")  # a second dataset of the same tables
+    load_io_table(store, store.path.parent / "copy", name="oecd-iot-chn-copy")
+    rows = national_tables(store, region="CHN")
+    assert len({r["dataset_id"] for r in rows}) == 2 and len(rows) == 4
+    asked = [rows[3], rows[0], rows[2]]  # mixed datasets and years, out of order
+    series = read_national_series(store, asked)
+    for row, got in zip(asked, series, strict=True):
+        one = read_io_table(store, int(row["dataset_id"]), table=row["table_name"])
+        assert (got.name, got.year, got.regions, got.sectors, got.fd_labels) == (
+            one.name, one.year, one.regions, one.sectors, one.fd_labels)
+        for field in ("Z", "Y", "V", "x", "imports"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(one, field))
+    assert [t.year for t in series] == [rows[3]["year"], rows[0]["year"], rows[2]["year"]]
+    with pytest.raises(UnknownItemError, match="no IO table called"):
+        read_national_series(store, [{**rows[0], "table_name": "no-such-table"}])

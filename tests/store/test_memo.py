@@ -78,6 +78,10 @@ def test_a_read_only_store_answers_a_repeated_lookup_once_and_its_cursors_share_
     assert first.num_rows >= 1
     assert st.query(sql, ["measures"]) is first
     assert st.query(sql, ["eto"]) is not first  # other parameters, other answer
+    listed = "SELECT name FROM datasets WHERE list_contains(?, kind) ORDER BY name"
+    both = st.query(listed, [["measures", "eto"]])  # a list parameter: kept under its items
+    assert st.query(listed, [["measures", "eto"]]) is both
+    assert st.query(listed, [["eto"]]) is not both and st.query(listed, [["eto"]]).num_rows < both.num_rows
     reader = st.on_cursor(st.raw.cursor())
     assert reader.query(sql, ["measures"]) is first
     assert reader.remember(("k",), lambda: [1]) is st.remember(("k",), lambda: [2])

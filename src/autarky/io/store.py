@@ -243,8 +243,20 @@ def national_tables(store: Store, dataset: int | None = None, region: str | None
 
 
 def read_national_series(store: Store, rows: list[dict[str, Any]]) -> list[IOTable]:
-    """The stored tables behind ``national_tables`` rows, in the same order."""
-    return [read_io_table(store, int(r["dataset_id"]), table=r["table_name"]) for r in rows]
+    """The stored tables behind ``national_tables`` rows, in the same order (each dataset's tables are read
+    together: four queries, not nine per table)."""
+    wanted: dict[int, list[str]] = {}
+    for r in rows:
+        wanted.setdefault(int(r["dataset_id"]), []).append(str(r["table_name"]))
+    built: dict[tuple[int, str], IOTable] = {}
+    for did, names in wanted.items():
+        metas = {str(m["table_name"]): m for m in _table_rows(store, did)}
+        missing = [n for n in names if n not in metas]
+        if missing:
+            raise UnknownItemError(f"dataset {did} has no IO table called {missing[0]!r}")
+        for name, table in zip(names, _read_tables(store, did, [metas[n] for n in names]), strict=True):
+            built[(did, name)] = table
+    return [built[(int(r["dataset_id"]), str(r["table_name"]))] for r in rows]
 
 
 def io_dataset_id(store: Store, dataset: int | str | None) -> int:
@@ -276,8 +288,7 @@ def read_io_table(store: Store, dataset: int | str | None = None, year: int | No
     ``table`` picks one table of a series (default: the only one, or the latest year).
     """
     did = _dataset_id(store, dataset)
-    meta = store.query("SELECT * FROM io_tables WHERE dataset_id = ? ORDER BY year, table_name",
-                       [did]).to_pylist()
+    meta = _table_rows(store, did)
     if table is not None:
         meta = [m for m in meta if m["table_name"] == table]
     if year is not None:
@@ -285,11 +296,50 @@ def read_io_table(store: Store, dataset: int | str | None = None, year: int | No
     if not meta:
         raise UnknownItemError(f"dataset {did} has no IO table" + (f" for {year}" if year is not None else "")
                                + (f" called {table!r}" if table is not None else ""))
-    info = meta[-1]
+    return _read_tables(store, did, [meta[-1]])[0]
+
+
+def _table_rows(store: Store, did: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = store.query(
+        "SELECT * FROM io_tables WHERE dataset_id = ? ORDER BY year, table_name", [did]).to_pylist()
+    return rows
+
+
+def _read_tables(store: Store, did: int, infos: list[dict[str, Any]]) -> list[IOTable]:
+    """The tables of dataset ``did`` described by ``infos`` (rows of ``io_tables``): their labels, blocks
+    and cells in one query each (one table: its own rows; several: the dataset's, filtered by name)."""
+    names = [str(i["table_name"]) for i in infos]
+    if len(names) == 1:  # a single table's rows only (a multi-region dataset's other years can be large)
+        where, params = "dataset_id = ? AND table_name = ?", [did, names[0]]
+    else:
+        where, params = "dataset_id = ? AND list_contains(?, table_name)", [did, names]
+    labels = store.query(f"SELECT table_name, axis, position, code, region, name, unit FROM io_labels WHERE {where} "
+                         "ORDER BY table_name, axis, position", params).to_pylist()
+    blocks = store.query(f"SELECT table_name, block_id, block FROM io_blocks WHERE {where}", params).to_pylist()
+    cells = store.query("SELECT block_id, row_pos, col_pos, value FROM io_values WHERE dataset_id = ? AND "
+                        f"block_id IN (SELECT block_id FROM io_blocks WHERE {where})", [did, *params])
+    ids = cells.column("block_id").to_numpy()
+    rows, cols, values = (cells.column(c).to_numpy() for c in ("row_pos", "col_pos", "value"))
+    if not bool(np.all(ids[1:] >= ids[:-1])):  # grouped by block (as stored, usually already)
+        order = np.argsort(ids, kind="stable")
+        ids, rows, cols, values = ids[order], rows[order], cols[order], values[order]
+    keys = np.array([int(b["block_id"]) for b in blocks], dtype=ids.dtype)
+    starts, stops = np.searchsorted(ids, keys, side="left"), np.searchsorted(ids, keys, side="right")
+    by_table: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]] = {n: {} for n in names}
+    for b, lo, hi in zip(blocks, starts, stops, strict=True):
+        by_table[str(b["table_name"])][str(b["block"])] = (rows[lo:hi], cols[lo:hi], values[lo:hi])
+    by_labels: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+    for r in labels:
+        by_labels[str(r["table_name"])].append(r)
+    return [_build_table(info, by_labels[str(info["table_name"])], by_table[str(info["table_name"])])
+            for info in infos]
+
+
+def _build_table(info: dict[str, Any], labels: list[dict[str, Any]],
+                 blocks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> IOTable:
+    """One :class:`IOTable` from its ``io_tables`` row, its labels (in axis and position order) and the
+    cells of each block."""
     tname = str(info["table_name"])
-    labels = store.query("SELECT axis, position, code, region, name, unit FROM io_labels "
-                         "WHERE dataset_id = ? AND table_name = ? ORDER BY axis, position",
-                         [did, tname]).to_pylist()
 
     def axis(a: str) -> list[dict[str, Any]]:
         return [r for r in labels if r["axis"] == a]
@@ -302,15 +352,7 @@ def read_io_table(store: Store, dataset: int | str | None = None, year: int | No
     fd = tuple((str(r["region"] or ""), str(r["code"])) for r in axis("final_demand"))
     factors = tuple(str(r["code"]) for r in axis("factor"))
     n, k, f = len(regions) * len(sectors), len(fd), len(factors)
-    ids = {int(r["block_id"]): str(r["block"]) for r in store.query(
-        "SELECT block_id, block FROM io_blocks WHERE dataset_id = ? AND table_name = ?", [did, tname]).to_pylist()}
-    present = set(ids.values())
-    blocks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for block_id, block in ids.items():
-        cells = store.query("SELECT row_pos, col_pos, value FROM io_values WHERE dataset_id = ? AND block_id = ?",
-                            [did, block_id])
-        blocks[block] = (cells.column("row_pos").to_numpy(), cells.column("col_pos").to_numpy(),
-                         cells.column("value").to_numpy())
+    present = set(blocks)
 
     def dense(b: str, shape: tuple[int, int]) -> FloatArray:
         M = np.zeros(shape)

@@ -278,10 +278,12 @@ class Store:
 
         if self._answers is None:
             return run()
-        frozen = tuple(sorted(params.items())) if isinstance(params, Mapping) else tuple(params or ())
+        items = sorted(params.items()) if isinstance(params, Mapping) else list(params or ())
+        # a list parameter (``list_contains(?, …)``) is kept under its items
+        frozen = tuple(tuple(v) if isinstance(v, list) else v for v in items)
         try:
             hash(frozen)
-        except TypeError:  # a list parameter: not kept
+        except TypeError:  # a parameter that cannot be a key: not kept
             return run()
         return self._answers.get((sql, frozen), run)
 
