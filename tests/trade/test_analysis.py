@@ -158,9 +158,10 @@ def test_a_moved_store_still_reads_its_flows(tmp_path: Path) -> None:
 
 
 class _Unprepared(DuckDBEngine):
-    """DuckDB with every query built with literal members and compiled afresh (the reference)."""
+    """DuckDB with every query built with literal members and tables and compiled afresh (the reference)."""
 
     economy_set = Engine.economy_set
+    table_param = Engine.table_param
     execute_prepared = Engine.execute_prepared
 
 
@@ -180,6 +181,9 @@ def test_prepared_dependence_equals_a_fresh_compilation_for_every_economy(sample
         {"economy": "DEU", "sectors": "semiconductors", "production": prod},
         {"economy": "CHN"},
         {"economy": "USA"},
+        {"economy": "CHN", "sectors": "solar_pv"},  # other sectors: the same SQL, another concordance
+        {"economy": "USA", "sectors": ["robotics_machinery", "semiconductors"]},
+        {"economy": "JPN", "sectors": "batteries", "by": "product", "bloc": "BRICS", "top": 2},
     ]
     for ask in asks * 2:
         got = A.dependence(sample_store, engine=DuckDBEngine(sample_store), **ask)
@@ -223,8 +227,26 @@ def test_prepared_screen_shift_and_decoupling_equal_a_fresh_compilation(tmp_path
         (A.shift, {"importer": "EU27", "loser": "USA", "sectors": "semiconductors"}),
         (A.decoupling, {"bloc_a": "US_ALLIES", "bloc_b": "CHN", "sectors": "semiconductors"}),
         (A.decoupling, {"bloc_a": "USA", "bloc_b": "CHN", "sectors": "semiconductors"}),
+        (A.decoupling, {"bloc_a": "USA", "bloc_b": "CHN", "sectors": "batteries"}),
+        (A.screen, {"economy": "USA", "sectors": "batteries", "flagged_only": False}),
+        (A.shift, {"importer": "EU27", "loser": "USA", "sectors": "batteries"}),
     ]
     for fn, kw in calls * 2:
         got, want = fn(sample_store, engine=prepared, **kw), fn(sample_store, engine=plain, **kw)
         assert got.num_rows > 0 and got.equals(want), (fn.__name__, kw)
 
+
+def test_another_sector_reuses_the_compiled_query(sample_store: Store) -> None:
+    """The sector concordance is a table parameter: asking about another sector runs the SQL compiled for
+    the first (one entry per key), and answers for that sector only."""
+    from autarky.trade import engine as E
+
+    before = len(E._PREPARED)
+    semis = A.dependence(sample_store, "USA", sectors="semiconductors", years="2020", top=4)
+    after_one = len(E._PREPARED)
+    batteries = A.dependence(sample_store, "USA", sectors="batteries", years="2020", top=4)
+    assert len(E._PREPARED) == after_one == before + 2  # "main" and "tops", compiled once
+    assert set(semis["group"].to_pylist()) == {"semiconductors"}
+    assert set(batteries["group"].to_pylist()) == {"batteries"}
+    with pytest.raises(UsageError, match="unknown sector"):
+        A.dependence(sample_store, "USA", sectors="no-such-sector", years="2020", top=4)

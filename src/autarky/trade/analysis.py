@@ -209,10 +209,10 @@ def _finish(table: pa.Table, sel: FlowSelection, **extra: Any) -> pa.Table:
 
 def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | None,
                sectors: str | Sequence[str] | None) -> tuple[Any, ...]:
-    """What the flows and sector groups of an analysis depend on (:func:`select_flows` and :func:`_sectors`
-    read nothing else), for the key of a prepared query (:meth:`Engine.execute_prepared`)."""
-    return (store.content_key(), tuple(parse_years(years) or ()), source,
-            sectors if isinstance(sectors, str | None) else tuple(sectors))
+    """What the flows and sector groups of an analysis depend on (:func:`select_flows` reads nothing else),
+    for the key of a prepared query (:meth:`Engine.execute_prepared`).  Which sectors is not part of it: the
+    concordance is a table parameter (:func:`_groups`); whether any are chosen is (it adds a filter)."""
+    return (store.content_key(), tuple(parse_years(years) or ()), source, sectors is None)
 
 
 def _digest(table: pa.Table) -> str:
@@ -232,14 +232,19 @@ def _sectors(store: Store, sectors: str | Sequence[str] | None) -> pa.Table:
     return select_sectors(sector_concordance(store), sectors)
 
 
-def _grouped(sel: FlowSelection, store: Store, by: str, sectors: str | Sequence[str] | None,
-             engine: Engine) -> ir.Table:
+def _groups(store: Store, sectors: str | Sequence[str] | None) -> dict[str, pa.Table]:
+    """The table parameters of an analysis grouped by sector: the concordance of the chosen ``sectors``
+    (all when None), read through ``engine.table_param("sectors", …)``."""
+    return {"sectors": _sectors(store, sectors)}
+
+
+def _grouped(sel: FlowSelection, by: str, chosen: bool, groups: ir.Table) -> ir.Table:
+    """The flows with a ``group`` column: ``by`` product (only the products of ``groups`` when sectors
+    were ``chosen``), sector or segment (through ``groups``)."""
     if by == "product":
-        flows = sel.flows
-        if sectors is not None:
-            flows = ind.in_groups(flows, engine.memtable(_sectors(store, sectors)))
+        flows = ind.in_groups(sel.flows, groups) if chosen else sel.flows
         return ind.with_groups(flows, "product")
-    return ind.with_groups(sel.flows, by, engine.memtable(_sectors(store, sectors)))
+    return ind.with_groups(sel.flows, by, groups)
 
 
 def _empty(columns: dict[str, pa.DataType], sel: FlowSelection) -> pa.Table:
@@ -282,9 +287,10 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     sets = {"m": members}
     if bloc is not None:
         sets["b"] = _members(store, bloc)[1]
+    tables = _groups(store, sectors)
 
     def build(part: str) -> ir.Table:
-        flows = _grouped(sel, store, by, sectors, eng)
+        flows = _grouped(sel, by, sectors is not None, eng.table_param("sectors", tables["sectors"]))
         m = eng.economy_set("m", members)
         shares = ind.supplier_shares(flows, m)
         if part == "tops":
@@ -307,8 +313,8 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     # the grouping and sectors, whether a bloc is compared, the production table, the list length
     key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
            None if production is None else _digest(production))
-    result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets)
-    tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets), top)
+    result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets, tables)
+    tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets, tables), top)
     result = result.append_column("top_suppliers", pa.array(
         [tops.get((y, g), []) for y, g in zip(result["year"].to_pylist(), result["group"].to_pylist(),
                                                strict=True)], TOP_SUPPLIERS))
@@ -353,9 +359,10 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
         return _empty({"product": pa.string(), "latest_year": pa.int16(), "flagged_latest": pa.bool_(),
                        "years_flagged": pa.int32()}, sel)
     th = thresholds or ScreenThresholds()
+    tables = _groups(store, sectors)
 
     def build() -> ir.Table:
-        flows = _grouped(sel, store, "product", sectors, eng)
+        flows = _grouped(sel, "product", sectors is not None, eng.table_param("sectors", tables["sectors"]))
         sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th)
         if detail:
             return sc.order_by(["group", "year"])
@@ -366,7 +373,7 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
 
     key = ("screen", *_flows_key(store, years, source, sectors), tuple(sorted(th.__dict__.items())), detail,
            flagged_only)
-    out = eng.execute_prepared(key, build, {"m": members})
+    out = eng.execute_prepared(key, build, {"m": members}, tables)
     out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
     return _finish(out, sel, economy=label, thresholds=th.__dict__)
 
@@ -399,11 +406,12 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
         c = c or [yrs[-1]]
     if imembers & lmembers:
         raise UsageError("the importer and the loser overlap")
+    tables = _groups(store, sectors)
 
     def build() -> ir.Table:
         flows = sel.flows
         if sectors is not None:
-            flows = ind.in_groups(flows, eng.memtable(_sectors(store, sectors)))
+            flows = ind.in_groups(flows, eng.table_param("sectors", tables["sectors"]))
         if products:
             cond = None
             for p in products:
@@ -416,7 +424,7 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
 
     key = ("shift", *_flows_key(store, None, source, sectors), tuple(str(p) for p in products or ()),
            tuple(b), tuple(c))
-    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers})
+    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers}, tables)
     return _finish(out, sel, importer=ilabel, loser=llabel, base=b, compare=c)
 
 
@@ -439,11 +447,14 @@ def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collec
     if sel.empty:
         return _empty(cols, sel)
 
+    tables = _groups(store, sectors)
+
     def build() -> ir.Table:
-        flows = ind.in_groups(sel.flows, eng.memtable(_sectors(store, sectors)))
+        flows = ind.in_groups(sel.flows, eng.table_param("sectors", tables["sectors"]))
         return bilateral_shares(flows, eng.economy_set("a", a), eng.economy_set("b", b))
 
-    out = eng.execute_prepared(("decoupling", *_flows_key(store, years, source, sectors)), build, {"a": a, "b": b})
+    out = eng.execute_prepared(("decoupling", *_flows_key(store, years, source, sectors)), build, {"a": a, "b": b},
+                               tables)
     extra: dict[str, Any] = {"a": alabel, "b": blabel}
     if overlap:
         extra["note"] = f"{', '.join(sorted(overlap))} in both: counted in {blabel} only"

@@ -61,11 +61,18 @@ class Engine:
         that prepares queries (:meth:`execute_prepared`) gives a column of a table named after ``name``."""
         return sorted(members)
 
+    def table_param(self, name: str, data: pa.Table) -> ir.Table:
+        """A small table an expression reads (a sector concordance): here the data itself; an engine that
+        prepares queries gives a table named after ``name``, filled from ``tables`` at each run."""
+        return self.memtable(data)
+
     def execute_prepared(self, key: Hashable, build: Callable[[], ir.Table],
-                         sets: Mapping[str, Collection[str]]) -> pa.Table:
-        """The result of ``build()`` (an expression whose economy sets come from :meth:`economy_set`, filled
-        from ``sets``).  ``key`` names everything else the expression depends on: an engine that prepares
-        queries compiles it once per key."""
+                         sets: Mapping[str, Collection[str]],
+                         tables: Mapping[str, pa.Table] | None = None) -> pa.Table:
+        """The result of ``build()`` (an expression whose economy sets come from :meth:`economy_set` and
+        whose table parameters from :meth:`table_param`, filled from ``sets`` and ``tables``).  ``key`` names
+        everything else the expression depends on: an engine that prepares queries compiles it once per
+        key."""
         return self.execute(build())
 
 
@@ -80,6 +87,7 @@ class _Prepared:
 #: expression costs 20–60 ms, more than running it on a year of flows.
 _PREPARED: Memo[_Prepared] = Memo(256)
 _SET_PREFIX = "autarky_economies_"
+_TABLE_PREFIX = "autarky_table_"
 
 
 @dataclass
@@ -87,8 +95,9 @@ class DuckDBEngine(Engine):
     """The store's own DuckDB connection (the default).
 
     Queries run through :meth:`execute_prepared` are compiled once per key and run as prepared SQL: the
-    economies they match are tables registered on the connection for the run (``economy_set``), so asking
-    about another economy reuses the SQL instead of compiling a new expression.
+    economies they match and the sector concordance they group by are tables registered on the connection
+    for the run (``economy_set``, ``table_param``), so asking about another economy or sector reuses the SQL
+    instead of compiling a new expression.
     """
 
     def flows(self, dataset_ids: list[int]) -> ir.Table:
@@ -103,8 +112,12 @@ class DuckDBEngine(Engine):
         column: ir.Column = ibis.table({"iso3": "string"}, name=_SET_PREFIX + name).iso3
         return column
 
+    def table_param(self, name: str, data: pa.Table) -> ir.Table:
+        return ibis.table(ibis.Schema.from_pyarrow(data.schema), name=_TABLE_PREFIX + name)
+
     def execute_prepared(self, key: Hashable, build: Callable[[], ir.Table],
-                         sets: Mapping[str, Collection[str]]) -> pa.Table:
+                         sets: Mapping[str, Collection[str]],
+                         tables: Mapping[str, pa.Table] | None = None) -> pa.Table:
         from ibis.backends.duckdb.converter import DuckDBPyArrowData
         from ibis.expr import operations as ops
 
@@ -117,13 +130,16 @@ class DuckDBEngine(Engine):
         con = self.store.raw
         for name, data in prepared.tables:
             con.register(name, data)
-        for name, members in sets.items():
-            con.register(_SET_PREFIX + name, pa.table({"iso3": pa.array(sorted(members), pa.string())}))
+        registered = [(_SET_PREFIX + name, pa.table({"iso3": pa.array(sorted(members), pa.string())}))
+                      for name, members in sets.items()]
+        registered += [(_TABLE_PREFIX + name, data) for name, data in (tables or {}).items()]
+        for name, data in registered:
+            con.register(name, data)
         try:
             table = con.sql(prepared.sql).to_arrow_table()
         finally:
-            for name in sets:
-                con.unregister(_SET_PREFIX + name)
+            for name, _ in registered:
+                con.unregister(name)
         converted: pa.Table = DuckDBPyArrowData.convert_table(table, prepared.schema)
         return converted
 
