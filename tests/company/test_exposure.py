@@ -180,3 +180,20 @@ def test_origin_losses_read_the_providers_of_the_first_view_latest_year(bundled:
     assert _origin_losses(cmap, "N19", {"N20": frozenset({"NLD"})}) == {}
     assert _origin_losses(cmap, "N19", {"N19": frozenset({"JPN"})}) == pytest.approx({"JPN": 0.15})
     assert _origin_losses(cmap, "N19", blanket) == got
+
+
+def test_exporter_shares_are_kept_by_a_read_only_store_and_equal_a_fresh_read(bundled: Store, writable: Store) -> None:
+    """A read-only store keeps each code set's exporter shares (a bill's lines come back with every
+    scenario); kept or fresh, they equal what a writable store reads each time."""
+    from autarky.company.alternatives import exporter_shares
+
+    sets = [("251512",), ("300431", "251512"), ("071120",)]
+    first = exporter_shares(bundled, sets)
+    again = exporter_shares(bundled, [sets[1], ("401031",)])  # one kept, one new
+    assert again[sets[1]] is first[sets[1]]
+    fresh = exporter_shares(writable, [*sets, ("401031",)])
+    for codes in sets:
+        assert first[codes] == fresh[codes]
+    assert again[("401031",)] == fresh[("401031",)]
+    assert exporter_shares(writable, sets)[sets[0]] is not fresh[sets[0]]  # writable: read again
+    assert first[sets[0]].shares and first[sets[0]].shares[0][1] > 0  # the sample's flows hold the code

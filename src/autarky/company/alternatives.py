@@ -92,12 +92,17 @@ class ExporterShares:
 
 def exporter_shares(store: Store, code_sets: Iterable[Sequence[str]]) -> dict[tuple[str, ...], ExporterShares]:
     """Exporters of each set of ``code_sets`` (HS 2022) in the latest year of the loaded flows, with their
-    shares: one query for every set (grouped by product and exporter), summed per set here."""
+    shares: one query for every set (grouped by product and exporter), summed per set here.  A read-only
+    store keeps each set's answer (a bill's lines are asked again with every scenario)."""
+    sets = list(dict.fromkeys(tuple(c) for c in code_sets))
+    return store.remember_each("company.exporter_shares", sets, lambda missing: _exporter_shares(store, missing))
+
+
+def _exporter_shares(store: Store, sets: list[tuple[str, ...]]) -> dict[tuple[str, ...], ExporterShares]:
     from autarky.trade.analysis import select_flows
     from autarky.trade.engine import DuckDBEngine
     from autarky.trade.flow_coverage import flow_coverage
 
-    sets = list(dict.fromkeys(tuple(c) for c in code_sets))
     eng = DuckDBEngine(store)
     sel = select_flows(store, target_revision="HS22", engine=eng)
     if sel.empty or not sel.years or not sets:
