@@ -22,9 +22,10 @@ CHILD = ("import atexit, runpy, sys; "
          "runpy.run_module('autarky', run_name='__main__')")
 
 
-def _run(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, store: Path, first: str = "") -> subprocess.CompletedProcess[str]:
+    """The console entry point with ``args`` over ``store``, after the Python statements ``first``."""
     env = {**os.environ, "AUTARKY_STORE": str(store), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-c", first + CHILD, *args], capture_output=True, text=True, env=env,
                           timeout=300)
 
 
@@ -56,10 +57,7 @@ def test_import_baci_runs_without_pandas_and_loads_the_same(tmp_path: Path) -> N
     assert before.returncode == 0, before.stderr
     assert "pandas loaded: False" in before.stderr
     # pandas loaded first: the same import with it
-    forced = subprocess.run(
-        [sys.executable, "-c", "import pandas; " + CHILD, "import", "baci", str(path)], capture_output=True,
-        text=True, env={**os.environ, "AUTARKY_STORE": str(tmp_path / "c.duckdb"), "COLUMNS": "200"}, timeout=300,
-    )
+    forced = _run("import", "baci", str(path), store=tmp_path / "c.duckdb", first="import pandas; ")
     assert forced.returncode == 0, forced.stderr
     assert "pandas loaded: True" in forced.stderr
     # a new store seeds its economies through country_converter, which needs pandas: it is let in

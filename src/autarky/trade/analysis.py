@@ -211,7 +211,8 @@ def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | No
                sectors: str | Sequence[str] | None) -> tuple[Any, ...]:
     """What the flows and sector groups of an analysis depend on (:func:`select_flows` reads nothing else),
     for the key of a prepared query (:meth:`Engine.execute_prepared`).  Which sectors is not part of it: the
-    concordance is a table parameter (:func:`_groups`); whether any are chosen is (it adds a filter)."""
+    concordance is a table parameter (``engine.table_param("sectors", …)``, filled at each run); whether any
+    are chosen is (it adds a filter)."""
     return (store.content_key(), tuple(parse_years(years) or ()), source, sectors is None)
 
 
@@ -230,12 +231,6 @@ def _members(store: Store, text: str | Collection[str]) -> tuple[str, frozenset[
 
 def _sectors(store: Store, sectors: str | Sequence[str] | None) -> pa.Table:
     return select_sectors(sector_concordance(store), sectors)
-
-
-def _groups(store: Store, sectors: str | Sequence[str] | None) -> dict[str, pa.Table]:
-    """The table parameters of an analysis grouped by sector: the concordance of the chosen ``sectors``
-    (all when None), read through ``engine.table_param("sectors", …)``."""
-    return {"sectors": _sectors(store, sectors)}
 
 
 def _grouped(sel: FlowSelection, by: str, chosen: bool, groups: ir.Table) -> ir.Table:
@@ -287,10 +282,10 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     sets = {"m": members}
     if bloc is not None:
         sets["b"] = _members(store, bloc)[1]
-    tables = _groups(store, sectors)
+    concordance = _sectors(store, sectors)
 
     def build(part: str) -> ir.Table:
-        flows = _grouped(sel, by, sectors is not None, eng.table_param("sectors", tables["sectors"]))
+        flows = _grouped(sel, by, sectors is not None, eng.table_param("sectors", concordance))
         m = eng.economy_set("m", members)
         shares = ind.supplier_shares(flows, m)
         if part == "tops":
@@ -313,6 +308,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     # the grouping and sectors, whether a bloc is compared, the production table, the list length
     key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
            None if production is None else _digest(production))
+    tables = {"sectors": concordance}
     result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets, tables)
     tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets, tables), top)
     result = result.append_column("top_suppliers", pa.array(
@@ -359,10 +355,10 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
         return _empty({"product": pa.string(), "latest_year": pa.int16(), "flagged_latest": pa.bool_(),
                        "years_flagged": pa.int32()}, sel)
     th = thresholds or ScreenThresholds()
-    tables = _groups(store, sectors)
+    concordance = _sectors(store, sectors)
 
     def build() -> ir.Table:
-        flows = _grouped(sel, "product", sectors is not None, eng.table_param("sectors", tables["sectors"]))
+        flows = _grouped(sel, "product", sectors is not None, eng.table_param("sectors", concordance))
         sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th)
         if detail:
             return sc.order_by(["group", "year"])
@@ -373,7 +369,7 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
 
     key = ("screen", *_flows_key(store, years, source, sectors), tuple(sorted(th.__dict__.items())), detail,
            flagged_only)
-    out = eng.execute_prepared(key, build, {"m": members}, tables)
+    out = eng.execute_prepared(key, build, {"m": members}, {"sectors": concordance})
     out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
     return _finish(out, sel, economy=label, thresholds=th.__dict__)
 
@@ -406,12 +402,12 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
         c = c or [yrs[-1]]
     if imembers & lmembers:
         raise UsageError("the importer and the loser overlap")
-    tables = _groups(store, sectors)
+    concordance = _sectors(store, sectors)
 
     def build() -> ir.Table:
         flows = sel.flows
         if sectors is not None:
-            flows = ind.in_groups(flows, eng.table_param("sectors", tables["sectors"]))
+            flows = ind.in_groups(flows, eng.table_param("sectors", concordance))
         if products:
             cond = None
             for p in products:
@@ -424,7 +420,7 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
 
     key = ("shift", *_flows_key(store, None, source, sectors), tuple(str(p) for p in products or ()),
            tuple(b), tuple(c))
-    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers}, tables)
+    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers}, {"sectors": concordance})
     return _finish(out, sel, importer=ilabel, loser=llabel, base=b, compare=c)
 
 
@@ -447,14 +443,14 @@ def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collec
     if sel.empty:
         return _empty(cols, sel)
 
-    tables = _groups(store, sectors)
+    concordance = _sectors(store, sectors)
 
     def build() -> ir.Table:
-        flows = ind.in_groups(sel.flows, eng.table_param("sectors", tables["sectors"]))
+        flows = ind.in_groups(sel.flows, eng.table_param("sectors", concordance))
         return bilateral_shares(flows, eng.economy_set("a", a), eng.economy_set("b", b))
 
     out = eng.execute_prepared(("decoupling", *_flows_key(store, years, source, sectors)), build, {"a": a, "b": b},
-                               tables)
+                               {"sectors": concordance})
     extra: dict[str, Any] = {"a": alabel, "b": blabel}
     if overlap:
         extra["note"] = f"{', '.join(sorted(overlap))} in both: counted in {blabel} only"
