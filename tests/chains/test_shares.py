@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from autarky.chains import ChainMap, country_shares, node_shares
 from autarky.chains.bounds import Piece, countries_to_reach_bounds, hhi_bounds, water_fill
-from autarky.chains.supply import holder_table, set_bounds
+from autarky.chains.exposure import set_bounds
+from autarky.chains.supply import holder_table
 from autarky.errors import UsageError
 from autarky.figures import Basis
 from conftest import make_map

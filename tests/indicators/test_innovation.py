@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from autarky.data import bundled_path
 from autarky.errors import UnknownEconomyError, UsageError
 from autarky.figures import Basis
-from autarky.indicators import aggregate, cagr, innovation, ols_slope, rank_of, spec_for
+from autarky.indicators import aggregate, cagr, innovation, load_wdi, ols_slope, rank_of, spec_for
 from autarky.indicators.catalogue import CATALOGUE
-from autarky.store import Store
+from autarky.store import Store, open_store
 
 Tidy = dict[tuple[str, str, int], dict[str, str]]
 RD = "GB.XPD.RSDV.GD.ZS"
@@ -158,3 +160,26 @@ def test_a_series_held_for_other_economies_says_which(loaded: Store) -> None:
     with pytest.raises(UnknownItemError, match=r"'ic-self-sufficiency' has no values for USA; the store holds it "
                                                r"for CHN"):
         trajectory(loaded, "USA", "ic-self-sufficiency")
+
+
+def test_a_read_only_store_keeps_bloc_values_equal_to_fresh_ones(tmp_path: Path) -> None:
+    """A bloc's values are kept by a read-only store (every economy's assessment asks the same peers):
+    asked for two economies, in either order, they equal a writable store's, computed afresh."""
+    path = tmp_path / "s.duckdb"
+    st = open_store(path)
+    load_wdi(st, bundled_path("wdi-science-technology"))
+    fresh = {e: innovation(st, e, "USA,EU27,US_ALLIES") for e in ("CHN", "JPN")}
+    st.close()
+    ro = open_store(path, read_only=True)
+    try:
+        first = None
+        for e in ("JPN", "CHN", "JPN"):
+            kept = innovation(ro, e, "USA,EU27,US_ALLIES")
+            assert kept == fresh[e]
+            eu = kept.row(RD).peers[1]
+            assert eu.economy == "EU27" and eu.value is not None and eu.value.coverage is not None
+            assert first is None or eu is first  # kept, not computed again
+            first = eu
+        assert innovation(ro, "EU27", "CHN").row(RD).subject == fresh["CHN"].row(RD).peers[1]
+    finally:
+        ro.close()

@@ -375,7 +375,7 @@ def _holder_order(h: HolderShare) -> tuple[int, float, int, str]:
 
 def bounds_of(ns: NodeShares, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
     """(low, high, assumed, [(holder, wholly inside)] of the holders that may hold some of ``members``):
-    the formula of :func:`autarky.chains.supply.set_bounds` for one node, in plain Python."""
+    the formula of :func:`autarky.chains.exposure.set_bounds` for one node, in plain Python."""
     return row_bounds(ns._rows, ns._R, ns._unlisted, dict(ns._eff), members)
 
 

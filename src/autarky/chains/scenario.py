@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import polars as pl
 
+from autarky.chains.exposure import Exposure, Pieces, compile_pieces, exposure
 from autarky.chains.graph import (
     FloatArray,
     IntArray,
@@ -55,15 +56,7 @@ from autarky.chains.graph import (
     tier_node,
 )
 from autarky.chains.nodeshares import NodeShares, bounds_of, holder_parts, node_shares, row_bounds, source_ref
-from autarky.chains.supply import (
-    SUPPLY_VIEWS,
-    Exposure,
-    cached_node_table,
-    exposure,
-    firm_table,
-    holder_table,
-    positions,
-)
+from autarky.chains.supply import SUPPLY_VIEWS, cached_node_table, firm_table, holder_table, positions
 from autarky.chains.tiers import TieredClass, tiers_for
 from autarky.errors import UnknownEconomyError, UnknownItemError, UsageError
 from autarky.figures import Basis, Figure, SourceRef, interval
@@ -892,12 +885,16 @@ def _exposure(
     firm_rows = firm_table(cmap, "hq" if sc.view == "auto" else sc.view, sc.year) if any_firms else None
     key = (sc.view, sc.year, None if sc.assumptions is None else sc.assumptions.key)
     nodes = cached_node_table(cmap, holders, key)
+    pieces = cmap.cache.get(("pieces", key))
+    if not isinstance(pieces, Pieces):
+        pieces = compile_pieces(holders, nodes)
+        cmap.cache[("pieces", key)] = pieces
     # the map-wide exposure to the blanket restrictions recurs too (every date of a timeline, every economy's
     # scenario against the same imposers): cached on the map, its arrays read-only since it is shared
     bk = ("base-exposure", key, a0, frozenset(sc.target), f0)
     base = cmap.cache.get(bk)
     if not isinstance(base, Exposure):
-        base = exposure(holders, ids, a0, sc.target, f0, firm_rows, positions=positions(cmap), nodes=nodes)
+        base = exposure(holders, ids, a0, sc.target, f0, firm_rows, positions=positions(cmap), pieces=pieces)
         for name in Exposure.__dataclass_fields__:
             getattr(base, name).setflags(write=False)
         cmap.cache[bk] = base
@@ -932,8 +929,7 @@ def _exposure(
         ck = ("scoped-exposure", key, tuple(scope), a, frozenset(sc.target), f)
         e = cmap.cache.get(ck)
         if not isinstance(e, Exposure):
-            sub = holders.filter(pl.col("node_id").is_in(scope))
-            e = exposure(sub, scope, a, sc.target, f, firm_rows)
+            e = exposure(holders, scope, a, sc.target, f, firm_rows, pieces=pieces.restrict(scope))
             cmap.cache[ck] = e
         where = np.fromiter((index[n] for n in scope), dtype=np.intp, count=len(scope))
         for name in arrays:

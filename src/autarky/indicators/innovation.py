@@ -18,6 +18,7 @@ members covered, those missing and the GDP share.  A bloc has no rank.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -151,12 +152,21 @@ def innovation(store: Store, economy: str, peers: str | Sequence[str] | None = N
     def pool(code: str, year: int) -> dict[str, float]:
         return pools.get((code, year), {})
 
+    def value_of(calc: _Calc, code: str, who: Resolved) -> EconomyValue:
+        if len(who.members) == 1:
+            return calc.of(who)
+        # a bloc's value rests on its members' data alone, whoever asks: a read-only store keeps it (every
+        # economy's assessment compares with the same peers)
+        key = ("innovation.bloc", code, names.get(code), who.label, tuple(sorted(who.members)), trend_years,
+               min_coverage)
+        return store.remember(key, functools.partial(calc.of, who))
+
     rows = []
     for code in codes:
         spec = spec_for(code, names.get(code))
         calc = _Calc(data, spec, trend_years, min_coverage, pool)
         rows.append(IndicatorRow(code, spec.label, names.get(code, spec.label), spec.unit, spec.aggregation,
-                                 calc.of(subject), tuple(calc.of(p) for p in peer_list)))
+                                 value_of(calc, code, subject), tuple(value_of(calc, code, p) for p in peer_list)))
     return InnovationResult(subject.label, tuple(p.label for p in peer_list), tuple(rows), trend_years,
                             min_coverage)
 
