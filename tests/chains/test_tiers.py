@@ -90,3 +90,14 @@ def test_scenario_tiers_are_checked(eto_map: ChainMap) -> None:
         export_control(eto_map, replace(NLD, tiers={"N19": [["N9999"]]}))
     none = export_control(eto_map, replace(NLD, tiers={}))  # no tiers: lithography's variants all required
     assert none.capability == () and {s.id: s for s in none.stages}["S2"].status[1] == "lost"
+
+
+def test_the_declared_tiers_are_worked_out_once_and_handed_out_as_copies(eto_map: ChainMap) -> None:
+    from autarky.chains.tiers import tiers_for
+
+    first = tiers_for(eto_map)
+    assert eto_map.cache[("tiers",)] == first and set(first) <= set(declared_tiers(eto_map))
+    assert first["N19"].tiers[0].label == "EUV"
+    litho = first.pop("N19")  # a caller's copy: the next caller still gets every class
+    assert tiers_for(eto_map)["N19"] == litho
+    assert tiers_for(eto_map, {"N19": declared_tiers(eto_map)["N19"]}) == {"N19": litho}  # a scenario's own

@@ -10,8 +10,9 @@ import pytest
 from trade_helpers import write_baci
 
 from autarky.data import bundled_path
-from autarky.errors import UnknownEconomyError, UsageError
+from autarky.errors import StoreError, UnknownEconomyError, UsageError
 from autarky.store import Store
+from autarky.store.flows import MISSING_MARK
 from autarky.trade import analysis as A
 from autarky.trade.baci import load_baci
 from autarky.trade.comtrade import load_comtrade
@@ -250,3 +251,23 @@ def test_another_sector_reuses_the_compiled_query(sample_store: Store) -> None:
     assert set(batteries["group"].to_pylist()) == {"batteries"}
     with pytest.raises(UsageError, match="unknown sector"):
         A.dependence(sample_store, "USA", sectors="no-such-sector", years="2020", top=4)
+
+
+def test_a_prepared_query_builds_no_flows_expression_yet_checks_the_parquet(
+        tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flows expression is built only to compile a query: once prepared, asking about another economy
+    reads the flows in the prepared SQL alone; a Parquet folder gone missing is still one clear error."""
+    load_baci(store, write_baci(tmp_path, 2020, [("CHN", "USA", "854231", 1.0), ("USA", "CHN", "854232", 2.0)]))
+    built: list[list[int]] = []
+    real = DuckDBEngine.flows
+    monkeypatch.setattr(DuckDBEngine, "flows", lambda self, ids: built.append(ids) or real(self, ids))
+    first = A.dependence(store, "USA", sectors="semiconductors")
+    assert built == [[1]]  # once, for compiling the main query and the top suppliers
+    again = A.dependence(store, "CHN", sectors="semiconductors")
+    assert len(built) == 1
+    assert first.column("imports").to_pylist() == [1000.0] and again.column("imports").to_pylist() == [2000.0]
+    root = store.parquet_root
+    root.rename(root.with_name(root.name + ".gone"))
+    with pytest.raises(StoreError, match=MISSING_MARK):
+        A.dependence(store, "CHN", sectors="semiconductors")
+    assert len(built) == 1

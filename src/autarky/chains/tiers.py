@@ -109,21 +109,29 @@ def tiers_for(cmap: ChainMap, override: Mapping[str, Any] | None = None) -> dict
     """The tiered classes to use on ``cmap``: ``override`` (a scenario's) if given, else the declared ones;
     checked against the map (the class exists and each variant is one of its ``is_type_of`` variants).
     A bundled declaration naming nodes this release lacks keeps the tiers it can (a 2022 ETO release has no
-    KrF or i-line node); a scenario's own declaration must match the map exactly."""
-    if override is not None:
-        chosen = {k: v if isinstance(v, TieredClass) else parse_tiers({k: v}, "scenario tiers")[k]
-                  for k, v in override.items()}
-    else:
-        chosen = declared_tiers(cmap)
+    KrF or i-line node); a scenario's own declaration must match the map exactly.  The declared ones are
+    worked out once per map (every node page and scenario asks them)."""
+    if override is None:
+        cached = cmap.cache.get(("tiers",))
+        if not isinstance(cached, dict):
+            cached = _checked(cmap, declared_tiers(cmap), strict=False)
+            cmap.cache[("tiers",)] = cached
+        return dict(cached)
+    return _checked(cmap, {k: v if isinstance(v, TieredClass) else parse_tiers({k: v}, "scenario tiers")[k]
+                           for k, v in override.items()}, strict=True)
+
+
+def _checked(cmap: ChainMap, chosen: Mapping[str, TieredClass], *, strict: bool) -> dict[str, TieredClass]:
+    """``chosen`` as this map has them; ``strict``: every class and variant must be the map's."""
     out: dict[str, TieredClass] = {}
     for cls, tc in chosen.items():
         if not cmap.has_node(cls):
-            if override is not None:
+            if strict:
                 raise UsageError(f"tiers of {cls}: no node {cls} in {cmap.dataset.name}")
             continue
         variants = set(cmap.variants_of(cls))
         missing = sorted(v for v in tc.tiered_variants if v not in variants)
-        if missing and override is not None:
+        if missing and strict:
             raise UsageError(f"tiers of {cls}: {', '.join(missing)} not variants of {cls}")
         # a declaration for another release of the map: keep the tiers whose variants this one has
         kept = [Tier(t.label, t.rank, tuple(v for v in t.variants if v in variants)) for t in tc.tiers]

@@ -13,10 +13,11 @@ Economies and blocs are resolved through the store (``CHN``, ``US_ALLIES``, ``NL
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,13 +82,21 @@ def parse_years(years: str | Sequence[int] | range | None) -> list[int] | None:
 
 @dataclass
 class FlowSelection:
-    """The flows an analysis reads, and where they come from."""
+    """The flows an analysis reads, and where they come from.
 
-    flows: ir.Table
+    ``flows`` is built when first read: a query prepared before (:meth:`Engine.execute_prepared`) names the
+    flows in its own SQL and never needs the expression.
+    """
+
+    make_flows: Callable[[], ir.Table]
     revision: str | None
     datasets: list[dict[str, Any]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def flows(self) -> ir.Table:
+        return self.make_flows()
 
     @property
     def empty(self) -> bool:
@@ -145,29 +154,37 @@ def select_flows(store: Store, *, years: str | Sequence[int] | None = None, sour
                          f"(newer or preferred over {len(cands) - len(keep)} other dataset(s))")
         chosen.extend(keep)
     ids = sorted({int(p["dataset_id"]) for p in chosen})
-    flows = eng.flows(ids)
-    if reported_by is not None:
-        flows = flows.filter(flows.reported_by == reported_by)
-    if wanted is not None:
-        flows = flows.filter(flows.year.isin(wanted))
+    eng.check(ids)
     revs = sorted({r for p in chosen for r in str(p["hs_revision"]).split("+") if r in REVISIONS},
                   key=REVISIONS.index)
     if target is None and revs:
         latest = max(chosen, key=lambda p: int(p["year"]))
         target = max((r for r in str(latest["hs_revision"]).split("+") if r in REVISIONS),
                      key=REVISIONS.index, default=revs[-1])
+    conversion: tuple[pa.Table, str] | None = None  # the HS links, and the revision to convert to
     if target is not None and any(r != target for r in revs):
         links = store.query("SELECT from_revision, from_code, to_revision, to_code, weight "
                             "FROM hs_concordance")
         if links.num_rows == 0:
             raise UsageError(f"the flows are in {', '.join(revs)}: load the HS concordances "
                              "(`autarky import hs …`) to compare them")
-        flows = convert_flows(flows, eng.memtable(links), target, present=revs)
+        conversion = (links, target)
         notes.append(f"converted {', '.join(r for r in revs if r != target)} to {target} "
                      "with the UN concordance (equal split of 1:n links)")
+
+    def make_flows() -> ir.Table:
+        flows = eng.flows(ids)
+        if reported_by is not None:
+            flows = flows.filter(flows.reported_by == reported_by)
+        if wanted is not None:
+            flows = flows.filter(flows.year.isin(wanted))
+        if conversion is not None:
+            flows = convert_flows(flows, eng.memtable(conversion[0]), conversion[1], present=revs)
+        return flows
+
     meta = {int(p["dataset_id"]): p for p in chosen}
     datasets = [dict(meta[i]) for i in ids]
-    return FlowSelection(flows, target, datasets, sorted(by_year), notes)
+    return FlowSelection(make_flows, target, datasets, sorted(by_year), notes)
 
 
 def read_production(path: Any) -> pa.Table:

@@ -49,6 +49,10 @@ class Engine:
         """All flow rows of ``dataset_ids`` (columns as the ``trade_flows`` view)."""
         raise NotImplementedError
 
+    def check(self, dataset_ids: list[int]) -> None:
+        """Raise a clear error now if the flows of ``dataset_ids`` cannot be read (see :meth:`flows`, which
+        an analysis may never need: a prepared query reads the flows in its own SQL)."""
+
     def execute(self, expr: ir.Table) -> pa.Table:
         table: pa.Table = self.backend.to_pyarrow(expr)
         return table
@@ -100,11 +104,14 @@ class DuckDBEngine(Engine):
     instead of compiling a new expression.
     """
 
-    def flows(self, dataset_ids: list[int]) -> ir.Table:
+    def check(self, dataset_ids: list[int]) -> None:
         # the connection's ``trade_flows`` lists the committed parts: opening the store (and every API cursor)
         # points it at them, shadowing a stale stored view read-only, and each import rewrites it in its
         # transaction; what can still change under an open store is its Parquet folder, checked here
         check_folders(self.store.raw, self.store.path)  # a store copied without its Parquet: one clear error
+
+    def flows(self, dataset_ids: list[int]) -> ir.Table:
+        self.check(dataset_ids)
         t = self.store.table(FLOW_TABLE)
         return t.filter(t.dataset_id.isin(dataset_ids)) if dataset_ids else t.limit(0)
 
