@@ -147,3 +147,34 @@ def test_shares_sum_to_one_and_hhi_bounds(rows: list[tuple[str, str, int]]) -> N
     assert all(s == pytest.approx(1.0) for s in sums)
     for r in ind.concentration(shares).to_pyarrow().to_pylist():
         assert 1 / r["n_suppliers"] - 1e-12 <= r["hhi"] <= 1 + 1e-12
+
+
+@pytest.mark.parametrize("precomputed", [False, True])
+def test_sector_groups_by_code_prefix_or_from_the_products_groups(precomputed: bool) -> None:
+    """854231 lies in s (8542 and 854231: two segments) and t (85); 850760 in t only.  Grouping through the
+    concordance or through :func:`product_groups` computed beforehand gives the same hand-computed sums."""
+    concordance = pa.table({"sector": ["s", "s", "t"], "segment": ["a", "b", "c"], "hs_revision": ["HS17"] * 3,
+                            "hs_code": ["8542", "854231", "85"]})
+    flows = ibis.memtable(flows_table(ROWS))
+
+    def grouped(by: str, sectors: pa.Table) -> ir.Table:
+        if precomputed:
+            groups = ibis.memtable(ind.product_groups(flows, sectors).to_pyarrow())
+            return ind.with_groups(flows, by, groups=groups)
+        return ind.with_groups(flows, by, sectors)
+
+    def sums(t: ir.Table) -> dict[tuple[int, str], float]:
+        return {(r["year"], r["group"]): r["v"]
+                for r in t.group_by("year", "group").agg(v=t.value_usd.sum()).to_pyarrow().to_pylist()}
+
+    in_2020_854231, in_2020_850760, in_2021 = 165.0, 60.0, 120.0
+    assert sums(grouped("sector", concordance)) == {
+        (2020, "s"): in_2020_854231, (2020, "t"): in_2020_854231 + in_2020_850760,
+        (2021, "s"): in_2021, (2021, "t"): in_2021}
+    assert sums(grouped("segment", concordance))[(2020, "s/a")] == in_2020_854231
+    only_s = concordance.filter(pa.array([True, True, False]))
+    if precomputed:
+        kept = ind.in_groups(flows, groups=ibis.memtable(ind.product_groups(flows, only_s).to_pyarrow()))
+    else:
+        kept = ind.in_groups(flows, only_s)
+    assert sorted(set(kept.product.to_pyarrow().to_pylist())) == ["854231"] and kept.count().to_pyarrow().as_py() == 9

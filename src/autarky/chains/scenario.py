@@ -537,9 +537,13 @@ class _Run:
         #: nodes whose own supply binds nothing (a class whose variants carry their shares; a tiered class)
         self.inert: np.ndarray[Any, Any] = np.zeros(g.n_real, dtype=np.bool_)
         self._cache: dict[int, Outcome] = {}
-        nf = cmap.node_frame
-        self._names = nf["name"]
-        self._descriptions = nf["description"]
+        # names by map position, as Python lists (explanations ask them thousands of times a timeline)
+        names = cmap.cache.get(("names",))
+        if not isinstance(names, tuple):
+            names = (cmap.node_frame["name"].to_list(), cmap.node_frame["description"].to_list())
+            cmap.cache[("names",)] = names
+        self._names: list[Any] = names[0]
+        self._descriptions: list[Any] = names[1]
 
     # -- naming ---------------------------------------------------------------------------------------
     def node_name(self, i: int) -> str:

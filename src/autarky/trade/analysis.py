@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from autarky.errors import UsageError
 from autarky.store import Store
+from autarky.store.memo import Memo
 from autarky.trade import indicators as ind
 from autarky.trade.bilateral import bilateral_shares
 from autarky.trade.codes import REVISIONS, revision
@@ -228,9 +229,24 @@ def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | No
                sectors: str | Sequence[str] | None) -> tuple[Any, ...]:
     """What the flows and sector groups of an analysis depend on (:func:`select_flows` reads nothing else),
     for the key of a prepared query (:meth:`Engine.execute_prepared`).  Which sectors is not part of it: the
-    concordance is a table parameter (``engine.table_param("sectors", …)``, filled at each run); whether any
-    are chosen is (it adds a filter)."""
+    products' sectors are a table parameter (``engine.table_param("groups", …)``, filled at each run);
+    whether any are chosen is (it adds a filter)."""
     return (store.content_key(), tuple(parse_years(years) or ()), source, sectors is None)
+
+
+#: The products' sectors and segments by store content, flow selection and concordance (see
+#: :func:`_product_groups`).
+_GROUPS: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
+
+
+def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | Sequence[int] | None,
+                    source: str | None, sectors: str | Sequence[str] | None) -> pa.Table:
+    """The sector and segment of each product of the selected flows, for the ``sectors`` chosen (all if
+    None): :func:`autarky.trade.indicators.product_groups`, computed once per store content, flow selection
+    and concordance, then joined by every query on those flows as a small table."""
+    concordance = _sectors(store, sectors)
+    key = (eng.name, store.content_key(), tuple(parse_years(years) or ()), source, _digest(concordance))
+    return _GROUPS.get(key, lambda: eng.execute(ind.product_groups(sel.flows, eng.memtable(concordance))))
 
 
 def _digest(table: pa.Table) -> str:
@@ -250,13 +266,20 @@ def _sectors(store: Store, sectors: str | Sequence[str] | None) -> pa.Table:
     return select_sectors(sector_concordance(store), sectors)
 
 
-def _grouped(sel: FlowSelection, by: str, chosen: bool, groups: ir.Table) -> ir.Table:
-    """The flows with a ``group`` column: ``by`` product (only the products of ``groups`` when sectors
-    were ``chosen``), sector or segment (through ``groups``)."""
+def _grouped(eng: Engine, sel: FlowSelection, by: str, groups: pa.Table | None) -> ir.Table:
+    """The flows with a ``group`` column: ``by`` product (only the products with ``groups`` when sectors
+    were chosen, else all: ``groups`` None), sector or segment (through ``groups``)."""
     if by == "product":
-        flows = ind.in_groups(sel.flows, groups) if chosen else sel.flows
+        flows = sel.flows if groups is None else ind.in_groups(sel.flows, groups=eng.table_param("groups", groups))
         return ind.with_groups(flows, "product")
-    return ind.with_groups(sel.flows, by, groups)
+    if groups is None:
+        raise UsageError(f"grouping by {by} needs the products' sectors")
+    return ind.with_groups(sel.flows, by, groups=eng.table_param("groups", groups))
+
+
+def _tables(groups: pa.Table | None) -> dict[str, pa.Table]:
+    """The table parameters of a prepared query that may read the products' sectors."""
+    return {} if groups is None else {"groups": groups}
 
 
 def _empty(columns: dict[str, pa.DataType], sel: FlowSelection) -> pa.Table:
@@ -299,10 +322,11 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     sets = {"m": members}
     if bloc is not None:
         sets["b"] = _members(store, bloc)[1]
-    concordance = _sectors(store, sectors)
+    groups = (_product_groups(store, eng, sel, years, source, sectors)
+              if by != "product" or sectors is not None else None)
 
     def build(part: str) -> ir.Table:
-        flows = _grouped(sel, by, sectors is not None, eng.table_param("sectors", concordance))
+        flows = _grouped(eng, sel, by, groups)
         m = eng.economy_set("m", members)
         shares = ind.supplier_shares(flows, m)
         if part == "tops":
@@ -325,7 +349,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     # the grouping and sectors, whether a bloc is compared, the production table, the list length
     key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
            None if production is None else _digest(production))
-    tables = {"sectors": concordance}
+    tables = _tables(groups)
     result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets, tables)
     tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets, tables), top)
     result = result.append_column("top_suppliers", pa.array(
@@ -372,10 +396,10 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
         return _empty({"product": pa.string(), "latest_year": pa.int16(), "flagged_latest": pa.bool_(),
                        "years_flagged": pa.int32()}, sel)
     th = thresholds or ScreenThresholds()
-    concordance = _sectors(store, sectors)
+    groups = None if sectors is None else _product_groups(store, eng, sel, years, source, sectors)
 
     def build() -> ir.Table:
-        flows = _grouped(sel, "product", sectors is not None, eng.table_param("sectors", concordance))
+        flows = _grouped(eng, sel, "product", groups)
         sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th)
         if detail:
             return sc.order_by(["group", "year"])
@@ -386,7 +410,7 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
 
     key = ("screen", *_flows_key(store, years, source, sectors), tuple(sorted(th.__dict__.items())), detail,
            flagged_only)
-    out = eng.execute_prepared(key, build, {"m": members}, {"sectors": concordance})
+    out = eng.execute_prepared(key, build, {"m": members}, _tables(groups))
     out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
     return _finish(out, sel, economy=label, thresholds=th.__dict__)
 
@@ -419,12 +443,10 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
         c = c or [yrs[-1]]
     if imembers & lmembers:
         raise UsageError("the importer and the loser overlap")
-    concordance = _sectors(store, sectors)
+    groups = None if sectors is None else _product_groups(store, eng, sel, None, source, sectors)
 
     def build() -> ir.Table:
-        flows = sel.flows
-        if sectors is not None:
-            flows = ind.in_groups(flows, eng.table_param("sectors", concordance))
+        flows = sel.flows if groups is None else ind.in_groups(sel.flows, groups=eng.table_param("groups", groups))
         if products:
             cond = None
             for p in products:
@@ -437,7 +459,7 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
 
     key = ("shift", *_flows_key(store, None, source, sectors), tuple(str(p) for p in products or ()),
            tuple(b), tuple(c))
-    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers}, {"sectors": concordance})
+    out = eng.execute_prepared(key, build, {"i": imembers, "l": lmembers}, _tables(groups))
     return _finish(out, sel, importer=ilabel, loser=llabel, base=b, compare=c)
 
 
@@ -460,14 +482,14 @@ def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collec
     if sel.empty:
         return _empty(cols, sel)
 
-    concordance = _sectors(store, sectors)
+    groups = _product_groups(store, eng, sel, years, source, sectors)
 
     def build() -> ir.Table:
-        flows = ind.in_groups(sel.flows, eng.table_param("sectors", concordance))
+        flows = ind.in_groups(sel.flows, groups=eng.table_param("groups", groups))
         return bilateral_shares(flows, eng.economy_set("a", a), eng.economy_set("b", b))
 
     out = eng.execute_prepared(("decoupling", *_flows_key(store, years, source, sectors)), build, {"a": a, "b": b},
-                               {"sectors": concordance})
+                               _tables(groups))
     extra: dict[str, Any] = {"a": alabel, "b": blabel}
     if overlap:
         extra["note"] = f"{', '.join(sorted(overlap))} in both: counted in {blabel} only"

@@ -37,6 +37,8 @@ __all__ = [
     "concentration",
     "dependence_panel",
     "growth",
+    "in_groups",
+    "product_groups",
     "self_sufficiency",
     "supplier_shares",
     "trade_totals",
@@ -67,8 +69,20 @@ def div(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
     return out
 
 
-def with_groups(flows: ir.Table, by: str = "product", sectors: pa.Table | ir.Table | None = None) -> ir.Table:
-    """Flows with a ``group`` column: the product (``by="product"``), its sector or ``sector/segment``.
+def product_groups(flows: ir.Table, sectors: pa.Table | ir.Table) -> ir.Table:
+    """The sector and segment of every product of ``flows`` (``hs_revision, product, sector, segment``; a
+    product in several segments once for each): what :func:`with_groups` and :func:`in_groups` join.  Computed
+    once and passed as ``groups`` when many queries read the same flows (matching the concordance's code
+    prefixes against every product is most of a small query's work)."""
+    from autarky.trade.sectors import sector_products
+
+    return sector_products(flows, sectors, level="segment")
+
+
+def with_groups(flows: ir.Table, by: str = "product", sectors: pa.Table | ir.Table | None = None, *,
+                groups: ir.Table | None = None) -> ir.Table:
+    """Flows with a ``group`` column: the product (``by="product"``), its sector or ``sector/segment``
+    (from the concordance ``sectors``, or the products' ``groups`` of :func:`product_groups`).
 
     For sectors, a flow whose product belongs to several sectors appears once per sector; products in no
     selected sector are dropped.
@@ -77,25 +91,25 @@ def with_groups(flows: ir.Table, by: str = "product", sectors: pa.Table | ir.Tab
         return flows.mutate(group=flows.product)
     if by not in ("sector", "segment"):
         raise UsageError(f"group by product, sector or segment, not {by!r}")
-    if sectors is None:
-        raise UsageError("grouping by sector needs a sector concordance")
-    from autarky.trade.sectors import sector_products
-
-    mapping = sector_products(flows, sectors, level=by)
-    if by == "sector":
-        mapping = mapping.mutate(group=mapping.sector)
-    else:
-        mapping = mapping.mutate(group=mapping.sector.concat("/", mapping.segment))
-    mapping = mapping.select(m_rev="hs_revision", m_product="product", group="group").distinct()
+    if groups is None:
+        if sectors is None:
+            raise UsageError("grouping by sector needs a sector concordance")
+        groups = product_groups(flows, sectors)
+    mapping = groups
+    group = mapping.sector if by == "sector" else mapping.sector.concat("/", mapping.segment)
+    mapping = mapping.select(m_rev=mapping.hs_revision, m_product=mapping.product, group=group).distinct()
     j = flows.join(mapping, (flows.hs_revision == mapping.m_rev) & (flows.product == mapping.m_product))
     return j.drop("m_rev", "m_product")
 
 
-def in_groups(flows: ir.Table, sectors: pa.Table | ir.Table) -> ir.Table:
-    """Flows whose product belongs to at least one of ``sectors`` (each flow once)."""
-    from autarky.trade.sectors import sector_products
-
-    mapping = sector_products(flows, sectors).select(m_rev="hs_revision", m_product="product").distinct()
+def in_groups(flows: ir.Table, sectors: pa.Table | ir.Table | None = None, *,
+              groups: ir.Table | None = None) -> ir.Table:
+    """Flows whose product belongs to at least one of ``sectors`` (or has ``groups``), each flow once."""
+    if groups is None:
+        if sectors is None:
+            raise UsageError("choosing products by sector needs a sector concordance")
+        groups = product_groups(flows, sectors)
+    mapping = groups.select(m_rev="hs_revision", m_product="product").distinct()
     return flows.semi_join(mapping, (flows.hs_revision == mapping.m_rev) & (flows.product == mapping.m_product))
 
 
