@@ -212,7 +212,8 @@ def flags(p: Pieces, sets: Mapping[str, Collection[str]]) -> tuple[dict[str, tup
     named = {k: frozenset(v) & scope for k, v in sets.items()}
     n_u = len(uni)
     u_mask = p.mask(uni)
-    covered_n = np.bincount(p.covered_node, weights=u_mask[p.covered_member], minlength=p.n_nodes)
+    # the economies of U a rest piece may stand for: U less what its node lists
+    rest_n = (n_u - np.bincount(p.covered_node, weights=u_mask[p.covered_member], minlength=p.n_nodes))[p.node]
     n_pieces = len(p.node)
     is_econ, is_reg, is_rest, is_unknown = (p.kind == k for k in (ECONOMY, MEMBERS, REST, UNKNOWN))
     econ = np.where(is_econ, p.economy, 0)
@@ -223,7 +224,6 @@ def flags(p: Pieces, sets: Mapping[str, Collection[str]]) -> tuple[dict[str, tup
         in_econ = is_econ & mask[econ]
         reg_in = np.bincount(p.region_piece, weights=mask[p.region_member], minlength=n_pieces)
         n_b = len(members & uni)  # the set within U for the rest (U is every economy when a piece is rest)
-        rest_n = (n_u - covered_n)[p.node]
         rest_in = (n_b - np.bincount(p.covered_node, weights=in_u[p.covered_member], minlength=p.n_nodes))[p.node]
         within = (in_econ | (is_reg & (reg_in == p.region_size) & (p.region_size > 0))
                   | (is_rest & (rest_n > 0) & (rest_in == rest_n)) | (is_unknown & (n_b >= n_u)))
