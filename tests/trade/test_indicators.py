@@ -178,3 +178,14 @@ def test_sector_groups_by_code_prefix_or_from_the_products_groups(precomputed: b
     else:
         kept = ind.in_groups(flows, only_s)
     assert sorted(set(kept.product.to_pyarrow().to_pylist())) == ["854231"] and kept.count().to_pyarrow().as_py() == 9
+
+
+def test_a_concordance_without_segments_groups_by_sector() -> None:
+    """``with_groups(…, "sector", concordance)`` needs no segment column (the benches pass such tables)."""
+    concordance = pa.table({"sector": ["s", "t"], "hs_revision": ["HS17"] * 2, "hs_code": ["8542", "85"]})
+    flows = ibis.memtable(flows_table(ROWS))
+    t = ind.with_groups(flows, "sector", concordance)
+    got = {(r["year"], r["group"]): r["v"]
+           for r in t.group_by("year", "group").agg(v=t.value_usd.sum()).to_pyarrow().to_pylist()}
+    assert got == {(2020, "s"): 165.0, (2020, "t"): 225.0, (2021, "s"): 120.0, (2021, "t"): 120.0}
+    assert ind.in_groups(flows, concordance.slice(0, 1)).count().to_pyarrow().as_py() == 9

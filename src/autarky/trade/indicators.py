@@ -94,7 +94,9 @@ def with_groups(flows: ir.Table, by: str = "product", sectors: pa.Table | ir.Tab
     if groups is None:
         if sectors is None:
             raise UsageError("grouping by sector needs a sector concordance")
-        groups = product_groups(flows, sectors)
+        from autarky.trade.sectors import sector_products
+
+        groups = sector_products(flows, sectors, level=by)  # by sector: the concordance needs no segment
     mapping = groups
     group = mapping.sector if by == "sector" else mapping.sector.concat("/", mapping.segment)
     mapping = mapping.select(m_rev=mapping.hs_revision, m_product=mapping.product, group=group).distinct()
@@ -108,7 +110,9 @@ def in_groups(flows: ir.Table, sectors: pa.Table | ir.Table | None = None, *,
     if groups is None:
         if sectors is None:
             raise UsageError("choosing products by sector needs a sector concordance")
-        groups = product_groups(flows, sectors)
+        from autarky.trade.sectors import sector_products
+
+        groups = sector_products(flows, sectors)
     mapping = groups.select(m_rev="hs_revision", m_product="product").distinct()
     return flows.semi_join(mapping, (flows.hs_revision == mapping.m_rev) & (flows.product == mapping.m_product))
 
