@@ -112,3 +112,32 @@ def test_measures_timeline_runs_the_scenario_at_each_date(st: Store) -> None:
     assert dates == sorted(dates) and "2022-10-07" in dates
     oct22 = next(r for r in res.table.rows if r["date"].isoformat() == "2022-10-07")
     assert "us-bis-2022-10-07-advanced-computing-sme" in oct22["start"] and oct22["nodes_hit"] > 0
+
+
+def test_the_timeline_runs_one_scenario_per_set_of_restrictions(st: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates whose measures restrict the map alike share one scenario run; every row equals what that date's
+    own scenario says."""
+    import autarky.queries as q
+
+    asked: list[str] = []
+    real = q.ask
+
+    def counting(store: Store, name: str, *args: Any, **kw: Any) -> Any:
+        if name == "scenario.export-control":
+            asked.append(args[0].measures_in_force)
+        return real(store, name, *args, **kw)
+
+    monkeypatch.setattr(q, "ask", counting)
+    rows = ask(st, "measures.timeline", target="CHN").table.rows
+    monkeypatch.setattr(q, "ask", real)
+    assert 0 < len(asked) < len(rows)  # some dates change only measures that do not restrict the map
+    hit_before: set[str] = set()
+    for r in rows:
+        m = ask(st, "scenario.export-control", target="CHN", measures_in_force=r["date"].isoformat(),
+                map="eto-chip-explorer").maps
+        worst = {o["id"] for o in m[0].origins.rows} if m else set()
+        assert r["stages_lost"] == (m[0].summary["stages"]["lost"] if m else None)
+        assert r["tiers_lost"] == ([t["tier"] for t in m[0].capability.rows if t["status"] == "lost"] if m else [])
+        assert r["nodes_hit"] == (len(worst) if m else None)
+        assert r["added"] == sorted(worst - hit_before)
+        hit_before = worst

@@ -170,13 +170,18 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
     capability tiers lost, nodes lost or degraded, and the nodes each date adds to the worst case."""
     from autarky import measures as ms
     from autarky.queries import ask
-    from autarky.queries.chains import ScenarioAnswer, ScenarioRequest
+    from autarky.queries.chains import ScenarioAnswer, ScenarioRequest, load, measure_restrictions
 
     members = store.resolve(req.target).members
+    map_name = req.map or _default_map(store)
+    cmap = load(store, map_name) if map_name is not None else None  # None: every map loaded, each date afresh
     rows: list[dict[str, Any]] = []
     before: set[str] = set()
     hit_before: set[str] = set()
     srcs: dict[SourceRef, None] = {}
+    # dates whose measures put the same restrictions on the map have the same scenario (only its label, the
+    # date, differs): run once per set of restrictions
+    outcomes: dict[Any, dict[str, Any] | None] = {}
     for day in ms.timeline(store, members):
         now = ms.restrictions_for(store, members, day)
         ids = {r.measure_id for r in now}
@@ -186,20 +191,24 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
         row: dict[str, Any] = {"date": day, "start": sorted(ids - before), "stop": sorted(before - ids),
                                "biting": len(ids), "stages_lost": None, "tiers_lost": [], "tiers_at_risk": [],
                                "nodes_hit": None, "added": []}
-        ans = ask(store, "scenario.export-control",
-                  ScenarioRequest(target=req.target, measures_in_force=day.isoformat(), map=req.map or
-                                  _default_map(store)))
-        assert isinstance(ans, ScenarioAnswer)
-        if ans.maps:
-            m = ans.maps[0]
-            worst = {r["id"]: r for r in m.origins.rows}
-            row["stages_lost"] = m.summary["stages"]["lost"]
-            row["tiers_lost"] = [r["tier"] for r in m.capability.rows if r["status"] == "lost"]
-            row["tiers_at_risk"] = [r["tier"] for r in m.capability.rows
-                                    if str(r["status"]).startswith("lost") and r["status"] != "lost"]
-            row["nodes_hit"] = len(worst)
-            row["added"] = sorted(set(worst) - hit_before)
-            hit_before = set(worst)
+        rules = day if cmap is None else tuple(measure_restrictions(store, cmap, members, day)[0])
+        if rules not in outcomes:
+            ans = ask(store, "scenario.export-control",
+                      ScenarioRequest(target=req.target, measures_in_force=day.isoformat(), map=map_name))
+            assert isinstance(ans, ScenarioAnswer)
+            outcomes[rules] = None if not ans.maps else {
+                "stages_lost": ans.maps[0].summary["stages"]["lost"],
+                "tiers_lost": [r["tier"] for r in ans.maps[0].capability.rows if r["status"] == "lost"],
+                "tiers_at_risk": [r["tier"] for r in ans.maps[0].capability.rows
+                                  if str(r["status"]).startswith("lost") and r["status"] != "lost"],
+                "worst": [r["id"] for r in ans.maps[0].origins.rows]}
+        outcome = outcomes[rules]
+        if outcome is not None:
+            worst = set(outcome["worst"])
+            row.update(stages_lost=outcome["stages_lost"], tiers_lost=list(outcome["tiers_lost"]),
+                       tiers_at_risk=list(outcome["tiers_at_risk"]), nodes_hit=len(worst),
+                       added=sorted(worst - hit_before))
+            hit_before = worst
         else:
             hit_before = set()
         rows.append(row)
