@@ -141,3 +141,17 @@ def test_the_timeline_runs_one_scenario_per_set_of_restrictions(st: Store, monke
         assert r["nodes_hit"] == (len(worst) if m else None)
         assert r["added"] == sorted(worst - hit_before)
         hit_before = worst
+
+
+def test_the_lists_entities_are_on_are_kept_for_the_day_by_a_read_only_store(st: Store) -> None:
+    from datetime import date
+
+    from autarky.measures import listed_entities
+    from autarky.queries.chains import listed_names
+
+    names = listed_names(st)
+    assert listed_names(st) is names  # kept
+    fresh = listed_entities(st, date.today())
+    assert set(names) == set(fresh) and names
+    key, listings = next(iter(fresh.items()))
+    assert names[key] == sorted({f"{x.list_name} ({x.imposing}, {x.measure_id})" for x in listings})

@@ -469,7 +469,7 @@ def chokepoints(
             cache[nid] = (*_foreign(ns, tset, tlabel), ns)
         return cache[nid]
 
-    aggregates = _aggregates(cmap, table)
+    aggregates = _aggregates(cmap, view, year, assumptions, table)
     rows: list[tuple[tuple[Any, ...], Chokepoint]] = []
     for nid in cmap.node_ids:
         if nid not in with_data:
@@ -567,10 +567,11 @@ def _passes(
             and score >= th.min_score - 1e-12 and own_pct / 100 <= th.max_self_share + 1e-12)
 
 
-def _aggregates(cmap: ChainMap, table: pl.DataFrame) -> set[str]:
-    from autarky.chains.scenario import aggregate_classes
+def _aggregates(cmap: ChainMap, view: str, year: int | None, assumptions: Assumptions | None,
+                table: pl.DataFrame) -> frozenset[str]:
+    from autarky.chains.scenario import aggregate_classes_cached
 
-    return aggregate_classes(cmap, table)
+    return aggregate_classes_cached(cmap, view, year, assumptions, table)
 
 
 def _with_rank(cp: Chokepoint, rank: int) -> Chokepoint:

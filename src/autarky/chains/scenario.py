@@ -959,10 +959,11 @@ def aggregate_classes(cmap: ChainMap, holders: pl.DataFrame) -> set[str]:
     return set(t["dst"].to_list())
 
 
-def _aggregate_classes_cached(cmap: ChainMap, sc: ExportControl, holders: pl.DataFrame) -> frozenset[str]:
-    """:func:`aggregate_classes` of the scenario's holder table, cached on the map with that table's key
-    (every date of a timeline asks again)."""
-    key = ("aggregate-classes", sc.view, sc.year, None if sc.assumptions is None else sc.assumptions.key)
+def aggregate_classes_cached(cmap: ChainMap, view: str, year: int | None, assumptions: Assumptions | None,
+                             holders: pl.DataFrame) -> frozenset[str]:
+    """:func:`aggregate_classes` of the holder table of ``view``, ``year`` and ``assumptions``, cached on the
+    map with that table's key (every date of a timeline, every economy's chokepoints ask again)."""
+    key = ("aggregate-classes", view, year, None if assumptions is None else assumptions.key)
     cached = cmap.cache.get(key)
     if not isinstance(cached, frozenset):
         cached = frozenset(aggregate_classes(cmap, holders))
@@ -1007,7 +1008,7 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     # a class's aggregate market does not bound it where its variants carry their own shares (or are classes
     # themselves): the variants do; nor does a tiered class's bound its tiers
     keep_lo, keep_hi = own_lo.copy(), own_hi.copy()
-    agg = _aggregate_classes_cached(cmap, sc, holders) | set(tiers)
+    agg = aggregate_classes_cached(cmap, sc.view, sc.year, sc.assumptions, holders) | set(tiers)
     inert = np.zeros(g.n_real, dtype=np.bool_)
     if agg:
         k = _positions_of(ids, agg)

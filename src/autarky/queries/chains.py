@@ -222,7 +222,12 @@ def map_source(cmap: ChainMap) -> SourceRef:
 
 
 def listed_names(store: Store) -> dict[str, list[str]]:
-    """Normalised entity name → the lists it is on today (from the measures ledger; empty without one)."""
+    """Normalised entity name → the lists it is on today (from the measures ledger; empty without one).  Kept
+    by a read-only store for the day (every node page asks); treat as read-only."""
+    return store.remember(("chains.listed_names", date.today()), lambda: _listed_names(store))
+
+
+def _listed_names(store: Store) -> dict[str, list[str]]:
     try:
         from autarky.measures import listed_entities
     except ImportError:  # pragma: no cover - the measures domain ships with autarky
