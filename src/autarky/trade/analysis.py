@@ -242,11 +242,19 @@ _GROUPS: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
 def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | Sequence[int] | None,
                     source: str | None, sectors: str | Sequence[str] | None) -> pa.Table:
     """The sector and segment of each product of the selected flows, for the ``sectors`` chosen (all if
-    None): :func:`autarky.trade.indicators.product_groups`, computed once per store content, flow selection
-    and concordance, then joined by every query on those flows as a small table."""
-    concordance = _sectors(store, sectors)
+    None): :func:`autarky.trade.indicators.product_groups` of the whole concordance, computed once per store
+    content, flow selection and concordance, then cut to the segments chosen (sectors are chosen by sector or
+    segment, so this equals matching the chosen rows' codes) and joined by every query as a small table."""
+    concordance = sector_concordance(store)
+    chosen = select_sectors(concordance, sectors)  # an unknown sector: the error, before anything runs
     key = (eng.name, store.content_key(), tuple(parse_years(years) or ()), source, _digest(concordance))
-    return _GROUPS.get(key, lambda: eng.execute(ind.product_groups(sel.flows, eng.memtable(concordance))))
+    every = _GROUPS.get(key, lambda: eng.execute(ind.product_groups(sel.flows, eng.memtable(concordance))))
+    if sectors is None:
+        return every
+    segments = {(s, g) for s, g in zip(chosen["sector"].to_pylist(), chosen["segment"].to_pylist(), strict=True)}
+    keep = [(s, g) in segments for s, g in zip(every["sector"].to_pylist(), every["segment"].to_pylist(),
+                                                strict=True)]
+    return every.filter(pa.array(keep, pa.bool_()))
 
 
 def _digest(table: pa.Table) -> str:
@@ -260,10 +268,6 @@ def _digest(table: pa.Table) -> str:
 def _members(store: Store, text: str | Collection[str]) -> tuple[str, frozenset[str]]:
     r = store.resolve(text if isinstance(text, str) else list(text))
     return r.label, r.members
-
-
-def _sectors(store: Store, sectors: str | Sequence[str] | None) -> pa.Table:
-    return select_sectors(sector_concordance(store), sectors)
 
 
 def _grouped(eng: Engine, sel: FlowSelection, by: str, groups: pa.Table | None) -> ir.Table:
