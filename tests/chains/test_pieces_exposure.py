@@ -132,7 +132,7 @@ def test_exposure_equals_the_formulas_node_by_node(seed: int) -> None:
                     nid, sorted(A), sorted(T))
 
 
-def test_set_bounds_on_generated_tables_lie_inside_zero_to_hundred() -> None:
+def test_set_bounds_on_generated_tables_bracket_what_is_reported() -> None:
     rng = random.Random(11)
     holders = generated(rng, 60)
     for members in SETS:

@@ -235,10 +235,10 @@ def flags(p: Pieces, sets: Mapping[str, Collection[str]]) -> tuple[dict[str, tup
     return out, outside
 
 
-def set_bounds(holders: pl.DataFrame, members: Collection[str], *, pieces: Pieces | None = None) -> pl.DataFrame:
+def set_bounds(holders: pl.DataFrame, members: Collection[str]) -> pl.DataFrame:
     """Per node: the share (percent) a set of economies holds, as ``low``, ``high`` (see the module doc),
     with ``assumed`` (an assumed share entered) and ``complete`` (low == high)."""
-    p = compile_pieces(holders) if pieces is None else pieces
+    p = compile_pieces(holders)
     within, meets = flags(p, {"B": members})[0]["B"]
     low = p.per_node(p.pct, within) + np.maximum(0.0, p.R - p.per_node(p.cap, ~within))
     high = p.per_node(p.pct, meets) + np.minimum(p.R, p.per_node(p.cap, meets))

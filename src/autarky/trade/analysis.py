@@ -225,13 +225,18 @@ def _finish(table: pa.Table, sel: FlowSelection, **extra: Any) -> pa.Table:
     return table.replace_schema_metadata(meta)
 
 
+def _selection_key(store: Store, years: str | Sequence[int] | None, source: str | None) -> tuple[Any, ...]:
+    """What :func:`select_flows` reads (for analyses that choose no revision and no reporter)."""
+    return (store.content_key(), tuple(parse_years(years) or ()), source)
+
+
 def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | None,
                sectors: str | Sequence[str] | None) -> tuple[Any, ...]:
     """What the flows and sector groups of an analysis depend on (:func:`select_flows` reads nothing else),
     for the key of a prepared query (:meth:`Engine.execute_prepared`).  Which sectors is not part of it: the
     products' sectors are a table parameter (``engine.table_param("groups", …)``, filled at each run);
     whether any are chosen is (it adds a filter)."""
-    return (store.content_key(), tuple(parse_years(years) or ()), source, sectors is None)
+    return (*_selection_key(store, years, source), sectors is None)
 
 
 #: The products' sectors and segments by store content, flow selection and concordance (see
@@ -247,7 +252,7 @@ def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | 
     segment, so this equals matching the chosen rows' codes) and joined by every query as a small table."""
     concordance = sector_concordance(store)
     chosen = select_sectors(concordance, sectors)  # an unknown sector: the error, before anything runs
-    key = (eng.name, store.content_key(), tuple(parse_years(years) or ()), source, _digest(concordance))
+    key = (eng.name, *_selection_key(store, years, source), _digest(concordance))
     every = _GROUPS.get(key, lambda: eng.execute(ind.product_groups(sel.flows, eng.memtable(concordance))))
     if sectors is None:
         return every
