@@ -20,10 +20,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.responses import JSONResponse
 
 from autarky.api.deps import HubDep
 from autarky.api.errors import ERROR_RESPONSES, ErrorEnvelope
+from autarky.api.responses import JSON
 from autarky.queries.company import ExposureRequest, exposure_of_records
 
 __all__ = ["MAX_LINES", "BomLineIn", "ExposureBody", "router"]
@@ -95,9 +95,9 @@ router = APIRouter(prefix="/api", tags=["company exposure"])
     "/company/exposure",
     summary="A bill of materials sent as JSON: the same answer as GET /api/company/exposure, nothing stored",
     responses={**ERROR_RESPONSES, 413: {"model": ErrorEnvelope, "description": "Body larger than the upload limit"}},
-    response_class=JSONResponse,
+    response_class=JSON,
 )
-def company_exposure(body: ExposureBody, hub: HubDep) -> JSONResponse:
+def company_exposure(body: ExposureBody, hub: HubDep) -> JSON:
     req = body.request()
     doc = body.document()
     key = ("company.exposure.post", hashlib.sha256(body.model_dump_json().encode()).hexdigest())
@@ -106,4 +106,4 @@ def company_exposure(body: ExposureBody, hub: HubDep) -> JSONResponse:
         with hub.reader() as store:
             return exposure_of_records(store, req, doc, name=str(doc["name"])).to_dict()
 
-    return JSONResponse(hub.cached(key, compute))
+    return JSON(hub.cached(key, compute))

@@ -18,11 +18,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import Field
-from starlette.responses import JSONResponse
 
 from autarky.api.deps import MAX_OFFSET, MAX_ROWS, HubDep
 from autarky.api.errors import ERROR_RESPONSES
 from autarky.api.hub import StoreHub
+from autarky.api.responses import JSON
 from autarky.queries import QUESTIONS, Request, Result, ask
 from autarky.queries.spec import Param, Question, params_of
 
@@ -126,15 +126,15 @@ def warm_answers(hub: StoreHub, stop: threading.Event) -> bool:
     return True
 
 
-def route_for(q: Question) -> Callable[..., JSONResponse]:
+def route_for(q: Question) -> Callable[..., JSON]:
     declared = [(n, p, d) for n, p, d in params_of(q.request) if p.api]
 
-    def route(hub: HubDep, **kw: Any) -> JSONResponse:
+    def route(hub: HubDep, **kw: Any) -> JSON:
         limit, offset = kw.pop("limit", None), kw.pop("offset", 0)
         for n, p, _ in declared:
             if p.repeatable and isinstance(kw.get(n), list):
                 kw[n] = ",".join(kw[n]) if kw[n] else None
-        return JSONResponse(answer(hub, q, q.request(**kw), limit, offset))
+        return JSON(answer(hub, q, q.request(**kw), limit, offset))
 
     params = [inspect.Parameter("hub", inspect.Parameter.KEYWORD_ONLY, annotation=HubDep)]
     params += [_query(n, p, d) for n, p, d in declared]
@@ -158,5 +158,5 @@ def question_router() -> APIRouter:
     for q in QUESTIONS:
         tag = _TAGS.get(q.command[0], "datasets and economies")
         router.add_api_route(q.path, route_for(q), methods=["GET"], summary=q.summary, tags=[tag],
-                             response_class=JSONResponse, name=q.name)
+                             response_class=JSON, name=q.name)
     return router

@@ -181,17 +181,42 @@ class Table:
 
 
 class _Interner:
-    """Collects the sources and coverages of a result; figures refer to them by index."""
+    """Collects the sources and coverages of a result; figures refer to them by index.
+
+    A result shares a few source and coverage objects among thousands of figures: they are looked up by
+    identity first, so that equal-but-distinct objects still share one index without hashing every figure's
+    sources (a coverage may list every economy).
+    """
 
     def __init__(self) -> None:
         self.sources: dict[SourceRef, int] = {}
         self.coverages: dict[Coverage, int] = {}
+        self._by_id: dict[int, tuple[object, int]] = {}  # id → (the object, kept alive; its index)
+        self._lists: dict[int, tuple[tuple[SourceRef, ...], list[int]]] = {}  # a figure's sources → indices
+
+    def source_list(self, refs: tuple[SourceRef, ...]) -> list[int]:
+        """The indices of a figure's ``sources`` (figures of one table share one tuple of sources)."""
+        held = self._lists.get(id(refs))
+        if held is None or held[0] is not refs:
+            held = (refs, [self.source(s) for s in refs])
+            self._lists[id(refs)] = held
+        return list(held[1])
 
     def source(self, s: SourceRef) -> int:
-        return self.sources.setdefault(s, len(self.sources))
+        held = self._by_id.get(id(s))
+        if held is not None and held[0] is s:
+            return held[1]
+        i = self.sources.setdefault(s, len(self.sources))
+        self._by_id[id(s)] = (s, i)
+        return i
 
     def coverage(self, c: Coverage) -> int:
-        return self.coverages.setdefault(c, len(self.coverages))
+        held = self._by_id.get(id(c))
+        if held is not None and held[0] is c:
+            return held[1]
+        i = self.coverages.setdefault(c, len(self.coverages))
+        self._by_id[id(c)] = (c, i)
+        return i
 
 
 def _figure(f: Figure, reg: _Interner) -> dict[str, Any]:
@@ -202,14 +227,45 @@ def _figure(f: Figure, reg: _Interner) -> dict[str, Any]:
         "label": f.label,
         "basis": f.basis.value,
         "unit": f.unit,
-        "sources": [reg.source(s) for s in f.sources],
+        "sources": reg.source_list(f.sources) if f.sources else [],
         "coverage": None if f.coverage is None else reg.coverage(f.coverage),
         "note": f.note,
     }
 
 
+def _float(x: float, reg: _Interner) -> float | None:
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def _same(x: Any, reg: _Interner) -> Any:
+    return x
+
+
+def _table(t: Table, reg: _Interner) -> dict[str, Any]:
+    keys = [c.key for c in t.columns]
+    return {
+        "title": t.title,
+        "columns": [c.to_dict() for c in t.columns],
+        "rows": [{k: to_json(r.get(k), reg) for k in keys} for r in t.rows],
+        "notes": list(t.notes),
+        "total": t.total,
+    }
+
+
+#: the JSON value of a cell by its exact type (the common ones: cells of tables, fields of results)
+_BY_TYPE: dict[type, Any] = {
+    type(None): _same, bool: _same, int: _same, str: _same, float: _float, Figure: _figure,
+    SourceRef: lambda s, reg: reg.source(s), Coverage: lambda c, reg: reg.coverage(c), Table: _table,
+    list: lambda v, reg: [to_json(x, reg) for x in v], tuple: lambda v, reg: [to_json(x, reg) for x in v],
+    dict: lambda v, reg: {str(k): to_json(x, reg) for k, x in v.items()},
+}
+
+
 def to_json(obj: Any, reg: _Interner) -> Any:
     """The JSON value of anything a result holds (figures intern their sources in ``reg``)."""
+    fast = _BY_TYPE.get(type(obj))
+    if fast is not None:
+        return fast(obj, reg)
     if obj is None or isinstance(obj, bool | int | str):
         return obj
     if isinstance(obj, float):
@@ -221,13 +277,7 @@ def to_json(obj: Any, reg: _Interner) -> Any:
     if isinstance(obj, Coverage):
         return reg.coverage(obj)
     if isinstance(obj, Table):
-        return {
-            "title": obj.title,
-            "columns": [c.to_dict() for c in obj.columns],
-            "rows": [{c.key: to_json(r.get(c.key), reg) for c in obj.columns} for r in obj.rows],
-            "notes": list(obj.notes),
-            "total": obj.total,
-        }
+        return _table(obj, reg)
     if isinstance(obj, Enum):
         return obj.value
     if isinstance(obj, datetime | date):
