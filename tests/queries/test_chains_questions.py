@@ -115,32 +115,34 @@ def test_measures_timeline_runs_the_scenario_at_each_date(st: Store) -> None:
 
 
 def test_the_timeline_runs_one_scenario_per_set_of_restrictions(st: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dates whose measures restrict the map alike share one scenario run; every row equals what that date's
-    own scenario says."""
-    import autarky.queries as q
+    """Dates whose measures restrict the map alike share one scenario run, read without building the answer's
+    tables; every row equals what that date's own ``scenario.export-control`` answer says."""
+    import autarky.queries.measures as qm
 
-    asked: list[str] = []
-    real = q.ask
+    runs: list[str] = []
+    real = qm._measures_outcome
 
-    def counting(store: Store, name: str, *args: Any, **kw: Any) -> Any:
-        if name == "scenario.export-control":
-            asked.append(args[0].measures_in_force)
-        return real(store, name, *args, **kw)
+    def counting(cmap: Any, rules: Any, day: Any, *args: Any) -> Any:
+        runs.append(day.isoformat())
+        return real(cmap, rules, day, *args)
 
-    monkeypatch.setattr(q, "ask", counting)
+    monkeypatch.setattr(qm, "_measures_outcome", counting)
     rows = ask(st, "measures.timeline", target="CHN").table.rows
-    monkeypatch.setattr(q, "ask", real)
-    assert 0 < len(asked) < len(rows)  # some dates change only measures that do not restrict the map
+    monkeypatch.setattr(qm, "_measures_outcome", real)
+    assert 0 < len(runs) < len(rows)  # some dates change only measures that do not restrict the map
     hit_before: set[str] = set()
     for r in rows:
         m = ask(st, "scenario.export-control", target="CHN", measures_in_force=r["date"].isoformat(),
                 map="eto-chip-explorer").maps
         worst = {o["id"] for o in m[0].origins.rows} if m else set()
+        statuses = [(t["tier"], t["status"]) for t in m[0].capability.rows] if m else []
         assert r["stages_lost"] == (m[0].summary["stages"]["lost"] if m else None)
-        assert r["tiers_lost"] == ([t["tier"] for t in m[0].capability.rows if t["status"] == "lost"] if m else [])
+        assert r["tiers_lost"] == [t for t, status in statuses if status == "lost"]
+        assert r["tiers_at_risk"] == [t for t, status in statuses if status.startswith("lost") and status != "lost"]
         assert r["nodes_hit"] == (len(worst) if m else None)
         assert r["added"] == sorted(worst - hit_before)
         hit_before = worst
+    assert any(r["tiers_at_risk"] for r in rows) and any(r["tiers_lost"] for r in rows)
 
 
 def test_the_lists_entities_are_on_are_kept_for_the_day_by_a_read_only_store(st: Store) -> None:

@@ -414,14 +414,20 @@ class ScenarioResult:
         return [c.statuses(float(lo), float(hi))[0]
                 for lo, hi in zip(c.low.avail[: c.g.n_real], c.high.avail[: c.g.n_real], strict=True)]
 
+    def _origin_positions(self) -> IntArray:
+        c = self._ctx
+        return np.flatnonzero(c.exp.has_data & ~c.inert & (c.exp.lost_w > 0)
+                              & (c.low.own[: c.g.n_real] < self.scenario.ok_from[1] - 1e-12))
+
+    def origin_ids(self) -> frozenset[str]:
+        """The ids of :meth:`origins`, without building their outcomes."""
+        ids = self._ctx.g.ids
+        return frozenset(ids[int(i)] for i in self._origin_positions())
+
     def origins(self) -> list[Outcome]:
         """Nodes lost or degraded at source (their own supply), most affected first."""
         c = self._ctx
-        sc = self.scenario
-        hit = np.flatnonzero(
-            c.exp.has_data & ~c.inert & (c.exp.lost_w > 0) & (c.low.own[: c.g.n_real] < sc.ok_from[1] - 1e-12)
-        )
-        out = [c.node_outcome(int(i)) for i in hit]
+        out = [c.node_outcome(int(i)) for i in self._origin_positions()]
         return sorted(out, key=lambda o: (o.own_available[0] if o.own_available else 1.0, _natural(o.id)))
 
     def affected(self) -> list[Outcome]:

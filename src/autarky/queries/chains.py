@@ -14,7 +14,7 @@ from autarky.queries.results import Column, Result, Table, TableResult
 from autarky.queries.spec import Request, as_date, as_interval, as_names, param, set_field
 
 if TYPE_CHECKING:
-    from autarky.chains import ChainMap, ScenarioResult
+    from autarky.chains import ChainMap, ExportControl, ScenarioResult
     from autarky.chains.scenario import Outcome
     from autarky.store import Store
 
@@ -386,12 +386,13 @@ STATUS = ("lost", "degraded", "ok")
 
 
 def _outcome_rows(outcomes: Any) -> list[dict[str, Any]]:
-    return [{"id": o.id, "name": o.name, "tier": getattr(o, "tier", None), "status": _status(o.status),
+    return [{"id": o.id, "name": o.name, "tier": getattr(o, "tier", None), "status": status_text(o.status),
              "availability": o.availability, "binding": o.binding, "causes": list(o.causes),
              "path": list(o.path), "explanation": o.explanation} for o in outcomes]
 
 
-def _status(s: tuple[str, str]) -> str:
+def status_text(s: tuple[str, str]) -> str:
+    """A status pair (worst case, best case) in words: "lost", or "lost–degraded" when the cases differ."""
     return s[0] if s[0] == s[1] else f"{s[0]}–{s[1]}"
 
 
@@ -421,7 +422,7 @@ def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioRe
     outputs = [merge(o) for o in res.outputs]
     cap_rows: list[Outcome] = [merge(t) for c in res.capability for t in c.tiers]
     origins = [merge(o) for o in res.origins()]
-    origin_rows = [{"id": o.id, "name": o.name, "status": _status(o.status), "availability": o.availability,
+    origin_rows = [{"id": o.id, "name": o.name, "status": status_text(o.status), "availability": o.availability,
                     "causes": list(o.causes),
                     "needed_for": [f"{cmap.name_of(t)}: {' > '.join(cmap.name_of(x) for x in p)}"
                                    for t, p in o.downstream],
@@ -435,7 +436,7 @@ def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioRe
         rows = []
         for year, r in enumerate(timeline):
             for o in (*r.stages, *r.outputs):
-                rows.append({"year": year, "id": o.id, "name": o.name, "status": _status(o.status),
+                rows.append({"year": year, "id": o.id, "name": o.name, "status": status_text(o.status),
                              "availability": o.availability})
         tl = build_table(rows, [integer("year", "Year of the controls"), text("id", "Id", terminal=False),
                                 text("name", "Stage or output"), text("status", "Status"),
@@ -538,18 +539,41 @@ def _same(o: Outcome) -> Outcome:
     return o
 
 
+def scenario_params(req: ScenarioRequest, target: frozenset[str], target_label: str) -> dict[str, Any]:
+    """The :class:`ExportControl` options a scenario request sets (all but what is restricted)."""
+    return dict(
+        target=target, target_label=target_label,
+        domestic_substitution=as_interval(req.domestic_substitution, "domestic_substitution"),
+        third_country_substitution=as_interval(req.third_country, "third_country"), ramp_years=req.ramp_years,
+        at_year=req.at_year, lost_below=as_interval(req.lost_below, "lost_below"),
+        ok_from=as_interval(req.ok_from, "ok_from"), require_domestic_base=not req.no_domestic_base)
+
+
+def measures_case(cmap: ChainMap, rules: list[tuple[Any, bool]], day: date, params: dict[str, Any]) -> tuple[
+        ExportControl, ScenarioResult, Callable[[Outcome], Outcome]]:
+    """The export control of ``rules`` (from :func:`measure_restrictions`) on ``cmap``, its result (the worst
+    case), and how to widen outcomes to the best case: rules that may not stop supply (licences that may be
+    granted, technical thresholds) are applied in the worst case and left out in the best."""
+    from autarky.chains import ExportControl, export_control
+
+    label = "measures in force on " + day.isoformat()
+    sc = ExportControl(restrictions=tuple(r for r, _ in rules), against_label=label, **params)
+    worst = export_control(cmap, sc)
+    certain = tuple(r for r, denial in rules if denial)
+    if len(certain) == len(rules):
+        return sc, worst, _same
+    best = export_control(cmap, ExportControl(restrictions=certain, against_label=label, **params)) \
+        if certain else None
+    return sc, worst, widen(worst, best)
+
+
 def scenario(store: Store, req: ScenarioRequest) -> ScenarioAnswer:
     from autarky.chains import ExportControl, export_control, export_control_timeline
     from autarky.chains.scenario import resolve_against
     from autarky.errors import UsageError
 
     tres = store.resolve(req.target)
-    params: dict[str, Any] = dict(
-        target=tres.members, target_label=tres.label,
-        domestic_substitution=as_interval(req.domestic_substitution, "domestic_substitution"),
-        third_country_substitution=as_interval(req.third_country, "third_country"), ramp_years=req.ramp_years,
-        at_year=req.at_year, lost_below=as_interval(req.lost_below, "lost_below"),
-        ok_from=as_interval(req.ok_from, "ok_from"), require_domestic_base=not req.no_domestic_base)
+    params = scenario_params(req, tres.members, tres.label)
     out = ScenarioAnswer(req, target=tres.label, against=req.against or "measures in force",
                          date=req.measures_in_force)
     if req.against is not None or req.map is not None:
@@ -561,6 +585,7 @@ def scenario(store: Store, req: ScenarioRequest) -> ScenarioAnswer:
         cmaps = [load(store, n) for n in names]
     for cmap in cmaps:
         merge: Callable[[Outcome], Outcome] = _same
+        worst: ScenarioResult | None = None
         if req.against is not None:
             econ, firms, label = resolve_against(cmap, req.against, store.resolve)
             sc = ExportControl(against=econ, firms=firms, against_label=label, **params)
@@ -574,15 +599,9 @@ def scenario(store: Store, req: ScenarioRequest) -> ScenarioAnswer:
                     out.notes.append(f"{cmap.dataset.name}: no measure in force on {day} restricts this map for "
                                      f"{tres.label}")
                 continue
-            label = "measures in force on " + day.isoformat()
-            sc = ExportControl(restrictions=tuple(r for r, _ in rules), against_label=label, **params)
-            certain = tuple(r for r, denial in rules if denial)
-            if len(certain) < len(rules):  # licences that may be granted: the best case leaves them out
-                best = export_control(cmap, ExportControl(restrictions=certain, against_label=label, **params)) \
-                    if certain else None
-                merge = widen(export_control(cmap, sc), best)
+            sc, worst, merge = measures_case(cmap, rules, day, params)
         timeline = export_control_timeline(cmap, sc, req.years) if req.years is not None else None
-        res = timeline[-1] if timeline else export_control(cmap, sc)
+        res = timeline[-1] if timeline else worst if worst is not None else export_control(cmap, sc)
         out.maps.append(_map_scenario(cmap, res, timeline, applied, skipped, merge))
         out.sources.append(map_source(cmap))
     if not out.maps and req.measures_in_force is not None:

@@ -164,6 +164,33 @@ def restrictions(store: Store, req: RestrictionsRequest) -> RestrictionsResult:
 
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What a timeline row reads from a date's export-control scenario."""
+
+    stages_lost: int
+    tiers_lost: list[str | None]
+    tiers_at_risk: list[str | None]
+    worst: frozenset[str]  # nodes lost or degraded at source
+
+
+def _measures_outcome(cmap: Any, rules: list[tuple[Any, bool]], day: date, label: str,
+                      members: frozenset[str]) -> _Outcome | None:
+    """The scenario ``scenario.export-control --measures-in-force day`` runs on ``cmap``, read without building
+    its tables and explanations: the same figures as the answer's summary, capability and origins."""
+    from autarky.queries.chains import ScenarioRequest, measures_case, scenario_params, status_text
+
+    if not rules:
+        return None
+    defaults = ScenarioRequest(target=label, measures_in_force=day.isoformat())  # what the timeline asks
+    res, merge = measures_case(cmap, rules, day, scenario_params(defaults, members, label))[1:]
+    tiers = [(t.tier, status_text(merge(t).status)) for c in res.capability for t in c.tiers]
+    return _Outcome(stages_lost=sum(o.status[0] == "lost" for o in res.stages),
+                    tiers_lost=[t for t, st in tiers if st == "lost"],
+                    tiers_at_risk=[t for t, st in tiers if st.startswith("lost") and st != "lost"],
+                    worst=res.origin_ids())
+
+
 def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
     """At each date on which the set of measures biting a target changes: which measures start and stop, and
     what the export-control scenario of the measures then in force does to the target on the map — stages and
@@ -172,7 +199,8 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
     from autarky.queries import ask
     from autarky.queries.chains import ScenarioAnswer, ScenarioRequest, load, measure_restrictions
 
-    members = store.resolve(req.target).members
+    resolved = store.resolve(req.target)
+    members = resolved.members
     map_name = req.map or _default_map(store)
     cmap = load(store, map_name) if map_name is not None else None  # None: every map loaded, each date afresh
     rows: list[dict[str, Any]] = []
@@ -181,7 +209,7 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
     srcs: dict[SourceRef, None] = {}
     # dates whose measures put the same restrictions on the map have the same scenario (only its label, the
     # date, differs): run once per set of restrictions
-    outcomes: dict[Any, dict[str, Any] | None] = {}
+    outcomes: dict[Any, _Outcome | None] = {}
     for day in ms.timeline(store, members):
         now = ms.restrictions_for(store, members, day)
         ids = {r.measure_id for r in now}
@@ -191,24 +219,27 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
         row: dict[str, Any] = {"date": day, "start": sorted(ids - before), "stop": sorted(before - ids),
                                "biting": len(ids), "stages_lost": None, "tiers_lost": [], "tiers_at_risk": [],
                                "nodes_hit": None, "added": []}
-        rules = day if cmap is None else tuple(measure_restrictions(store, cmap, members, day)[0])
-        if rules not in outcomes:
+        if cmap is None:
             ans = ask(store, "scenario.export-control",
                       ScenarioRequest(target=req.target, measures_in_force=day.isoformat(), map=map_name))
             assert isinstance(ans, ScenarioAnswer)
-            outcomes[rules] = None if not ans.maps else {
-                "stages_lost": ans.maps[0].summary["stages"]["lost"],
-                "tiers_lost": [r["tier"] for r in ans.maps[0].capability.rows if r["status"] == "lost"],
-                "tiers_at_risk": [r["tier"] for r in ans.maps[0].capability.rows
-                                  if str(r["status"]).startswith("lost") and r["status"] != "lost"],
-                "worst": [r["id"] for r in ans.maps[0].origins.rows]}
-        outcome = outcomes[rules]
+            outcome = None if not ans.maps else _Outcome(
+                stages_lost=ans.maps[0].summary["stages"]["lost"],
+                tiers_lost=[r["tier"] for r in ans.maps[0].capability.rows if r["status"] == "lost"],
+                tiers_at_risk=[r["tier"] for r in ans.maps[0].capability.rows
+                               if str(r["status"]).startswith("lost") and r["status"] != "lost"],
+                worst=frozenset(r["id"] for r in ans.maps[0].origins.rows))
+        else:
+            rules = measure_restrictions(store, cmap, members, day)[0]
+            key = tuple(rules)
+            if key not in outcomes:
+                outcomes[key] = _measures_outcome(cmap, rules, day, resolved.label, members)
+            outcome = outcomes[key]
         if outcome is not None:
-            worst = set(outcome["worst"])
-            row.update(stages_lost=outcome["stages_lost"], tiers_lost=list(outcome["tiers_lost"]),
-                       tiers_at_risk=list(outcome["tiers_at_risk"]), nodes_hit=len(worst),
-                       added=sorted(worst - hit_before))
-            hit_before = worst
+            row.update(stages_lost=outcome.stages_lost, tiers_lost=list(outcome.tiers_lost),
+                       tiers_at_risk=list(outcome.tiers_at_risk), nodes_hit=len(outcome.worst),
+                       added=sorted(outcome.worst - hit_before))
+            hit_before = set(outcome.worst)
         else:
             hit_before = set()
         rows.append(row)
