@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import ibis
 import pyarrow as pa
 import pytest
@@ -120,10 +123,40 @@ def test_trade_weights_follow_reference_trade() -> None:
 
 def test_unlinked_codes() -> None:
     links = links_memtable([("HS17", "111111", "HS22", "111111", 1.0)])
-    flows = ibis.memtable(flows_table([(2020, "CHN", "USA", "111111", 1.0), (2020, "CHN", "USA", "999999", 1.0)]))
-    assert unlinked_codes(flows, links, "HS22").to_pyarrow().column("product").to_pylist() == ["999999"]
+    flows = ibis.memtable(flows_table([(2020, "CHN", "USA", "111111", 1.0), (2020, "CHN", "USA", "990000", 1.0)]))
+    assert unlinked_codes(flows, links, "HS22").to_pyarrow().column("product").to_pylist() == ["990000"]
 
 
 def test_hs_rejects_options(store: Store) -> None:
     with pytest.raises(UsageError):
         load_hs(store, HS, layout="x")
+
+
+
+def test_hs_names_are_looked_up_once_per_read_only_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The descriptions equal the nomenclature's rows; a read-only store asks only for codes it has not
+    looked up yet (a writable one asks every time: it can change), and a code without one stays out."""
+    from autarky.queries.trade import hs_names
+    from autarky.store import open_store
+
+    path = tmp_path / "hs.duckdb"
+    with open_store(path) as st:
+        load_hs(st, HS)
+        rows = st.query("SELECT code, description FROM hs_products ORDER BY code LIMIT 40").to_pylist()
+    truth = {r["code"]: r["description"] for r in rows if r["description"]}
+    codes = list(truth)
+    asked: list[list[str]] = []
+    real = Store.query
+
+    def counting(self: Store, sql: str, params: Any = None) -> Any:
+        if "hs_products" in sql:
+            asked.append(list(params or []))
+        return real(self, sql, params)
+
+    monkeypatch.setattr(Store, "query", counting)
+    for read_only, second in [(False, sorted(codes[:25])), (True, sorted(codes[25:]))]:
+        asked.clear()
+        with open_store(path, read_only=read_only) as st:
+            assert hs_names(st, [*codes[:25], "990000", ""]) == {c: truth[c] for c in codes[:25]}
+            assert hs_names(st, codes) == truth
+        assert asked == [sorted([*codes[:25], "990000"]), sorted(codes) if not read_only else second]

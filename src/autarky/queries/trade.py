@@ -232,14 +232,21 @@ def _years_held(store: Store, ids: list[int]) -> list[int]:
 
 
 def hs_names(store: Store, codes: list[str]) -> dict[str, str]:
-    """The HS nomenclature's description of each code (any revision loaded; the newest wins)."""
+    """The HS nomenclature's description of each code (any revision loaded; the newest wins).  A read-only
+    store keeps the descriptions it has looked up (screens list the same products economy after economy)."""
     wanted = sorted({c for c in codes if c})
     if not wanted:
         return {}
-    marks = ",".join("?" for _ in wanted)
-    rows = store.query(f"SELECT code, description FROM hs_products WHERE code IN ({marks}) "
-                       "ORDER BY revision", wanted).to_pylist()
-    return {r["code"]: r["description"] for r in rows if r["description"]}
+
+    def look_up(missing: list[str]) -> dict[str, str | None]:
+        marks = ",".join("?" for _ in missing)
+        rows = store.query(f"SELECT code, description FROM hs_products WHERE code IN ({marks}) "
+                           "ORDER BY revision", missing).to_pylist()
+        found: dict[str, str | None] = dict.fromkeys(missing)
+        found.update({r["code"]: r["description"] for r in rows if r["description"]})
+        return found
+
+    return {c: d for c, d in store.remember_each("trade.hs_names", wanted, look_up).items() if d is not None}
 
 
 def _top(v: Any) -> list[dict[str, Any]]:
