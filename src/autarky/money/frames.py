@@ -9,7 +9,7 @@ investee's economy, province, city, sector, segment and map nodes, which every a
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -114,8 +114,20 @@ def enrich_deals(deals: pl.DataFrame, funds: pl.DataFrame, investees: pl.DataFra
 def load_frames(store: Store, *, economy: Collection[str] | None = None) -> LedgerFrames:
     """Read the current ledgers; ``economy`` (ISO3 codes) keeps deals whose investee is based there.
 
-    A deal whose investee has no recorded economy is kept when its fund's economy is in ``economy``.
+    A deal whose investee has no recorded economy is kept when its fund's economy is in ``economy``.  A
+    read-only store reads the ledgers once (Polars frames are not changed in place: share them as they are).
     """
+    whole = store.remember(("money.load_frames",), lambda: _read_frames(store))
+    if economy is None:
+        return whole
+    members = list(economy)
+    return replace(whole, deals=whole.deals.filter(
+        pl.col("hq_economy").is_in(members)
+        | (pl.col("hq_economy").is_null() & pl.col("fund_economy").is_in(members))
+    ))
+
+
+def _read_frames(store: Store) -> LedgerFrames:
     ids = current_ledger_datasets(store)
     merges: dict[str, dict[str, str]] = {}
     for kind in ("fund", "investee"):
@@ -126,12 +138,6 @@ def load_frames(store: Store, *, economy: Collection[str] | None = None) -> Ledg
     investees = read_ledger_table(store, "investees", ids)
     deals = enrich_deals(read_ledger_table(store, "deals", ids), funds, investees, merges["fund"],
                          merges["investee"])
-    if economy is not None:
-        members = list(economy)
-        deals = deals.filter(
-            pl.col("hq_economy").is_in(members)
-            | (pl.col("hq_economy").is_null() & pl.col("fund_economy").is_in(members))
-        )
     shareholders = read_ledger_table(store, "fund_shareholders", ids)
     if shareholders.height and merges["fund"]:
         shareholders = shareholders.with_columns(
