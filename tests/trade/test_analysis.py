@@ -296,3 +296,32 @@ def test_the_products_sectors_are_worked_out_once_per_selection(
     load_baci(store, write_baci(tmp_path / "b", 2021, [("TWN", "USA", "854232", 8.0)]))
     later = A.dependence(store, "USA", sectors="semiconductors")
     assert len(made) == 2 and later.column("imports").to_pylist() == [1000.0, 8000.0]
+
+
+def test_the_world_export_hhi_is_worked_out_once_and_the_screen_equals_one_query(
+        tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen joins criterion 2 (world export HHI, the same for every economy) computed once per flow
+    selection; its rows equal the screen computed in one expression, for every economy and with sectors."""
+    from autarky.trade import indicators as ind
+    from autarky.trade.screening import dependency_screen
+
+    for year, scale in ((2019, 1.0), (2020, 2.0), (2021, 3.0)):
+        load_baci(store, write_baci(tmp_path / str(year), year, [
+            ("TWN", "CHN", "854231", 90.0 * scale), ("KOR", "CHN", "854231", 10.0), ("TWN", "USA", "854231", 300.0),
+            ("CHN", "USA", "850760", 50.0 * scale), ("KOR", "USA", "850760", 40.0), ("USA", "CHN", "850760", 5.0),
+            ("JPN", "CHN", "854232", 70.0), ("KOR", "CHN", "854232", 20.0 * scale), ("CHN", "KOR", "854232", 1.0)]))
+    made: list[int] = []
+    real = A.world_export_hhi
+    monkeypatch.setattr(A, "world_export_hhi", lambda flows, key: made.append(1) or real(flows, key=key))
+    eng = DuckDBEngine(store)
+    flows = ind.with_groups(A.select_flows(store, engine=eng).flows, "product")
+    for economy in ("CHN", "USA", "KOR"):
+        got = A.screen(store, economy, detail=True).to_pylist()
+        expected = eng.execute(dependency_screen(flows, {economy}).order_by(["group", "year"])).to_pylist()
+        assert [{("product" if k == "group" else k): v for k, v in r.items()} for r in expected] == got
+        assert got and all(r["world_export_hhi"] is not None for r in got)
+        chips = A.screen(store, economy, detail=True, sectors="semiconductors").to_pylist()
+        assert chips == [r for r in got if r["product"].startswith("8542")]
+    assert len(made) == 1
+    hhi = {(r["product"], r["year"]): r["world_export_hhi"] for r in A.screen(store, "CHN", detail=True).to_pylist()}
+    assert hhi[("854231", 2020)] == pytest.approx((480 ** 2 + 10 ** 2) / 490 ** 2)  # TWN 180+300, KOR 10

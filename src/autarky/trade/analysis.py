@@ -34,7 +34,7 @@ from autarky.trade.bilateral import bilateral_shares
 from autarky.trade.codes import REVISIONS, revision
 from autarky.trade.engine import DuckDBEngine, Engine
 from autarky.trade.hs_convert import convert_flows
-from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary
+from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary, world_export_hhi
 from autarky.trade.sectors import sector_concordance, select_sectors
 from autarky.trade.supplier_shifts import supplier_shift
 
@@ -244,6 +244,11 @@ def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | No
 _GROUPS: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
 
 
+#: The world export HHI of every product and year by engine, store content and flow selection (see
+#: :func:`screen`).
+_WORLD: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
+
+
 def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | Sequence[int] | None,
                     source: str | None, sectors: str | Sequence[str] | None) -> pa.Table:
     """The sector and segment of each product of the selected flows, for the ``sectors`` chosen (all if
@@ -406,10 +411,15 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
                        "years_flagged": pa.int32()}, sel)
     th = thresholds or ScreenThresholds()
     groups = None if sectors is None else _product_groups(store, eng, sel, years, source, sectors)
+    # criterion 2 is the economy's own for no product: worked out once per flow selection, for every product
+    # (choosing sectors keeps or drops whole products, so their world HHI stays as it is)
+    world = _WORLD.get((eng.name, *_selection_key(store, years, source)), lambda: eng.execute(
+        world_export_hhi(ind.with_groups(sel.flows, "product"), key="group")))
 
     def build() -> ir.Table:
         flows = _grouped(eng, sel, "product", groups)
-        sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th)
+        sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th,
+                               world=eng.table_param("world", world))
         if detail:
             return sc.order_by(["group", "year"])
         expr = screen_summary(sc, key="group")
@@ -419,7 +429,7 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
 
     key = ("screen", *_flows_key(store, years, source, sectors), tuple(sorted(th.__dict__.items())), detail,
            flagged_only)
-    out = eng.execute_prepared(key, build, {"m": members}, _tables(groups))
+    out = eng.execute_prepared(key, build, {"m": members}, {**_tables(groups), "world": world})
     out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
     return _finish(out, sel, economy=label, thresholds=th.__dict__)
 

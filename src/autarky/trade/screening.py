@@ -25,7 +25,7 @@ import ibis.expr.types as ir
 from autarky.errors import UsageError
 from autarky.trade.indicators import Economies, _members, div
 
-__all__ = ["ScreenThresholds", "dependency_screen", "screen_summary"]
+__all__ = ["ScreenThresholds", "dependency_screen", "screen_summary", "world_export_hhi"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,23 @@ class ScreenThresholds:
             raise UsageError("the screen needs 1 <= min_years <= window")
 
 
+def world_export_hhi(flows: ir.Table, *, key: str = "group") -> ir.Table:
+    """Per (year, ``key``): the HHI of exporters' shares in world exports, ``Σ_x v_x² / (Σ_x v_x)²`` over
+    exporters x (criterion 2).  It does not depend on the economy screened: compute it once per flow
+    selection and hand it to :func:`dependency_screen` (``world``) for every economy."""
+    wx = flows.group_by(["year", key, "exporter"]).agg(v=flows.value_usd.sum())
+    world = wx.group_by(["year", key]).agg(_t=wx.v.sum(), _sq=(wx.v * wx.v).sum())
+    return world.select("year", key, world_export_hhi=div(world._sq, world._t * world._t))
+
+
 def dependency_screen(flows: ir.Table, economy: Economies, *, key: str = "group",
-                      thresholds: ScreenThresholds | None = None) -> ir.Table:
+                      thresholds: ScreenThresholds | None = None, world: ir.Table | None = None) -> ir.Table:
     """Per (``key``, year) with imports into ``economy``: the three criteria and the rolling flag.
 
     Columns: key, year, imports, exports, import_hhi, world_export_hhi, import_export_ratio,
-    concentrated_imports, concentrated_supply, net_importer, holds, years_holding, flagged.
+    concentrated_imports, concentrated_supply, net_importer, holds, years_holding, flagged.  ``world``:
+    :func:`world_export_hhi` of these flows (or of flows holding every flow of their products), if computed
+    already.
     """
     th = thresholds or ScreenThresholds()
     m = _members(economy)
@@ -61,9 +72,8 @@ def dependency_screen(flows: ir.Table, economy: Economies, *, key: str = "group"
     exp = out.group_by(["year", key]).agg(_x=out.value_usd.sum())
     exp = exp.select(_e_year="year", _e_key=key, exports="_x")
 
-    wx = flows.group_by(["year", key, "exporter"]).agg(v=flows.value_usd.sum())
-    world = wx.group_by(["year", key]).agg(_t=wx.v.sum(), _sq=(wx.v * wx.v).sum())
-    world = world.select(_w_year="year", _w_key=key, world_export_hhi=div(world._sq, world._t * world._t))
+    world = world_export_hhi(flows, key=key) if world is None else world
+    world = world.select(_w_year="year", _w_key=key, world_export_hhi="world_export_hhi")
 
     j = imp.left_join(exp, [imp.year == exp._e_year, imp[key] == exp._e_key])
     j = j.left_join(world, [j.year == world._w_year, j[key] == world._w_key])
