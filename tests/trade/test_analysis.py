@@ -246,7 +246,7 @@ def test_another_sector_reuses_the_compiled_query(sample_store: Store) -> None:
     semis = A.dependence(sample_store, "USA", sectors="semiconductors", years="2020", top=4)
     after_one = len(E._PREPARED)
     batteries = A.dependence(sample_store, "USA", sectors="batteries", years="2020", top=4)
-    assert len(E._PREPARED) == after_one == before + 2  # "main" and "tops", compiled once
+    assert len(E._PREPARED) == after_one == before + 1  # one query (figures and top suppliers), compiled once
     assert set(semis["group"].to_pylist()) == {"semiconductors"}
     assert set(batteries["group"].to_pylist()) == {"batteries"}
     with pytest.raises(UsageError, match="unknown sector"):
@@ -262,7 +262,7 @@ def test_a_prepared_query_builds_no_flows_expression_yet_checks_the_parquet(
     real = DuckDBEngine.flows
     monkeypatch.setattr(DuckDBEngine, "flows", lambda self, ids: built.append(ids) or real(self, ids))
     first = A.dependence(store, "USA", sectors="semiconductors")
-    assert built == [[1]]  # once, for compiling the main query and the top suppliers
+    assert built == [[1]]  # once, for compiling the query
     again = A.dependence(store, "CHN", sectors="semiconductors")
     assert len(built) == 1
     assert first.column("imports").to_pylist() == [1000.0] and again.column("imports").to_pylist() == [2000.0]
@@ -325,3 +325,18 @@ def test_the_world_export_hhi_is_worked_out_once_and_the_screen_equals_one_query
     assert len(made) == 1
     hhi = {(r["product"], r["year"]): r["world_export_hhi"] for r in A.screen(store, "CHN", detail=True).to_pylist()}
     assert hhi[("854231", 2020)] == pytest.approx((480 ** 2 + 10 ** 2) / 490 ** 2)  # TWN 180+300, KOR 10
+
+
+def test_top_suppliers_come_ranked_by_value_then_code_and_cut_at_top(tmp_path: Path, store: Store) -> None:
+    """Hand-computed: USA imports chips from TWN 50, KOR 30, JPN 30 (a tie: JPN first by code), MEX 10; it
+    imports no batteries, only exports them (no supplier: an empty list)."""
+    load_baci(store, write_baci(tmp_path, 2020, [
+        ("TWN", "USA", "854231", 50.0), ("KOR", "USA", "854231", 30.0), ("JPN", "USA", "854232", 30.0),
+        ("MEX", "USA", "854231", 10.0), ("USA", "CHN", "850760", 7.0)]))
+    for top, names in ((2, ["TWN", "JPN"]), (3, ["TWN", "JPN", "KOR"]), (5, ["TWN", "JPN", "KOR", "MEX"])):
+        rows = {r["group"]: r for r in A.dependence(store, "USA", top=top).to_pylist()}
+        chips = rows["semiconductors"]["top_suppliers"]
+        assert [x["supplier"] for x in chips] == names
+        share = {"TWN": 50 / 120, "JPN": 30 / 120, "KOR": 30 / 120, "MEX": 10 / 120}
+        assert [x["share"] for x in chips] == pytest.approx([share[n] for n in names])
+        assert rows["semiconductors"]["top_supplier"] == "TWN" and rows["batteries"]["top_suppliers"] == []

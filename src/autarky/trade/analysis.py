@@ -24,7 +24,6 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from autarky.errors import UsageError
 from autarky.store import Store
@@ -303,15 +302,6 @@ def _empty(columns: dict[str, pa.DataType], sel: FlowSelection) -> pa.Table:
 TOP_SUPPLIERS = pa.list_(pa.struct([("supplier", pa.string()), ("share", pa.float64())]))
 
 
-def _top_lists(shares: pa.Table, top: int) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
-    out: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
-    rows = shares.filter(pc.less_equal(shares["rank"], top)).sort_by(
-        [("year", "ascending"), ("group", "ascending"), ("rank", "ascending")]).to_pylist()
-    for r in rows:
-        out.setdefault((r["year"], r["group"]), []).append({"supplier": r["supplier"], "share": r["share"]})
-    return out
-
-
 def dependence(store: Store, economy: str | Collection[str], *, sectors: str | Sequence[str] | None = None,
                by: str = "sector", years: str | Sequence[int] | None = None, bloc: str | None = None,
                top: int = 3, production: pa.Table | None = None, source: str | None = None,
@@ -339,18 +329,24 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     groups = (_product_groups(store, eng, sel, years, source, sectors)
               if by != "product" or sectors is not None else None)
 
-    def build(part: str) -> ir.Table:
+    ranks = range(1, top + 1)
+
+    def build() -> ir.Table:
         flows = _grouped(eng, sel, by, groups)
         m = eng.economy_set("m", members)
         shares = ind.supplier_shares(flows, m)
-        if part == "tops":
-            return shares.filter(shares["rank"] <= top)
         totals = ind.growth(ind.trade_totals(flows, m), "imports")
         conc = ind.concentration(shares).rename(supplier_hhi="hhi")
         conc = conc.select(_c_year="year", _c_group="group", supplier_hhi="supplier_hhi",
                            n_suppliers="n_suppliers", top_supplier="top_supplier", top_share="top_share")
         j = totals.left_join(conc, [totals.year == conc._c_year, totals.group == conc._c_group])
         j = j.drop("_c_year", "_c_group")
+        # the top suppliers side by side (supplier and share of rank r in _ts{r}, _tv{r}), in the same query
+        tops = shares.filter(shares["rank"] <= top)
+        wide = tops.group_by(_t_year=tops.year, _t_group=tops.group).agg(
+            **{f"_ts{r}": tops.supplier.max(where=tops["rank"] == r) for r in ranks},
+            **{f"_tv{r}": tops.share.max(where=tops["rank"] == r) for r in ranks})
+        j = j.left_join(wide, [j.year == wide._t_year, j.group == wide._t_group]).drop("_t_year", "_t_group")
         if "b" in sets:
             bs = ind.bloc_share(flows, m, eng.economy_set("b", sets["b"])).select(
                 _b_year="year", _b_group="group", bloc_share="bloc_share")
@@ -363,13 +359,12 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     # the grouping and sectors, whether a bloc is compared, the production table, the list length
     key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
            None if production is None else _digest(production))
-    tables = _tables(groups)
-    result = eng.execute_prepared((*key, "main"), lambda: build("main"), sets, tables)
-    tops = _top_lists(eng.execute_prepared((*key, "tops"), lambda: build("tops"), sets, tables), top)
-    result = result.append_column("top_suppliers", pa.array(
-        [tops.get((y, g), []) for y, g in zip(result["year"].to_pylist(), result["group"].to_pylist(),
-                                               strict=True)], TOP_SUPPLIERS))
-    return _finish(result, sel, economy=label)
+    result = eng.execute_prepared(key, build, sets, _tables(groups))
+    side = [(result[f"_ts{r}"].to_pylist(), result[f"_tv{r}"].to_pylist()) for r in ranks]
+    lists = [[{"supplier": names[i], "share": values[i]} for names, values in side if names[i] is not None]
+             for i in range(result.num_rows)]
+    result = result.drop_columns([c for r in ranks for c in (f"_ts{r}", f"_tv{r}")])
+    return _finish(result.append_column("top_suppliers", pa.array(lists, TOP_SUPPLIERS)), sel, economy=label)
 
 
 def dependence_summary(store: Store, economy: str | Collection[str], sectors: str | Sequence[str] | None = None,
