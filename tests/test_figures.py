@@ -63,3 +63,18 @@ def test_table_exports_flatten_figures_and_json_interns_sources() -> None:
         Table(cols, [{"node": "N1", "share": "8%"}])
     with pytest.raises(ValueError, match="undeclared"):
         Table(cols, [{"node": "N1", "other": 1}])
+
+
+@pytest.mark.parametrize("basis", list(Basis))
+def test_a_figure_of_a_checked_number_equals_the_checked_constructor(basis: Basis) -> None:
+    src = (SourceRef("BACI", dataset_id=3, lines=(2,)),)
+    cov = Coverage(False, "two economies", economies=("CHN", "USA"))
+    for value in (0.0, -2.5, 1e-300, 12345.678):
+        if basis in (Basis.QUALITATIVE, Basis.BOUNDED):  # no value alone: the checks refuse it either way
+            with pytest.raises(ValueError):
+                Figure.of_finite(basis, value, "%", src, cov)
+            continue
+        fast = Figure.of_finite(basis, value, "%", src, cov)
+        checked = Figure(basis, value=value, unit="%", sources=src, coverage=cov)
+        assert fast == checked and hash(fast) == hash(checked) and fast.point == checked.point
+        assert (fast.low, fast.high, fast.label, fast.note) == (checked.low, checked.high, None, None)

@@ -106,8 +106,7 @@ def build_table(rows: Iterable[Mapping[str, Any]], outs: Sequence[Out], *, sourc
                     row[c.key] = v
                 else:
                     x = _number(v)
-                    row[c.key] = None if x is None else Figure(o.basis, value=x, unit=c.unit, sources=src,
-                                                               coverage=coverage)
+                    row[c.key] = None if x is None else Figure.of_finite(o.basis, x, c.unit, src, coverage)
             elif c.kind == "shares":
                 items = []
                 for item in v or ():
@@ -118,8 +117,8 @@ def build_table(rows: Iterable[Mapping[str, Any]], outs: Sequence[Out], *, sourc
                     share = _number(raw)
                     items.append({
                         "name": item.get("name", item.get("supplier")),
-                        "share": None if share is None else Figure.derived(share, unit="fraction", sources=src,
-                                                                           coverage=coverage),
+                        "share": None if share is None else Figure.of_finite(Basis.DERIVED, share, "fraction", src,
+                                                                             coverage),
                     })
                 row[c.key] = items
             elif c.kind == "int":
