@@ -12,6 +12,7 @@ from autarky.queries.results import Column, Result, TableResult
 from autarky.queries.spec import Request, as_date, param, set_field
 
 if TYPE_CHECKING:
+    from autarky.chains import ChainMap
     from autarky.measures import Measure
     from autarky.store import Store
 
@@ -174,16 +175,16 @@ class _Outcome:
     worst: frozenset[str]  # nodes lost or degraded at source
 
 
-def _measures_outcome(cmap: Any, rules: list[tuple[Any, bool]], day: date, label: str,
-                      members: frozenset[str]) -> _Outcome | None:
-    """The scenario ``scenario.export-control --measures-in-force day`` runs on ``cmap``, read without building
-    its tables and explanations: the same figures as the answer's summary, capability and origins."""
-    from autarky.queries.chains import ScenarioRequest, measures_case, scenario_params, status_text
+def _measures_outcome(cmap: ChainMap, rules: list[tuple[Any, bool]], day: date,
+                      params: dict[str, Any]) -> _Outcome | None:
+    """The scenario ``scenario.export-control --measures-in-force day`` runs on ``cmap`` (``params``: its
+    options), read without building its tables and explanations: the same figures as the answer's summary,
+    capability and origins."""
+    from autarky.queries.chains import measures_case, status_text
 
     if not rules:
         return None
-    defaults = ScenarioRequest(target=label, measures_in_force=day.isoformat())  # what the timeline asks
-    res, merge = measures_case(cmap, rules, day, scenario_params(defaults, members, label))[1:]
+    res, merge = measures_case(cmap, rules, day, params)[1:]
     tiers = [(t.tier, status_text(merge(t).status)) for c in res.capability for t in c.tiers]
     return _Outcome(stages_lost=sum(o.status[0] == "lost" for o in res.stages),
                     tiers_lost=[t for t, st in tiers if st == "lost"],
@@ -197,10 +198,13 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
     capability tiers lost, nodes lost or degraded, and the nodes each date adds to the worst case."""
     from autarky import measures as ms
     from autarky.queries import ask
-    from autarky.queries.chains import ScenarioAnswer, ScenarioRequest, load, measure_restrictions
+    from autarky.queries.chains import ScenarioAnswer, ScenarioRequest, load, measure_restrictions, scenario_params
 
     resolved = store.resolve(req.target)
     members = resolved.members
+    # the options of the scenario each date asks (the defaults: only the date differs, and it is no option)
+    params = scenario_params(ScenarioRequest(target=req.target, measures_in_force=date.today().isoformat()),
+                             members, resolved.label)
     map_name = req.map or _default_map(store)
     cmap = load(store, map_name) if map_name is not None else None  # None: every map loaded, each date afresh
     rows: list[dict[str, Any]] = []
@@ -233,7 +237,7 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
             rules = measure_restrictions(store, cmap, members, day)[0]
             key = tuple(rules)
             if key not in outcomes:
-                outcomes[key] = _measures_outcome(cmap, rules, day, resolved.label, members)
+                outcomes[key] = _measures_outcome(cmap, rules, day, params)
             outcome = outcomes[key]
         if outcome is not None:
             row.update(stages_lost=outcome.stages_lost, tiers_lost=list(outcome.tiers_lost),
