@@ -202,21 +202,19 @@ class _Interner:
             self._lists[id(refs)] = held
         return list(held[1])
 
-    def source(self, s: SourceRef) -> int:
-        held = self._by_id.get(id(s))
-        if held is not None and held[0] is s:
+    def _index(self, table: dict[Any, int], x: SourceRef | Coverage) -> int:
+        held = self._by_id.get(id(x))
+        if held is not None and held[0] is x:
             return held[1]
-        i = self.sources.setdefault(s, len(self.sources))
-        self._by_id[id(s)] = (s, i)
+        i = table.setdefault(x, len(table))
+        self._by_id[id(x)] = (x, i)
         return i
 
+    def source(self, s: SourceRef) -> int:
+        return self._index(self.sources, s)
+
     def coverage(self, c: Coverage) -> int:
-        held = self._by_id.get(id(c))
-        if held is not None and held[0] is c:
-            return held[1]
-        i = self.coverages.setdefault(c, len(self.coverages))
-        self._by_id[id(c)] = (c, i)
-        return i
+        return self._index(self.coverages, c)
 
 
 def _figure(f: Figure, reg: _Interner) -> dict[str, Any]:
