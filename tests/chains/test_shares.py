@@ -167,3 +167,16 @@ def test_latest_year_by_default_and_year_on_request() -> None:
     assert country_shares(both, "T", view="site") == []
     assert node_shares(both, "T", year=2019).share_of({"CHN"}).point == 0.0
     assert node_shares(both, "T").share_of({"CHN"}).point == 60.0
+
+
+def test_a_nodes_provision_rows_are_split_once_and_equal_the_filter(eto_map: ChainMap) -> None:
+    import polars as pl
+
+    with_rows = set(eto_map.provision["node_id"].unique().to_list())
+    assert with_rows and set(eto_map.node_ids) - with_rows  # some nodes have no provision row
+    for nid in eto_map.node_ids:
+        got = eto_map.provision_of(nid)
+        assert got.equals(eto_map.provision.filter(pl.col("node_id") == nid)), nid
+        assert got.schema == eto_map.provision.schema
+    some = next(iter(with_rows))
+    assert eto_map.provision_of(some) is eto_map.provision_of(some)  # split once

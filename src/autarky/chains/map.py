@@ -233,6 +233,17 @@ class ChainMap:
             f"{self.provision.height} provision rows)"
         )
 
+    @cached_property
+    def _provision_by_node(self) -> dict[str, pl.DataFrame]:
+        return {str(k[0]): v for k, v in self.provision.partition_by("node_id", as_dict=True,
+                                                                     maintain_order=True).items()}
+
+    def provision_of(self, node_id: str) -> pl.DataFrame:
+        """The provision rows of one node, in map order (no rows: an empty frame of the same columns); split
+        once per map, for pages and analyses that read node after node."""
+        rows = self._provision_by_node.get(node_id)
+        return self.provision.clear() if rows is None else rows
+
     # -- lookup -----------------------------------------------------------------------------------------
     @cached_property
     def _index(self) -> dict[str, int]:

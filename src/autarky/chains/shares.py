@@ -79,7 +79,7 @@ def node_rows(cmap: ChainMap, node_id: str, year: int | None = None, view: str =
     from autarky.chains.supply import select_rows
 
     _check_view(view)
-    return select_rows(cmap.provision.filter(pl.col("node_id") == node_id), view, year)
+    return select_rows(cmap.provision_of(node_id), view, year)
 
 
 def _qualitative(negligible: Sequence[bool | None]) -> Qualitative:

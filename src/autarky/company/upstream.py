@@ -122,14 +122,14 @@ OTHER = "other / unattributed"
 
 
 def _rows(cmap: ChainMap, node_id: str, view: str) -> pl.DataFrame:
-    rows = cmap.provision.filter((pl.col("node_id") == node_id) & (pl.col("share_view") == view))
+    rows = cmap.provision_of(node_id).filter(pl.col("share_view") == view)
     if rows.height == 0:
         return rows
     return rows.filter(pl.col("year") == rows["year"].max())
 
 
 def _views(cmap: ChainMap, node_id: str) -> list[str]:
-    views = set(cmap.provision.filter(pl.col("node_id") == node_id)["share_view"].drop_nulls().to_list())
+    views = set(cmap.provision_of(node_id)["share_view"].drop_nulls().to_list())
     return [v for v in ("hq", "site") if v in views]
 
 

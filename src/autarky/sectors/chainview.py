@@ -60,9 +60,9 @@ def _ref(cmap: object, node_id: str, view: str, year: int | None) -> tuple[Sourc
     """The map's provision rows behind a node's shares, as one source (dataset, file, lines)."""
     import polars as pl
 
-    prov = getattr(cmap, "provision")  # noqa: B009  (the map's provision frame; read, never changed)
+    node_rows = getattr(cmap, "provision_of")(node_id)  # noqa: B009  (the node's provision rows; read only)
     ds = getattr(cmap, "dataset")  # noqa: B009
-    rows = prov.filter((pl.col("node_id") == node_id) & (pl.col("share_view") == view))
+    rows = node_rows.filter(pl.col("share_view") == view)
     if year is not None:
         rows = rows.filter(pl.col("year") == year)
     lines = tuple(sorted(int(x) for x in rows["source_line"].drop_nulls().to_list()))
@@ -124,8 +124,8 @@ def node_shares(store: Store, map_name: str, node_ids: Collection[str], economy:
 def _year(cmap: object, node_id: str, view: str) -> int | None:
     import polars as pl
 
-    prov = getattr(cmap, "provision")  # noqa: B009
-    years = prov.filter((pl.col("node_id") == node_id) & (pl.col("share_view") == view))["year"].drop_nulls()
+    node_rows = getattr(cmap, "provision_of")(node_id)  # noqa: B009
+    years = node_rows.filter(pl.col("share_view") == view)["year"].drop_nulls()
     return int(years.max()) if len(years) else None
 
 
