@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalise_entity"]
 
@@ -17,6 +18,7 @@ _SUFFIXES = ("co", "ltd", "limited", "inc", "incorporated", "corp", "corporation
              "ag", "sa", "s a", "plc", "kk", "k k", "株式会社", "有限公司", "股份有限公司", "公司")
 
 
+@lru_cache(maxsize=1 << 16)  # pages and filters match the same listed names again and again
 def normalise_entity(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).casefold()
     s = re.sub(r"[^\w\u3000-\u9fff]+", " ", s).strip()
