@@ -119,11 +119,32 @@ def test_size_caps_the_readers_in_flight(hub: StoreHub) -> None:
         t.join(10)
 
 
-def test_a_cursor_is_closed_after_its_request(hub: StoreHub) -> None:
+def test_a_cursor_serves_the_next_request_unless_its_request_failed(hub: StoreHub) -> None:
     with hub.reader() as store:
-        raw = store.raw
+        first = store.raw
+    with hub.reader() as store:
+        assert store.raw is first  # set up once, kept for the next reader
+        assert _count(hub) > 2  # a second reader at once gets a cursor of its own
+    with pytest.raises(ValueError, match="boom"), hub.reader() as store:
+        assert store.raw is first
+        raise ValueError("boom")
+    with pytest.raises(Exception, match="closed"):  # a failed request's cursor is closed, not kept
+        first.execute("SELECT 1")
+    with hub.reader() as store:
+        assert store.raw is not first and _count(hub) > 2
+
+
+def test_a_write_closes_the_kept_cursors(hub: StoreHub) -> None:
+    with hub.reader() as store:
+        kept = store.raw
+        settings = store.raw.execute("SELECT current_setting('TimeZone')").fetchone()
+    with hub.writer():
+        pass
     with pytest.raises(Exception, match="closed"):
-        raw.execute("SELECT 1")
+        kept.execute("SELECT 1")
+    with hub.reader() as store:  # a fresh cursor of the reopened root, set up as the first was
+        assert store.raw is not kept
+        assert store.raw.execute("SELECT current_setting('TimeZone')").fetchone() == settings == ("UTC",)
 
 
 def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> None:

@@ -3,8 +3,10 @@
 The hub keeps the store open read-only once (its *root* connection) and gives every request its own
 cursor of it: a DuckDB cursor is a connection of its own to the same database instance, so requests read
 concurrently (DuckDB runs their queries in parallel and releases the GIL while it does), and nothing is
-serialised on a shared connection.  ``size`` caps the readers in flight (the others wait for a slot).  An
-import takes the hub exclusively: it waits for the readers in flight, closes the root, opens the store
+serialised on a shared connection.  ``size`` caps the readers in flight (the others wait for a slot).  A
+cursor set up for reading (session settings, the trade flows' view: ~1 ms) goes back to the hub when its
+request ends and serves a later one; one whose request failed is closed.  An import takes the hub
+exclusively: it waits for the readers in flight, closes the kept cursors and the root, opens the store
 read-write for the import alone, closes it and reopens the root.  Every completed write bumps
 :attr:`StoreHub.generation`, which keys the cache of computed results, so nothing stale is served.
 ``close()`` releases the connection (an ASGI lifespan's end); the next reader opens it again.
@@ -91,6 +93,8 @@ class StoreHub:
         self._cache_lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(32))
         self._open_lock = threading.Lock()
+        self._idle: list[Store] = []  # stores on cursors of the root, set up and free for the next reader
+        self._idle_lock = threading.Lock()
         self._open_root()  # fail now, not at the first request, if the store cannot be opened
 
     # -- connection ---------------------------------------------------------------------------------------
@@ -103,7 +107,11 @@ class StoreHub:
     def _close_root(self) -> None:
         with self._open_lock:
             if self._root is not None:
-                self._root.close()  # no cursor is out: the caller holds the write lock
+                with self._idle_lock:  # no cursor is out (the caller holds the write lock): all are idle
+                    idle, self._idle = self._idle, []
+                for store in idle:
+                    store.raw.close()
+                self._root.close()
                 self._root = None
 
     def close(self) -> None:
@@ -113,14 +121,21 @@ class StoreHub:
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
-        """A read-only store of one's own for the duration of one request (a cursor of the root connection)."""
+        """A read-only store of one's own for the duration of one request (a cursor of the root connection,
+        kept for a later request if this one ends without an error)."""
         with self._slots, self._lock.read():
             root = self._root or self._open_root()
-            cursor = root.raw.cursor()
+            with self._idle_lock:
+                store = self._idle.pop() if self._idle else None
+            if store is None:
+                store = root.on_cursor(root.raw.cursor())
             try:
-                yield root.on_cursor(cursor)
-            finally:
-                cursor.close()
+                yield store
+            except BaseException:
+                store.raw.close()  # whatever the failure left on the cursor goes with it
+                raise
+            with self._idle_lock:
+                self._idle.append(store)
 
     @contextmanager
     def writer(self) -> Iterator[Store]:
