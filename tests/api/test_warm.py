@@ -12,6 +12,7 @@ from autarky.api import create_app
 from autarky.chains import map as chain_map
 from autarky.queries import complexity as complexity_questions
 from autarky.store import open_store
+from autarky.trade import engine as trade_engine
 
 
 def _held_for(memo: object, path: Path) -> bool:
@@ -33,6 +34,9 @@ def test_a_warm_app_computes_what_answers_rest_on_but_keeps_no_answer(tmp_path: 
         assert _held_for(chain_map._MAPS, path)  # the map, read once for every question
         assert _held_for(complexity_questions._RESULTS, path)
         assert len(hub._root._answers) > 20  # the catalogue lookups every request repeats
+        # assess compiles its trade query with a bloc comparison (CHN, the example) and without (a US ally)
+        kept = [k for k in list(trade_engine._PREPARED._items) if k[0] == "dependence" and str(path) in repr(k)]
+        assert {(k[-5], k[-3]) for k in kept} >= {(True, True), (True, False)}  # all sectors; bloc or not
         assert client.get("/api/assess", params={"economy": "CHN"}).status_code == 200
     # the warm-up has stopped with the app: nothing holds the store, a writer may open it
     open_store(path).close()

@@ -107,22 +107,24 @@ def answer(hub: StoreHub, q: Question, req: Request, limit: int | None = None, o
 
 
 def warm_answers(hub: StoreHub, stop: threading.Event) -> bool:
-    """Compute every question's registry example once, until ``stop`` is set (a server's start, in a thread).
+    """Compute every question's registry example (and its :attr:`~autarky.queries.spec.Question.warm`
+    requests) once, until ``stop`` is set (a server's start, in a thread).
 
     What answers rest on is then ready before the first user asks: the maps and their derived tables,
-    complexity, the ledgers, the indices; each process of ``autarky serve --workers N`` warms its own.  The
+    complexity, the ledgers, the indices, the compiled trade queries; each process of
+    ``autarky serve --workers N`` warms its own.  The
     answers themselves are not kept (the first request for one still computes it, from warm tables).  A
     question this store cannot answer (no data of its kind) is skipped: users asking it get the error.
     Returns whether it went through every question.
     """
-    for q in QUESTIONS:
+    for q, example in ((q, example) for q in QUESTIONS for example in (q.example, *q.warm)):
         if stop.is_set():
             return False
         try:
             with hub.reader() as store:
-                ask(store, q.name, q.request(**q.example))
+                ask(store, q.name, q.request(**example))
         except Exception as exc:  # a warm-up never stops a server; the user asking gets the error
-            log.debug("warm-up of %s: %s", q.name, exc)
+            log.debug("warm-up of %s %s: %s", q.name, example, exc)
     return True
 
 

@@ -17,15 +17,16 @@ _HERE = "autarky.queries."  # the modules of request types and answer functions:
 
 
 def _q(name: str, command: str, path: str, request: str, run: str, summary: str, *, tabular: bool = True,
-       example: dict[str, object] | None = None, generated_cli: bool = True, needs_data: bool = True) -> Question:
+       example: dict[str, object] | None = None, generated_cli: bool = True, needs_data: bool = True,
+       warm: tuple[dict[str, object], ...] = ()) -> Question:
     return Question(name, tuple(command.split()), path, _HERE + request, _HERE + run, summary, tabular,
-                    example or {}, generated_cli, needs_data)
+                    example or {}, generated_cli, needs_data, warm)
 
 
 QUESTIONS: tuple[Question, ...] = (
     _q("assess", "assess", "/api/assess", "assess:AssessRequest", "assess:assess",
        "The main job: an economy's scorecard across the domains, with takeaways, sources and what is missing",
-       tabular=False, example={"economy": "CHN"}, generated_cli=False),
+       tabular=False, example={"economy": "CHN"}, generated_cli=False, warm=({"economy": "USA"},)),
     _q("datasets", "datasets", "/api/datasets", "datasets:DatasetsRequest", "datasets:datasets",
        "Every loaded dataset: vintage, licence, rows loaded and quarantined, provenance", needs_data=False),
     _q("quarantine", "quarantine", "/api/quarantine", "datasets:QuarantineRequest", "datasets:quarantine",

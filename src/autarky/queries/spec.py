@@ -124,6 +124,9 @@ class Question:
     #: False: answers from the store's own tables (datasets, blocs): the faces do not load the bundled sample
     #: data into an empty store first
     needs_data: bool = True
+    #: further requests a server's warm-up answers beside the example: each takes a path of the question the
+    #: example does not, whose first run compiles a query (assess of a US ally compares with no bloc)
+    warm: tuple[dict[str, Any], ...] = ()
     registry: ClassVar[dict[str, Question]] = {}
 
     @functools.cached_property

@@ -143,7 +143,7 @@ class DuckDBEngine(Engine):
         for name, data in registered:
             con.register(name, data)
         try:
-            table = con.sql(prepared.sql).to_arrow_table()
+            table = con.execute(prepared.sql).to_arrow_table()  # planned once (a relation would bind it twice)
         finally:
             for name, _ in registered:
                 con.unregister(name)
