@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
 from apitools import copy_store
 from fastapi.testclient import TestClient
 
-from autarky.api import create_app
+from autarky.api import collector, create_app
 from autarky.chains import map as chain_map
 from autarky.queries import complexity as complexity_questions
 from autarky.store import open_store
@@ -58,4 +59,34 @@ def test_without_warm_nothing_is_computed_ahead(sample_store: Path) -> None:
         assert client.get("/api/health").json() == {"status": "ok", "warm": "off"}
         time.sleep(0.5)
         assert not app.state.settings.hub._cache
+    app.state.settings.hub.close()
+
+
+def test_a_server_process_tunes_its_collector_and_freezes_the_warm_state(tmp_path: Path, sample_store: Path) -> None:
+    path = tmp_path / "warm.duckdb"
+    copy_store(sample_store, path)
+    before = gc.get_threshold()
+    try:
+        gc.unfreeze()
+        app = create_app(path, warm=True, own_process=True)
+        with TestClient(app) as client:
+            assert gc.get_threshold() == (collector.YOUNG_EVERY, *before[1:])
+            deadline = time.monotonic() + 300
+            while client.get("/api/health").json()["warm"] != "done" and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert client.get("/api/health").json()["warm"] == "done"
+            frozen = gc.get_freeze_count()
+            assert frozen > 100_000  # the warm state (maps, indices, compiled queries) is out of the walks
+            assert client.get("/api/assess", params={"economy": "CHN"}).status_code == 200
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_an_embedded_app_leaves_the_collector_alone(sample_store: Path) -> None:
+    before = gc.get_threshold()
+    app = create_app(sample_store, warm=False)
+    with TestClient(app) as client:
+        assert client.get("/api/health").status_code == 200
+        assert gc.get_threshold() == before
     app.state.settings.hub.close()

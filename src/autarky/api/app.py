@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import autarky
-from autarky.api import company
+from autarky.api import collector, company
 from autarky.api.cache import ResponseCache
 from autarky.api.deps import Settings
 from autarky.api.errors import error_response, install_error_handlers
@@ -130,6 +130,7 @@ def create_app(
     pool_size: int = 8,
     response_cache: bool = True,
     warm: bool = False,
+    own_process: bool = False,
 ) -> FastAPI:
     """The app over the store at ``store_path`` (default ``$AUTARKY_STORE``, then ``./autarky.duckdb``).
 
@@ -139,7 +140,9 @@ def create_app(
     ``response_cache`` keeps the answers of the read
     endpoints until the next import (:mod:`autarky.api.cache`); ``warm`` answers every question's example once
     in the background at start-up, so that what answers rest on (maps, complexity, ledgers) is computed before
-    the first request (:func:`autarky.api.questions.warm_answers`).
+    the first request (:func:`autarky.api.questions.warm_answers`); ``own_process``: the process serves this
+    app alone (``autarky serve``), so its garbage collector is tuned for serving and, after the warm-up, the
+    warm state frozen out of its walks (:mod:`autarky.api.collector`).
     """
     if max_upload_bytes < 1:
         raise ValueError("max_upload_bytes must be positive")
@@ -155,7 +158,12 @@ def create_app(
         def warm_up() -> None:
             warm_dashboard()
             if warm and warm_answers(hub, stop):
+                if own_process:
+                    collector.settle()
                 app.state.warm = "done"
+
+        if own_process:
+            collector.tune()
 
         warming = threading.Thread(target=warm_up, name="autarky-warm", daemon=True)
         app.state.warm = "warming" if warm else "off"  # GET /api/health says it
@@ -198,7 +206,8 @@ def worker_app() -> FastAPI:
     name): the store, upload limit and pool from :data:`WORKER_ENV`; read-only (several processes can hold
     the store open only for reading)."""
     path, upload, pool, warm = (os.environ[k] for k in WORKER_ENV)
-    return create_app(path, token=None, max_upload_bytes=int(upload), pool_size=int(pool), warm=warm == "1")
+    return create_app(path, token=None, max_upload_bytes=int(upload), pool_size=int(pool), warm=warm == "1",
+                      own_process=True)
 
 
 def _pages(capabilities: Sequence[str]) -> list[str]:

@@ -73,7 +73,8 @@ def serve(
         if workers == 1:
             from autarky.api import create_app
 
-            api = create_app(path, token=token, max_upload_bytes=upload, pool_size=pool, warm=warm)
+            api = create_app(path, token=token, max_upload_bytes=upload, pool_size=pool, warm=warm,
+                             own_process=True)
             uvicorn.Server(_config(api)).run(sockets=[sock])
             return
         _run_workers(workers, sock, path, upload, pool, warm)
