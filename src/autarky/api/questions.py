@@ -117,7 +117,7 @@ def warm_answers(hub: StoreHub, stop: threading.Event) -> bool:
     question this store cannot answer (no data of its kind) is skipped: users asking it get the error.
     Returns whether it went through every question.
     """
-    for q, example in ((q, example) for q in QUESTIONS for example in (q.example, *q.warm)):
+    for q, example in ((each, x) for each in QUESTIONS for x in (each.example, *each.warm)):
         if stop.is_set():
             return False
         try:
