@@ -217,3 +217,28 @@ def test_close_then_read_again(hub: StoreHub) -> None:
     hub.close()
     hub.close()
     assert _count(hub) == before
+
+
+def test_a_computation_holds_up_only_requests_for_its_own_key(hub: StoreHub) -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(10)
+        return "slow"
+
+    t = threading.Thread(target=lambda: hub.cached("slow", slow))
+    t.start()
+    started.wait(10)
+    # every other key is computed while "slow" is (with a fixed set of locks some of 256 keys would wait)
+    assert [hub.cached(("other", i), lambda i=i: i) for i in range(256)] == list(range(256))
+    waiting: list[str] = []
+    same = threading.Thread(target=lambda: waiting.append(hub.cached("slow", lambda: "again")))
+    same.start()
+    same.join(0.2)
+    assert same.is_alive() and not waiting  # the same key waits for the computation in flight
+    release.set()
+    t.join(10)
+    same.join(10)
+    assert waiting == ["slow"]

@@ -91,7 +91,7 @@ class StoreHub:
         self._cache: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
-        self._stripes = tuple(threading.Lock() for _ in range(32))
+        self._computing: dict[tuple[int, Hashable], threading.Lock] = {}  # keys being computed
         self._open_lock = threading.Lock()
         self._idle: list[Store] = []  # stores on cursors of the root, set up and free for the next reader
         self._idle_lock = threading.Lock()
@@ -156,23 +156,30 @@ class StoreHub:
 
     # -- cache --------------------------------------------------------------------------------------------
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per store generation and ``key`` (computed results are treated as immutable)."""
+        """``compute()`` once per store generation and ``key`` (computed results are treated as immutable).
+
+        Requests for a key being computed wait for that computation; requests for other keys never do."""
         with self._cache_lock:
             full = (self.generation, key)
             if full in self._cache:
                 self._cache.move_to_end(full)
                 hit: T = self._cache[full]
                 return hit
-        # one computation per key at a time: the others wait for its result
-        with self._stripes[hash(key) % len(self._stripes)]:
+            gate = self._computing.setdefault(full, threading.Lock())
+        with gate:  # one computation per key at a time: the others wait for its result
             with self._cache_lock:
                 if full in self._cache:
                     again: T = self._cache[full]
                     return again
-            value = compute()
-            with self._cache_lock:
-                if full[0] == self.generation:
-                    self._cache[full] = value
-                    while len(self._cache) > self._cache_size:
-                        self._cache.popitem(last=False)
+            try:
+                value = compute()
+                with self._cache_lock:
+                    if full[0] == self.generation:
+                        self._cache[full] = value
+                        while len(self._cache) > self._cache_size:
+                            self._cache.popitem(last=False)
+            finally:
+                with self._cache_lock:  # the value is kept before the gate goes: later requests find it
+                    if self._computing.get(full) is gate:
+                        del self._computing[full]
             return value
