@@ -3,6 +3,7 @@ a per-generation cache."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterator
@@ -164,6 +165,7 @@ def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> Non
             order.append("write")
             assert not store.read_only
 
+    gc.freeze()  # as a server does after its warm-up
     r = threading.Thread(target=read)
     r.start()
     reading.wait(10)
@@ -176,6 +178,7 @@ def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> Non
     w.join(10)
     assert order == ["read-start", "read-end", "write"]
     assert hub.generation == 1
+    assert gc.get_freeze_count() == 0  # a server's frozen warm state is stale after a write
     assert _count(hub) > 2  # the readers are back
 
 

@@ -9,7 +9,9 @@ it one full collection of ~0.3 s that stops every request in flight; tuned as be
 :func:`tune` collects young objects every :data:`YOUNG_EVERY` allocations (most die by reference counting
 long before); :func:`settle`, once the warm-up is done, collects once and freezes what is left
 (``gc.freeze``): the warm state lives as long as the process, and later collections need not walk it.
-Only a process that serves nothing else calls them (they change the whole process's collector).
+An import makes it stale: the hub's writer unfreezes it (:meth:`autarky.api.hub.StoreHub.writer`), so
+that what the new store generation no longer uses can be collected.  Only a process that serves nothing
+else calls these (they change the whole process's collector).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ read-write for the import alone, closes it and reopens the root.  Every complete
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections import OrderedDict
@@ -151,6 +152,7 @@ class StoreHub:
                     with self._cache_lock:
                         self.generation += 1
                         self._cache.clear()
+                    gc.unfreeze()  # what a server froze after its warm-up is stale now: collectable again
             finally:
                 self._open_root()
 
