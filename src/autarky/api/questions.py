@@ -112,9 +112,9 @@ def warm_answers(hub: StoreHub, stop: threading.Event) -> bool:
 
     What answers rest on is then ready before the first user asks: the maps and their derived tables,
     complexity, the ledgers, the indices, the compiled trade queries; each process of
-    ``autarky serve --workers N`` warms its own.  The
-    answers themselves are not kept (the first request for one still computes it, from warm tables).  A
-    question this store cannot answer (no data of its kind) is skipped: users asking it get the error.
+    ``autarky serve --workers N`` warms its own.  The answers themselves are not kept (the first request for
+    one still computes it, from warm tables).  A question this store cannot answer (no data of its kind) is
+    skipped: users asking it get the error.
     Returns whether it went through every question.
     """
     for q, example in ((each, x) for each in QUESTIONS for x in (each.example, *each.warm)):
