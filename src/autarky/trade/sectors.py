@@ -135,11 +135,11 @@ def sector_concordance(store: Store | None = None, *, dataset: str | None = None
     if store is not None:
         sql = ("SELECT dataset_id FROM datasets WHERE kind = 'sectors'" + (" AND name = ?" if dataset else "")
                + " ORDER BY loaded_at DESC, dataset_id DESC LIMIT 1")
-        row = store.raw.execute(sql, [dataset] if dataset else []).fetchone()
-        if row is not None:
+        found = store.query(sql, [dataset] if dataset else []).column("dataset_id").to_pylist()  # kept read-only
+        if found:
             return store.query(
                 "SELECT " + ", ".join(SECTOR_COLUMNS) + ", source_line FROM sector_concordance "
-                "WHERE dataset_id = ? ORDER BY source_line", [int(row[0])])
+                "WHERE dataset_id = ? ORDER BY source_line", [int(found[0])])
         if dataset:
             raise UnknownItemError(f"no sector concordance named {dataset!r} is loaded")
     table, _ = read_sectors(_bundled())
