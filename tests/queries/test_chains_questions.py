@@ -157,3 +157,27 @@ def test_the_lists_entities_are_on_are_kept_for_the_day_by_a_read_only_store(st:
     assert set(names) == set(fresh) and names
     key, listings = next(iter(fresh.items()))
     assert names[key] == sorted({f"{x.list_name} ({x.imposing}, {x.measure_id})" for x in listings})
+
+
+@pytest.mark.parametrize("economy", ["CHN", "DEU", "EU27"])
+def test_the_graph_and_the_assessments_inputs_give_each_nodes_measures(st: Store, economy: str) -> None:
+    """The map graph and the assessment's table of inputs read each node's own share and HHI as the node's
+    measures give them (without working out the chokepoint factors they do not show)."""
+    from autarky.chains import load_map, node_measures
+
+    cmap = load_map(st)
+    res = st.resolve(economy)
+    expected = {nid: node_measures(cmap, nid, res.members, (), target_label=res.label) for nid in cmap.nodes}
+    graph = _rows(ask(st, "chains.graph", economy=economy).table, "id")
+    assert graph.keys() == expected.keys()
+    for nid, m in expected.items():
+        assert graph[nid]["own"] == m.self_share and graph[nid]["hhi"] == m.hhi
+    inputs = {}
+    for section in ask(st, "assess", economy=economy).sections:
+        inputs |= {str(r["node"]): r for t in section.tables if t.title.endswith("every input with share data")
+                   for r in t.rows}
+    assert inputs  # the tools, materials and design inputs with share data
+    for nid, r in inputs.items():
+        m = expected[nid]
+        assert (r["own"], r["hhi"], r["c75"]) == (m.self_share, m.hhi, m.countries_to_75)
+        assert r["name"] == m.name

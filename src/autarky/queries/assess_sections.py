@@ -266,7 +266,7 @@ def chains_sections(store: Store, req: AssessRequest, label: str, members: froze
         list[Section], list[Missing]]:
     from datetime import date
 
-    from autarky.chains import load_map, node_measures, stage_shares
+    from autarky.chains import load_map, node_shares, stage_shares
     from autarky.queries import ask
     from autarky.queries import chains as qc
     from autarky.queries.convert import build_table, fig, text
@@ -293,14 +293,15 @@ def chains_sections(store: Store, req: AssessRequest, label: str, members: froze
     for nid, node in cmap.nodes.items():
         if node.type not in ("tool_resource", "material_resource", "design_resource"):
             continue
-        m = node_measures(cmap, nid, members, (), target_label=label)
-        if not m.shares.has_data:
+        ns = node_shares(cmap, nid)  # the economy's own share only (not the chokepoint factors)
+        if not ns.has_data:
             continue
-        foreign = [h for h in m.shares.holders if h.kind == "economy" and h.holder not in members]
+        foreign = [h for h in ns.holders if h.kind == "economy" and h.holder not in members]
         top = max(foreign, key=lambda h: (h.share.high or 0.0, h.share.low or 0.0), default=None)
-        input_rows.append({"stage": cmap.name_of(m.stage_id) if m.stage_id else None, "node": nid, "name": m.name,
-                           "own": m.self_share, "top": top.label if top else None,
-                           "top_share": top.share if top else None, "hhi": m.hhi, "c75": m.countries_to_75})
+        input_rows.append({"stage": cmap.name_of(ns.stage_id) if ns.stage_id else None, "node": nid,
+                           "name": ns.name, "own": ns.share_of(members, label), "top": top.label if top else None,
+                           "top_share": top.share if top else None, "hhi": ns.hhi,
+                           "c75": ns.countries_to_reach(0.75)})
     inputs = build_table(input_rows, [text("stage", "Stage"), text("node", "Node", terminal=False),
                                       text("name", "Input"), fig("own", f"{label} share", unit="%", fmt="pct"),
                                       text("top", "Largest foreign supplier"),

@@ -316,17 +316,18 @@ def compare(store: Store, req: CompareRequest) -> CompareResult:
 
 
 def graph(store: Store, req: GraphRequest) -> GraphResult:
-    from autarky.chains import node_measures
+    from autarky.chains import node_shares
 
     cmap = load(store, req.map)
     res = store.resolve(req.economy)
     rows = []
     for n in cmap.nodes.values():
-        m = node_measures(cmap, n.node_id, res.members, (), None, "auto", target_label=res.label)
-        foreign = [h for h in m.shares.holders if h.kind == "economy" and h.holder not in res.members]
+        ns = node_shares(cmap, n.node_id)  # the economy's own share only (not the chokepoint factors)
+        own = ns.share_of(res.members, res.label) if ns.has_data else None
+        foreign = [h for h in ns.holders if h.kind == "economy" and h.holder not in res.members]
         top = max(foreign, key=lambda h: (h.share.high or 0.0, h.share.low or 0.0), default=None)
         rows.append({"id": n.node_id, "name": n.name, "type": n.type, "stages": list(cmap.stages_of(n.node_id)),
-                     "own": m.self_share, "hhi": m.hhi, "top": top.holder if top else None,
+                     "own": own, "hhi": ns.hhi, "top": top.holder if top else None,
                      "top_share": top.share if top else None})
     outs = [text("id", "Node"), text("name", "Name"), text("type", "Type"), listing("stages", "Stages"),
             fig("own", f"{res.label} share", unit="%", fmt="pct"), fig("hhi", "HHI", unit="index", fmt="index"),
