@@ -158,6 +158,11 @@ class NodeShares:
     def _bases(self) -> list[Basis]:
         return [Basis.ASSUMED] if any(r["assumed"] for r in self._rows) else []
 
+    @cached_property
+    def _plan(self) -> _Plan:
+        """What :func:`bounds_of` needs of this node whatever the economies asked about (worked out once)."""
+        return _plan(self._rows, self._R, self._unlisted, dict(self._eff))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "node_id": self.node_id,
@@ -376,7 +381,7 @@ def _holder_order(h: HolderShare) -> tuple[int, float, int, str]:
 def bounds_of(ns: NodeShares, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
     """(low, high, assumed, [(holder, wholly inside)] of the holders that may hold some of ``members``):
     the formula of :func:`autarky.chains.exposure.set_bounds` for one node, in plain Python."""
-    return row_bounds(ns._rows, ns._R, ns._unlisted, dict(ns._eff), members)
+    return _bounds(ns._plan, members)
 
 
 def row_bounds(
@@ -388,31 +393,52 @@ def row_bounds(
 ) -> tuple[float, float, bool, list[tuple[str, bool]]]:
     """:func:`bounds_of` from a node's holder rows (``eff``: a region's members not listed on their own;
     None to work them out)."""
+    return _bounds(_plan(rows, R, unlisted, eff), members)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A node's holder rows as :func:`_bounds` reads them: per holder its kind, share, cap on the
+    unexplained share ``R`` and whether it is assumed, with the economies it may stand for (an economy
+    itself; a region's members not listed on their own; for ``rest``, every economy the node does not
+    cover; for ``unknown``, any economy)."""
+
+    entries: tuple[tuple[str, str, float, float, bool, frozenset[str]], ...]
+    R: float
+
+
+def _plan(rows: Sequence[Mapping[str, Any]], R: float, unlisted: bool,
+          eff: Mapping[str, tuple[str, ...]] | None) -> _Plan:
     eff = _region_eff([dict(r) for r in rows]) if eff is None else eff
     listed = {r["holder"] for r in rows if r["kind"] == "economy"}
     covered = listed | {m for ms in eff.values() for m in ms}
     anyone = unlisted or any(r["kind"] in ("rest", "unknown") for r in rows)
     outside = universe() - covered if anyone else frozenset()
-    entries: list[tuple[str, str, float, float, bool]] = []  # holder, kind, pct, cap, assumed
+    entries: list[tuple[str, str, float, float, bool, frozenset[str]]] = []
     for r in rows:
         cap = R if r["qual"] == "major" else (min(R, NEGLIGIBLE_PCT) if r["qual"] == "negligible" else 0.0)
-        entries.append((r["holder"], r["kind"], float(r["pct"] or 0.0), cap, bool(r["assumed"])))
+        kind = r["kind"]
+        who = (frozenset((r["holder"],)) if kind == "economy" else frozenset(eff.get(r["holder"], ()))
+               if kind == "members" else outside if kind == "rest" else frozenset(universe()))
+        entries.append((r["holder"], kind, float(r["pct"] or 0.0), cap, bool(r["assumed"]), who))
     if unlisted:
-        entries.append(("*unlisted", "rest", 0.0, R, False))
+        entries.append(("*unlisted", "rest", 0.0, R, False, outside))
+    return _Plan(tuple(entries), R)
+
+
+def _bounds(plan: _Plan, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
+    R = plan.R
     low = high = 0.0
     cap_out = cap_ov = 0.0
     assumed = False
     meets: list[tuple[str, bool]] = []
-    for holder, kind, pct, cap, ass in entries:
+    for holder, kind, pct, cap, ass, who in plan.entries:
         if kind == "economy":
             inside = meet = holder in members
-        elif kind == "members":
-            ms = set(eff.get(holder, ()))
-            inside, meet = bool(ms) and ms <= members, bool(ms & members)
-        elif kind == "rest":
-            inside, meet = bool(outside) and outside <= members, bool(outside & members)
-        else:
-            inside, meet = frozenset(universe()) <= members, bool(members)
+        elif kind in ("members", "rest"):  # a region's unlisted members, or the economies the node does not cover
+            inside, meet = bool(who) and who <= members, not who.isdisjoint(members)
+        else:  # any economy
+            inside, meet = who <= members, bool(members)
         if inside:
             low += pct
         else:
