@@ -8,7 +8,7 @@ source combine.  ``--year 2020`` after importing a 2020 file and a 2021 file rea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from autarky.figures import Basis, Figure, SourceRef
 from autarky.queries.convert import build_table, fig, integer, text
@@ -17,6 +17,7 @@ from autarky.queries.spec import Request, as_choice, param, set_field
 from autarky.store.memo import Memo
 
 if TYPE_CHECKING:
+    import polars as pl
     import pyarrow as pa
 
     from autarky.store import Store
@@ -123,12 +124,12 @@ def complexity(store: Store, req: ComplexityRequest) -> ComplexityResult:
                         notes=[f"exports from dataset(s) {', '.join(map(str, used))}, RCA ≥ {req.threshold:g}"])
     out = ComplexityResult(req, table, notes=list(result.diagnostics.warnings), sources=sources)
     if req.economy is not None:
-        _economy_part(store, req, result, out, sources)
+        _economy_part(store, req, result, out, sources, key)
     return out
 
 
 def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: ComplexityResult,
-                  sources: list[SourceRef]) -> None:
+                  sources: list[SourceRef], key: tuple[Any, ...]) -> None:
     """The economy's ECI and rank in the latest year computed, and its RCA per strategic sector."""
     import polars as pl
 
@@ -138,11 +139,7 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
     if len(members) != 1:
         raise UsageError("complexity is computed for single economies, not blocs")
     economy = next(iter(members))
-    frame = result.to_polars()
-    year = req.year if req.year is not None else int(frame["year"].max())
-    latest = frame.filter(pl.col("year") == year)
-    ranks = (latest.group_by("economy").agg(pl.col("eci").first()).drop_nulls("eci")
-             .sort(["eci", "economy"], descending=[True, False]).with_row_index("rank", offset=1))
+    year, latest, ranks, sectors = _PER_YEAR.get((key, req.year), lambda: _every_economy(store, result, req.year))
     out.ranked = ranks.height
     mine = ranks.filter(pl.col("economy") == economy)
     if mine.height:
@@ -150,16 +147,13 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
         out.economy_eci = Figure(Basis.DERIVED, value=float(row["eci"]), unit="index", sources=tuple(sources))
         out.economy_rank = int(row["rank"])
     exports = latest.filter(pl.col("economy") == economy)
-    sectors = pl.from_arrow(store.query("SELECT DISTINCT sector, hs_code FROM sector_concordance"))
-    assert isinstance(sectors, pl.DataFrame)
     rows = []
-    for sector in sorted(set(sectors["sector"].to_list())):
-        prefixes = sectors.filter(pl.col("sector") == sector)["hs_code"].to_list()
-        products = exports.filter(pl.any_horizontal([pl.col("product").str.starts_with(p) for p in prefixes]))
+    for sector, codes in sectors:
+        products = exports.filter(pl.col("product").is_in(codes))
         if products.height == 0:
             continue
         rca = products.filter(pl.col("rca") >= req.threshold)
-        mean_pci = rca["pci"].drop_nulls().mean() if rca.height else None
+        mean_pci = cast("float | None", rca["pci"].drop_nulls().mean()) if rca.height else None
         rows.append({"sector": sector, "products": products.height, "with_rca": rca.height,
                      "mean_pci": None if mean_pci is None else float(mean_pci)})
     outs = [text("sector", "Sector"), integer("products", "Products exported", fmt="count"),
@@ -167,6 +161,33 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
             fig("mean_pci", "Mean PCI of those", unit="index", fmt="number")]
     out.sectors = build_table(rows, outs, sources=sources, title=f"{economy}: revealed comparative advantage by "
                               f"strategic sector, {year}")
+
+
+#: Per complexity result (the key of :data:`_RESULTS`: store content and inputs) and year asked: what
+#: :func:`_every_economy` works out for every economy.
+_PER_YEAR: Memo[tuple[int, pl.DataFrame, pl.DataFrame, list[tuple[str, list[str]]]]] = Memo(16)
+
+
+def _every_economy(store: Store, result: Any, year_asked: int | None
+                   ) -> tuple[int, pl.DataFrame, pl.DataFrame, list[tuple[str, list[str]]]]:
+    """(year, its rows of the result, the economies ranked by ECI, the products of each strategic sector):
+    ``ranks`` has economy, eci, rank (1 = highest ECI; ties by code); a sector's products are those of the
+    year whose code begins with one of the sector's HS codes, the sectors in name order."""
+    import polars as pl
+
+    frame = result.to_polars()
+    year = year_asked if year_asked is not None else int(frame["year"].max())
+    latest = frame.filter(pl.col("year") == year)
+    ranks = (latest.group_by("economy").agg(pl.col("eci").first()).drop_nulls("eci")
+             .sort(["eci", "economy"], descending=[True, False]).with_row_index("rank", offset=1))
+    concordance = pl.from_arrow(store.query("SELECT DISTINCT sector, hs_code FROM sector_concordance"))
+    assert isinstance(concordance, pl.DataFrame)
+    products = latest["product"].unique().drop_nulls().to_list()
+    sectors = []
+    for sector in sorted(set(concordance["sector"].to_list())):
+        codes = tuple(concordance.filter(pl.col("sector") == sector)["hs_code"].to_list())
+        sectors.append((sector, [p for p in products if p.startswith(codes)]))
+    return year, latest, ranks, sectors
 
 
 def _source(store: Store, dataset_id: int) -> SourceRef:
