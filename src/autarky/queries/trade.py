@@ -233,20 +233,22 @@ def _years_held(store: Store, ids: list[int]) -> list[int]:
 
 def hs_names(store: Store, codes: list[str]) -> dict[str, str]:
     """The HS nomenclature's description of each code (any revision loaded; the newest wins).  A read-only
-    store keeps the descriptions it has looked up (screens list the same products economy after economy)."""
+    store reads every description once and keeps them (screens list products by the thousand, economy after
+    economy); a writable one reads those asked for, each time."""
     wanted = sorted({c for c in codes if c})
     if not wanted:
         return {}
+    if store.read_only:
+        every = store.remember(("trade.hs_names",), lambda: _descriptions(store, None))
+        return {c: every[c] for c in wanted if c in every}
+    return _descriptions(store, wanted)
 
-    def look_up(missing: list[str]) -> dict[str, str | None]:
-        marks = ",".join("?" for _ in missing)
-        rows = store.query(f"SELECT code, description FROM hs_products WHERE code IN ({marks}) "
-                           "ORDER BY revision", missing).to_pylist()
-        found: dict[str, str | None] = dict.fromkeys(missing)
-        found.update({r["code"]: r["description"] for r in rows if r["description"]})
-        return found
 
-    return {c: d for c, d in store.remember_each("trade.hs_names", wanted, look_up).items() if d is not None}
+def _descriptions(store: Store, codes: list[str] | None) -> dict[str, str]:
+    """code → description from ``hs_products`` (every code if ``codes`` is None), newest revision last."""
+    where = "" if codes is None else " WHERE code IN (" + ",".join("?" for _ in codes) + ")"
+    rows = store.query(f"SELECT code, description FROM hs_products{where} ORDER BY revision", codes or []).to_pylist()
+    return {r["code"]: r["description"] for r in rows if r["description"]}
 
 
 def _top(v: Any) -> list[dict[str, Any]]:
