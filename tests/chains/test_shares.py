@@ -180,3 +180,30 @@ def test_a_nodes_provision_rows_are_split_once_and_equal_the_filter(eto_map: Cha
         assert got.schema == eto_map.provision.schema
     some = next(iter(with_rows))
     assert eto_map.provision_of(some) is eto_map.provision_of(some)  # split once
+
+
+def test_a_nodes_listed_shares_are_read_once_per_map(eto_map: ChainMap, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Country and firm shares depend on the map alone: read once per map, node, year and view (equal to a
+    fresh read), each caller getting a list of its own."""
+    from autarky.chains import firm_shares, shares
+
+    for key in [k for k in eto_map.cache if k[0] in ("country_shares", "firm_shares")]:
+        del eto_map.cache[key]  # whatever other tests read before
+    nodes = [n for n in eto_map.node_ids if not eto_map.provision_of(n).is_empty()][:12]
+    fresh = {n: (shares._country_shares(eto_map, n, None, "hq"), shares._firm_shares(eto_map, n, None, "hq"))
+             for n in nodes}
+    reads: list[str] = []
+    real = shares.node_rows
+
+    def counting(cmap: ChainMap, node_id: str, year: int | None = None, view: str = "hq") -> object:
+        reads.append(node_id)
+        return real(cmap, node_id, year, view)
+
+    monkeypatch.setattr(shares, "node_rows", counting)
+    for _ in range(3):
+        for n in nodes:
+            got = country_shares(eto_map, n), firm_shares(eto_map, n)
+            assert got == fresh[n]
+            got[0].clear()  # the caller's own list: the kept one stays whole
+    assert sorted(reads) == sorted(nodes * 2)  # one read of each kind per node, not three
+    assert country_shares(eto_map, nodes[0], view="site") is not None and len(reads) == 2 * len(nodes) + 1
