@@ -1,6 +1,7 @@
 """Cold HTTP API: ``autarky serve`` over a store, ~210 distinct uncached requests from 32 concurrent clients.
 
     .venv/bin/python bench/api/bench_cold.py [--clients 32] [--store PATH] [--mix all|reads] [--pool N] [--workers N]
+                                             [--repeat N]
 
 Every URL of the mix is asked once, so no answer comes from the response cache or from the hub's cache of
 computed results: each request computes its answer from the store.  The mix is built from the question
@@ -244,19 +245,43 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="the server's --workers (processes); default 1")
     ap.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     ap.add_argument("--log", type=Path, help="keep the server's stderr in this file")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs, each on a fresh server; the goal is judged on the median run (a shared machine's "
+                         "runs differ by a third)")
     args = ap.parse_args()
+    runs: list[tuple[float, float, int]] = []  # p95, throughput, errors of each run
     with tempfile.TemporaryDirectory(prefix="autarky-bench-cold-") as tmp:
         store = args.store or build_store(Path(tmp))
         mix = cold_mix(map_nodes(store), heavy=args.mix == "all")
-        proc, base = start_server(store, args.pool, args.log or Path(tmp) / "serve.log", args.workers)
+        for _ in range(max(1, args.repeat)):
+            results, wall = _run(store, mix, args, args.log or Path(tmp) / "serve.log")
+            runs.append(_report(results, wall, args))
+    if len(runs) > 1:
+        p95s, rates = sorted(r[0] for r in runs), sorted(r[1] for r in runs)
+        print(f"{len(runs)} runs: p95 {', '.join(f'{p * 1000:.0f}' for p in p95s)} ms (median "
+              f"{statistics.median(p95s) * 1000:.0f}); throughput median {statistics.median(rates):.1f} req/s")
+    p95, errors = statistics.median(r[0] for r in runs), sum(r[2] for r in runs)
+    met = p95 <= GOAL_P95_S and not errors
+    print(f"goal p95 <= {GOAL_P95_S * 1000:.0f} ms and zero errors: {'MET' if met else 'NOT MET'}")
+
+
+def _run(store: Path, mix: list[tuple[str, str]], args: argparse.Namespace, log: Path
+         ) -> tuple[list[tuple[str, float, int, str]], float]:
+    """One timed mix on a fresh server process."""
+    proc, base = start_server(store, args.pool, log, args.workers)
+    try:
+        return asyncio.run(fire(base, mix, args.clients, args.timeout, args.workers))
+    finally:
+        proc.terminate()
         try:
-            results, wall = asyncio.run(fire(base, mix, args.clients, args.timeout, args.workers))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _report(results: list[tuple[str, float, int, str]], wall: float, args: argparse.Namespace
+            ) -> tuple[float, float, int]:
+    """Print one run's table; its (p95, throughput, errors)."""
     by_q: dict[str, list[float]] = defaultdict(list)
     for q, s, _, _ in results:
         by_q[q].append(s)
@@ -283,8 +308,7 @@ def main() -> None:
               f"{k * wall:.0f} s); p95 <= "
               f"{GOAL_P95_S * 1000:.0f} ms needs the mix done in <= {in_turn:.1f} s ({n / in_turn:.0f} req/s) served "
               f"in turn, <= {shortest_first:.1f} s ({n / shortest_first:.0f} req/s) even served shortest first")
-    met = p95 <= GOAL_P95_S and not errors
-    print(f"goal p95 <= {GOAL_P95_S * 1000:.0f} ms and zero errors: {'MET' if met else 'NOT MET'}")
+    return p95, len(results) / wall, len(errors)
 
 
 if __name__ == "__main__":
