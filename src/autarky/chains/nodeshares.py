@@ -41,8 +41,9 @@ __all__ = [
     "bounds_of",
     "economy_share",
     "holder_parts",
+    "holder_plan",
     "node_shares",
-    "row_bounds",
+    "plan_bounds",
     "source_ref",
     "stage_shares",
 ]
@@ -384,18 +385,6 @@ def bounds_of(ns: NodeShares, members: frozenset[str]) -> tuple[float, float, bo
     return _bounds(ns._plan, members)
 
 
-def row_bounds(
-    rows: Sequence[Mapping[str, Any]],
-    R: float,
-    unlisted: bool,
-    eff: Mapping[str, tuple[str, ...]] | None,
-    members: frozenset[str],
-) -> tuple[float, float, bool, list[tuple[str, bool]]]:
-    """:func:`bounds_of` from a node's holder rows (``eff``: a region's members not listed on their own;
-    None to work them out)."""
-    return _bounds(_plan(rows, R, unlisted, eff), members)
-
-
 @dataclass(frozen=True)
 class _Plan:
     """A node's holder rows as :func:`_bounds` reads them: per holder its kind, share, cap on the
@@ -405,6 +394,26 @@ class _Plan:
 
     entries: tuple[tuple[str, str, float, float, bool, frozenset[str]], ...]
     R: float
+
+
+def holder_plan(cmap: ChainMap, node_id: str, view: str, year: int | None,
+                assumptions: Assumptions | None) -> _Plan:
+    """A node's holder rows (:func:`holder_parts`) prepared for :func:`plan_bounds`, kept on the map: a scenario
+    asks of the same node for every restriction, date and set of restrictions."""
+    key = ("holder_plan", view, year, None if assumptions is None else assumptions.key, node_id)
+    hit = cmap.cache.get(key)
+    if not isinstance(hit, _Plan):
+        parts, infos = holder_parts(cmap, view, year, assumptions)
+        info = infos.get(node_id)
+        R, unlisted = (float(info["R"]), bool(info["unlisted"])) if info else (0.0, False)
+        hit = _plan(parts.get(node_id, []), R, unlisted, None)
+        cmap.cache[key] = hit
+    return hit
+
+
+def plan_bounds(plan: _Plan, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
+    """:func:`bounds_of` of a node's prepared holder rows (:func:`holder_plan`)."""
+    return _bounds(plan, members)
 
 
 def _plan(rows: Sequence[Mapping[str, Any]], R: float, unlisted: bool,

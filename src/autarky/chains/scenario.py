@@ -55,7 +55,15 @@ from autarky.chains.graph import (
     requirement_graph,
     tier_node,
 )
-from autarky.chains.nodeshares import NodeShares, bounds_of, holder_parts, node_shares, row_bounds, source_ref
+from autarky.chains.nodeshares import (
+    NodeShares,
+    bounds_of,
+    holder_parts,
+    holder_plan,
+    node_shares,
+    plan_bounds,
+    source_ref,
+)
 from autarky.chains.supply import SUPPLY_VIEWS, cached_node_table, firm_table, holder_table, positions
 from autarky.chains.tiers import TieredClass, tiers_for
 from autarky.errors import UnknownEconomyError, UnknownItemError, UsageError
@@ -607,12 +615,10 @@ class _Run:
             return ()
         nid = self.g.ids[i]
         _, _, applicable = self.against_at(nid)
-        parts, infos = holder_parts(self.cmap, self.sc.view, self.sc.year, self.sc.assumptions)
-        rows, info = parts.get(nid, []), infos.get(nid)
-        R, unlisted = (float(info["R"]), bool(info["unlisted"])) if info else (0.0, False)
+        plan = holder_plan(self.cmap, nid, self.sc.view, self.sc.year, self.sc.assumptions)
         out: list[str] = []
         for r in applicable:
-            takes = bool(r.against) and row_bounds(rows, R, unlisted, None, r.against)[1] > 0
+            takes = bool(r.against) and plan_bounds(plan, r.against)[1] > 0
             if not takes and r.firms:
                 takes = any(f["provider_id"] in r.firms and ((f["pct"] or 0) > 0 or f["qual"])
                             for f in self.firm_rows(nid))
