@@ -207,3 +207,22 @@ def test_a_nodes_listed_shares_are_read_once_per_map(eto_map: ChainMap, monkeypa
             got[0].clear()  # the caller's own list: the kept one stays whole
     assert sorted(reads) == sorted(nodes * 2)  # one read of each kind per node, not three
     assert country_shares(eto_map, nodes[0], view="site") is not None and len(reads) == 2 * len(nodes) + 1
+
+
+def test_a_scenarios_prepared_holder_rows_give_each_nodes_bounds(eto_map: ChainMap) -> None:
+    """The holder rows a scenario prepares per node (kept on the map) bound any set of economies as the node's
+    shares do."""
+    from autarky.chains.nodeshares import bounds_of, holder_plan, plan_bounds
+
+    sets = [frozenset({"CHN"}), frozenset({"NLD"}), frozenset({"USA", "JPN", "NLD"}), frozenset({"DEU", "FRA"})]
+    checked = 0
+    for nid in eto_map.node_ids:
+        ns = node_shares(eto_map, nid)
+        if not ns.has_data:
+            continue
+        plan = holder_plan(eto_map, nid, "auto", None, None)
+        assert holder_plan(eto_map, nid, "auto", None, None) is plan  # kept
+        for members in sets:
+            assert plan_bounds(plan, members) == bounds_of(ns, members)
+        checked += 1
+    assert checked > 50
