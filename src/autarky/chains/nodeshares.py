@@ -382,12 +382,12 @@ def _holder_order(h: HolderShare) -> tuple[int, float, int, str]:
 def bounds_of(ns: NodeShares, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
     """(low, high, assumed, [(holder, wholly inside)] of the holders that may hold some of ``members``):
     the formula of :func:`autarky.chains.exposure.set_bounds` for one node, in plain Python."""
-    return _bounds(ns._plan, members)
+    return plan_bounds(ns._plan, members)
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """A node's holder rows as :func:`_bounds` reads them: per holder its kind, share, cap on the
+    """A node's holder rows as :func:`plan_bounds` reads them: per holder its kind, share, cap on the
     unexplained share ``R`` and whether it is assumed, with the economies it may stand for (an economy
     itself; a region's members not listed on their own; for ``rest``, every economy the node does not
     cover; for ``unknown``, any economy)."""
@@ -411,31 +411,28 @@ def holder_plan(cmap: ChainMap, node_id: str, view: str, year: int | None,
     return hit
 
 
-def plan_bounds(plan: _Plan, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
-    """:func:`bounds_of` of a node's prepared holder rows (:func:`holder_plan`)."""
-    return _bounds(plan, members)
-
-
 def _plan(rows: Sequence[Mapping[str, Any]], R: float, unlisted: bool,
           eff: Mapping[str, tuple[str, ...]] | None) -> _Plan:
     eff = _region_eff([dict(r) for r in rows]) if eff is None else eff
     listed = {r["holder"] for r in rows if r["kind"] == "economy"}
     covered = listed | {m for ms in eff.values() for m in ms}
     anyone = unlisted or any(r["kind"] in ("rest", "unknown") for r in rows)
-    outside = universe() - covered if anyone else frozenset()
+    every = universe()
+    outside = every - covered if anyone else frozenset()
     entries: list[tuple[str, str, float, float, bool, frozenset[str]]] = []
     for r in rows:
         cap = R if r["qual"] == "major" else (min(R, NEGLIGIBLE_PCT) if r["qual"] == "negligible" else 0.0)
         kind = r["kind"]
         who = (frozenset((r["holder"],)) if kind == "economy" else frozenset(eff.get(r["holder"], ()))
-               if kind == "members" else outside if kind == "rest" else frozenset(universe()))
+               if kind == "members" else outside if kind == "rest" else every)
         entries.append((r["holder"], kind, float(r["pct"] or 0.0), cap, bool(r["assumed"]), who))
     if unlisted:
         entries.append(("*unlisted", "rest", 0.0, R, False, outside))
     return _Plan(tuple(entries), R)
 
 
-def _bounds(plan: _Plan, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
+def plan_bounds(plan: _Plan, members: frozenset[str]) -> tuple[float, float, bool, list[tuple[str, bool]]]:
+    """:func:`bounds_of` of a node's prepared holder rows (:func:`holder_plan`, :attr:`NodeShares._plan`)."""
     R = plan.R
     low = high = 0.0
     cap_out = cap_ov = 0.0
