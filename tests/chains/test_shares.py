@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autarky.chains import ChainMap, country_shares, node_shares
-from autarky.chains.bounds import Piece, countries_to_reach_bounds, hhi_bounds, water_fill
+from autarky.chains.bounds import (
+    Piece,
+    concentration_bounds,
+    countries_to_reach_bounds,
+    hhi_bounds,
+    largest_share_bounds,
+    water_fill,
+    without,
+)
 from autarky.chains.exposure import set_bounds
 from autarky.chains.supply import holder_table
 from autarky.errors import UsageError
@@ -130,6 +138,7 @@ def test_bounds_contain_every_attribution(reported: list[float], region: float, 
     if R > 0:
         pieces.append(Piece(R, pool=True, caps=tuple((m, R) for m in majors)))
     lo, hi = hhi_bounds(pieces)
+    top_lo, top_hi = largest_share_bounds(pieces)
     counts = countries_to_reach_bounds(pieces, 0.75)
     rng = random.Random(seed)
     fresh = [f"F{i}" for i in range(50)]
@@ -138,6 +147,7 @@ def test_bounds_contain_every_attribution(reported: list[float], region: float, 
         t = max(100.0, sum(shares.values()))
         h = sum(v * v for v in shares.values()) / (t * t)
         assert lo - 1e-9 <= h <= hi + 1e-9
+        assert top_lo - 1e-9 <= max(shares.values(), default=0.0) <= top_hi + 1e-9
         if counts is not None:
             cum, n = 0.0, 0
             for v in sorted(shares.values(), reverse=True):
@@ -227,3 +237,22 @@ def test_a_scenarios_prepared_holder_rows_give_each_nodes_bounds(eto_map: ChainM
             assert plan_bounds(plan, members) == bounds_of(ns, members)
         checked += 1
     assert checked > 50
+
+
+def test_kept_concentration_bounds_equal_each_bound_on_its_own(eto_map: ChainMap) -> None:
+    # every ETO node with shares, whole and without each of four targets: the kept pair (vertices enumerated
+    # once) is the pair of separate bounds, asked in any order and again
+    asked = 0
+    for nid in eto_map.node_ids:
+        ns = node_shares(eto_map, nid)
+        if not ns.has_data:
+            continue
+        for target in (frozenset(), frozenset({"CHN"}), frozenset({"USA", "JPN", "NLD"}), frozenset({"KOR"})):
+            fp = tuple(without(ns._pieces, target))
+            if not fp:
+                continue
+            want = (hhi_bounds(fp), largest_share_bounds(fp))
+            assert concentration_bounds(fp) == want
+            assert concentration_bounds(tuple(without(ns._pieces, target))) == want
+            asked += 1
+    assert asked > 200

@@ -197,3 +197,21 @@ def test_exporter_shares_are_kept_by_a_read_only_store_and_equal_a_fresh_read(bu
     assert again[("401031",)] == fresh[("401031",)]
     assert exporter_shares(writable, sets)[sets[0]] is not fresh[sets[0]]  # writable: read again
     assert first[sets[0]].shares and first[sets[0]].shares[0][1] > 0  # the sample's flows hold the code
+
+
+def test_a_nodes_economies_and_firms_are_read_once_per_map_and_equal_a_fresh_read(bundled: Store) -> None:
+    """The economies and firms at a node depend on the map alone: kept on it (every scenario of a bill asks the
+    same nodes), equal to a fresh read of the map, each caller getting a list of its own."""
+    cmap = load_map(bundled)
+    nodes = [n for n in cmap.node_ids if not cmap.provision_of(n).is_empty()][:15]
+    first = {n: (upstream.node_shares(cmap, n), upstream.firm_providers(cmap, n)) for n in nodes}
+    assert any(econ and firms for econ, firms in first.values())
+    for n in nodes:
+        assert upstream.node_shares(cmap, n) == upstream._node_shares(cmap, n, None) == first[n][0]
+        assert upstream.firm_providers(cmap, n) == upstream._firm_providers(cmap, n) == first[n][1]
+        assert upstream.node_shares(cmap, n, ["site"]) == upstream._node_shares(cmap, n, ("site",))
+        first[n][0].clear()  # the caller's own list: the kept one stays whole
+        assert upstream.node_shares(cmap, n) == upstream._node_shares(cmap, n, None)
+    for n in nodes:  # kept per node and views asked
+        assert {("company.node_shares", n, None), ("company.node_shares", n, ("site",)),
+                ("company.firm_providers", n)} <= set(cmap.cache)

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 __all__ = [
     "ENUMERATE_UP_TO",
     "Piece",
+    "concentration_bounds",
     "countries_to_reach_bounds",
     "hhi_bounds",
     "largest_share_bounds",
@@ -171,9 +173,23 @@ def _spread(pieces: Sequence[Piece]) -> dict[str, float]:
 
 def hhi_bounds(pieces: Sequence[Piece]) -> tuple[float, float]:
     """(low, high) of ``Σ (s_e / T)²`` over the attributions the pieces allow (module docstring)."""
+    return _hhi(pieces, _vertices(pieces))
+
+
+@lru_cache(maxsize=8192)
+def concentration_bounds(pieces: tuple[Piece, ...]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(:func:`hhi_bounds`, :func:`largest_share_bounds`) of the same pieces, their vertices enumerated once.
+
+    Kept for the last 8192 sets of pieces asked: the pieces supplied from outside a target
+    (:func:`without`) are the same for every target that holds none of a node, so ranking a map's nodes for
+    one economy after another mostly asks again (the enumeration is the costly part of a ranking)."""
+    verts = _vertices(pieces)
+    return _hhi(pieces, verts), _largest(pieces, verts)
+
+
+def _hhi(pieces: Sequence[Piece], verts: list[dict[str, float]] | None) -> tuple[float, float]:
     total = _total(pieces)
     low = sum(v * v for v in _spread(pieces).values()) / (total * total)
-    verts = _vertices(pieces)
     if verts is None:
         shares = _economies(pieces)
         free = sum(p.amount for p in pieces if p.economy is None)
@@ -230,9 +246,12 @@ def countries_to_reach_bounds(pieces: Sequence[Piece], threshold: float = 0.75) 
 
 def largest_share_bounds(pieces: Sequence[Piece]) -> tuple[float, float]:
     """(low, high) of the largest single economy's share (percent) over the attributions allowed."""
+    return _largest(pieces, _vertices(pieces))
+
+
+def _largest(pieces: Sequence[Piece], verts: list[dict[str, float]] | None) -> tuple[float, float]:
     shares = _economies(pieces)
     low = max(shares.values(), default=0.0)
-    verts = _vertices(pieces)
     if verts is None:
         free = sum(p.amount for p in pieces if p.economy is None)
         return low, low + free

@@ -12,10 +12,10 @@ from __future__ import annotations
 import difflib
 import json
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
@@ -38,6 +38,8 @@ __all__ = [
     "Stage",
     "load_map",
 ]
+
+T = TypeVar("T")
 
 #: Dataset kinds that hold a supply-chain map.
 MAP_KINDS = ("eto", "chains")
@@ -161,6 +163,16 @@ class ChainMap:
         self._stage_order = {sid: i for i, sid in enumerate(self.stages)}
         #: Derived tables and compiled graphs, keyed by their parameters (filled by the chains modules).
         self.cache: dict[tuple[object, ...], object] = {}
+
+    def kept_list(self, key: tuple[object, ...], read: Callable[[], list[T]]) -> list[T]:
+        """``read()``, kept in :attr:`cache` under ``key``, for lists that depend on the map alone (a node's
+        listed shares: node pages, sector views and company exposures read the same nodes economy after
+        economy); each caller gets its own copy of the list (its items are shared: frozen)."""
+        hit = self.cache.get(key)
+        if not isinstance(hit, list):
+            hit = read()
+            self.cache[key] = hit
+        return list(hit)
 
     # -- the two representations: objects (small maps, lookups) and frames (whole-map computation) ----------
     @cached_property

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from autarky.chains.bounds import hhi_bounds, largest_share_bounds, without
+from autarky.chains.bounds import concentration_bounds, without
 from autarky.chains.graph import requirement_graph, stage_contacts, tier_node
 from autarky.chains.nodeshares import NodeShares, node_shares
 from autarky.chains.supply import holder_table
@@ -304,7 +304,7 @@ def _foreign(ns: NodeShares, target: frozenset[str], label: str) -> tuple[Figure
                    sources=srcs, note=own.note)
     fp = without(ns._pieces, target)
     tot = max(100.0, sum(p.amount for p in ns._pieces))
-    h_lo, h_hi = hhi_bounds(fp) if fp else (0.0, 0.0)
+    (h_lo, h_hi), (m_lo, m_hi) = concentration_bounds(tuple(fp)) if fp else ((0.0, 0.0), (0.0, 0.0))
     ftot = max(100.0, sum(p.amount for p in fp)) if fp else 100.0
     num_lo, num_hi = h_lo * ftot * ftot, h_hi * ftot * ftot
     # the foreign total: 100 less the target's share (rounding above 100% scaled back)
@@ -316,7 +316,6 @@ def _foreign(ns: NodeShares, target: frozenset[str], label: str) -> tuple[Figure
         c_hi = 1.0 if f_lo <= 1e-12 else min(1.0, num_hi / (f_lo * f_lo))
         conc = interval(min(c_lo, c_hi), c_hi, inputs=bases, unit="index", sources=srcs,
                         note=None if abs(c_hi - c_lo) < 1e-12 else "an interval: shares not all attributed")
-    m_lo, m_hi = largest_share_bounds(fp) if fp else (0.0, 0.0)
     control = interval(m_lo, m_hi, inputs=bases, unit="%", sources=srcs,
                        note=None if abs(m_hi - m_lo) < 1e-12 else "an interval: shares not all attributed")
     return own, dep, conc, control

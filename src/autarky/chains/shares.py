@@ -20,8 +20,8 @@ Conventions (see ``docs/chains.md``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import polars as pl
 
@@ -30,7 +30,6 @@ from autarky.errors import UsageError
 if TYPE_CHECKING:
     from autarky.chains.map import ChainMap
 
-T = TypeVar("T")
 
 __all__ = [
     "VIEWS",
@@ -101,18 +100,7 @@ def country_shares(cmap: ChainMap, node_id: str, year: int | None = None, view: 
     for that view and year.  A node id not in the map raises :class:`UnknownItemError`.
     """
     node_id = cmap.resolve(node_id)
-    return list(_kept(cmap, ("country_shares", node_id, year, view),
-                      lambda: _country_shares(cmap, node_id, year, view)))
-
-
-def _kept(cmap: ChainMap, key: tuple[object, ...], read: Callable[[], list[T]]) -> list[T]:
-    """``read()``, kept in the map's cache: a node's shares depend on the map alone (node pages, sector views
-    and company exposures read the same nodes economy after economy); callers get their own list."""
-    hit = cmap.cache.get(key)
-    if not isinstance(hit, list):
-        hit = read()
-        cmap.cache[key] = hit
-    return hit
+    return cmap.kept_list(("country_shares", node_id, year, view), lambda: _country_shares(cmap, node_id, year, view))
 
 
 def _country_shares(cmap: ChainMap, node_id: str, year: int | None, view: str) -> list[CountryShare]:
@@ -138,7 +126,7 @@ def _country_shares(cmap: ChainMap, node_id: str, year: int | None, view: str) -
 def firm_shares(cmap: ChainMap, node_id: str, year: int | None = None, view: str = "hq") -> list[FirmShare]:
     """The firms providing a node, with HQ economy and share, largest first."""
     node_id = cmap.resolve(node_id)
-    return list(_kept(cmap, ("firm_shares", node_id, year, view), lambda: _firm_shares(cmap, node_id, year, view)))
+    return cmap.kept_list(("firm_shares", node_id, year, view), lambda: _firm_shares(cmap, node_id, year, view))
 
 
 def _firm_shares(cmap: ChainMap, node_id: str, year: int | None, view: str) -> list[FirmShare]:

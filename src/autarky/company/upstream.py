@@ -141,6 +141,11 @@ def node_shares(cmap: ChainMap, node_id: str, views: Collection[str] | None = No
     interval ``[0, 1 − Σ reported]``.  Providers that are no single economy are one "other / unattributed"
     entry.
     """
+    chosen = tuple(views) if views else None
+    return cmap.kept_list(("company.node_shares", node_id, chosen), lambda: _node_shares(cmap, node_id, chosen))
+
+
+def _node_shares(cmap: ChainMap, node_id: str, views: tuple[str, ...] | None) -> list[ShareFigure]:
     from autarky.chains import country_shares
 
     out: list[ShareFigure] = []
@@ -182,6 +187,10 @@ def node_hhi(cmap: ChainMap, node_id: str) -> tuple[float, float] | None:
 
 def firm_providers(cmap: ChainMap, node_id: str) -> list[ShareFigure]:
     """The firms providing a node with their shares (figures, fraction 0-1), per view, largest first."""
+    return cmap.kept_list(("company.firm_providers", node_id), lambda: _firm_providers(cmap, node_id))
+
+
+def _firm_providers(cmap: ChainMap, node_id: str) -> list[ShareFigure]:
     from autarky.chains import firm_shares
 
     out: list[ShareFigure] = []

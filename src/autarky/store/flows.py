@@ -79,10 +79,11 @@ def view_matches(con: duckdb.DuckDBPyConnection, current: str | None) -> bool:
     return sorted(_LISTED.findall(current)) == sorted(f"{p}/*.parquet" for p in parts)
 
 
-def check_folders(con: duckdb.DuckDBPyConnection, store_path: Path) -> None:
-    """Raise :class:`StoreError` naming the Parquet folders of committed flows that are not on disk."""
+def check_folders(con: duckdb.DuckDBPyConnection, store_path: Path, parts: list[str] | None = None) -> None:
+    """Raise :class:`StoreError` naming the Parquet folders of committed flows that are not on disk;
+    ``parts``: the committed folders (:func:`relative_parts`) if the caller has them."""
     root = parquet_root(store_path)
-    missing = missing_folders(con, root)
+    missing = missing_folders(con, root, parts)
     if missing:
         raise StoreError(_missing_message(missing, root, store_path))
 
@@ -93,9 +94,9 @@ def _missing_message(missing: list[Path], root: Path, store_path: Path) -> str:
             "trade datasets)")
 
 
-def missing_folders(con: duckdb.DuckDBPyConnection, root: Path) -> list[Path]:
+def missing_folders(con: duckdb.DuckDBPyConnection, root: Path, parts: list[str] | None = None) -> list[Path]:
     """Listed Parquet folders that are not on disk (a store copied without its Parquet folder)."""
-    return [root / p for p in relative_parts(con) if not (root / p).is_dir()]
+    return [root / p for p in (relative_parts(con) if parts is None else parts) if not (root / p).is_dir()]
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> str | None:

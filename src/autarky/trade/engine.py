@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from autarky.errors import EngineError
 from autarky.store import Store
-from autarky.store.flows import check_folders
+from autarky.store.flows import check_folders, relative_parts
 from autarky.store.memo import Memo
 from autarky.trade.flowstore import FLOW_TABLE, flow_dirs, parquet_root
 
@@ -108,7 +108,10 @@ class DuckDBEngine(Engine):
         # the connection's ``trade_flows`` lists the committed parts: opening the store (and every API cursor)
         # points it at them, shadowing a stale stored view read-only, and each import rewrites it in its
         # transaction; what can still change under an open store is its Parquet folder, checked here
-        check_folders(self.store.raw, self.store.path)  # a store copied without its Parquet: one clear error
+        # (the committed folders are kept while a read-only store is open; that they are on disk, checked each time)
+        con = self.store.raw
+        parts = self.store.remember(("trade flow parts",), lambda: relative_parts(con))
+        check_folders(con, self.store.path, parts)  # a store copied without its Parquet: one clear error
 
     def flows(self, dataset_ids: list[int]) -> ir.Table:
         self.check(dataset_ids)
