@@ -103,6 +103,7 @@ class StoreHub:
         with self._open_lock:
             if self._root is None:
                 self._root = open_store(self.path, read_only=True)
+                self._root.answers_many = True
             return self._root
 
     def _close_root(self) -> None:

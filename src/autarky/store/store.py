@@ -79,6 +79,9 @@ class Store:
         self.read_only = read_only
         #: Whether an import may replace a vintage with far fewer rows (see :meth:`replacing`).
         self.replace_allowed = False
+        #: Whether this (read-only) store answers question after question, as a server's does: figures that
+        #: cost about as much for every economy as for one are then computed for all at once and kept.
+        self.answers_many = False
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         settings = store_settings(path, os.environ, machine_memory())  # memory limit, spilling, threads

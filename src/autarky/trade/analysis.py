@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -32,6 +32,7 @@ from autarky.trade import indicators as ind
 from autarky.trade.bilateral import bilateral_shares
 from autarky.trade.codes import REVISIONS, revision
 from autarky.trade.engine import DuckDBEngine, Engine
+from autarky.trade.every import dependence_of_every, one_economy
 from autarky.trade.hs_convert import convert_flows
 from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary, world_export_hhi
 from autarky.trade.sectors import sector_concordance, select_sectors
@@ -247,6 +248,10 @@ _GROUPS: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
 #: :func:`screen`).
 _WORLD: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
 
+#: Every economy's import dependence by sector (:mod:`autarky.trade.every`) by engine, store content, flow
+#: selection, bloc and list length (a server's questions: see :func:`_kept_sectors`).
+_EVERY: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=256 << 20)
+
 
 def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | Sequence[int] | None,
                     source: str | None, sectors: str | Sequence[str] | None) -> pa.Table:
@@ -355,16 +360,42 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
             j = ind.self_sufficiency(j, eng.memtable(production))
         return j.order_by(["group", "year"])
 
-    # everything the query depends on but the economies: the flows chosen (store content, years, source),
-    # the grouping and sectors, whether a bloc is compared, the production table, the list length
-    key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
-           None if production is None else _digest(production))
-    result = eng.execute_prepared(key, build, sets, _tables(groups))
+    kept = _kept_sectors(store, eng, members, by, production, sectors)
+    if kept is not False:  # a server's store: cut from every economy's figures (autarky.trade.every)
+        every_key = (eng.name, *_selection_key(store, years, source), sets.get("b"), top)
+        every_table = _EVERY.get(every_key, lambda: eng.execute(dependence_of_every(ind.with_groups(
+            sel.flows, "sector", groups=eng.memtable(_product_groups(store, eng, sel, years, source, None))),
+            sets.get("b"), top)))
+        result = one_economy(every_table, next(iter(members)), kept)
+    else:
+        # everything the query depends on but the economies: the flows chosen (store content, years, source),
+        # the grouping and sectors, whether a bloc is compared, the production table, the list length
+        key = ("dependence", *_flows_key(store, years, source, sectors), by, "b" in sets, top,
+               None if production is None else _digest(production))
+        result = eng.execute_prepared(key, build, sets, _tables(groups))
     side = [(result[f"_ts{r}"].to_pylist(), result[f"_tv{r}"].to_pylist()) for r in ranks]
     lists = [[{"supplier": names[i], "share": values[i]} for names, values in side if names[i] is not None]
              for i in range(result.num_rows)]
     result = result.drop_columns([c for r in ranks for c in (f"_ts{r}", f"_tv{r}")])
     return _finish(result.append_column("top_suppliers", pa.array(lists, TOP_SUPPLIERS)), sel, economy=label)
+
+
+def _kept_sectors(store: Store, eng: Engine, members: frozenset[str], by: str, production: pa.Table | None,
+                  sectors: str | Sequence[str] | None) -> frozenset[str] | Literal[False] | None:
+    """Whether :func:`dependence` cuts its answer from every economy's (:mod:`autarky.trade.every`): False
+    if not; else the sector names to keep (None: all).  Only for a server's store (one that answers many
+    questions: a one-shot command would compute every economy to show one), one economy, by sector, no
+    production table, and whole sectors (a sector cut to some of its segments sums only their products)."""
+    if not (store.answers_many and store.read_only and isinstance(eng, DuckDBEngine) and len(members) == 1
+            and by == "sector" and production is None):
+        return False
+    if sectors is None:
+        return None
+    concordance = sector_concordance(store)
+    chosen = select_sectors(concordance, sectors)
+    names = frozenset(chosen["sector"].to_pylist())
+    whole = sum(s in names for s in concordance["sector"].to_pylist())
+    return names if whole == chosen.num_rows else False
 
 
 def dependence_summary(store: Store, economy: str | Collection[str], sectors: str | Sequence[str] | None = None,

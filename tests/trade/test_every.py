@@ -1,0 +1,115 @@
+"""Every economy's import dependence at once (a server's store), cut per economy, against the one-economy
+query: equal to the last bit for every economy of the bundled flows, BACI and Comtrade, with and without a
+bloc, sectors, years and a longer supplier list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from autarky.errors import UnknownEconomyError
+from autarky.store import Store, open_store
+from autarky.trade import analysis, every
+from autarky.trade.analysis import dependence
+from autarky.trade.engine import DuckDBEngine
+
+
+@pytest.fixture(scope="module")
+def stores(bundled_store_path: Path) -> Iterator[tuple[Store, Store]]:
+    """The bundled store opened twice read-only: as a one-shot command opens it, and as a server does."""
+    one, served = open_store(bundled_store_path, read_only=True), open_store(bundled_store_path, read_only=True)
+    served.answers_many = True
+    yield one, served
+    one.close()
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def economies(stores: tuple[Store, Store]) -> list[str]:
+    """Every economy that trades in the bundled flows and that the store can name (BACI's area codes
+    such as ``_X`` are not economies)."""
+    one, _ = stores
+    codes = [r[0] for r in one.raw.execute("SELECT importer FROM trade_flows UNION SELECT exporter FROM "
+                                           "trade_flows").fetchall()]
+    out = []
+    for c in sorted(codes):
+        try:
+            one.resolve(c)
+        except UnknownEconomyError:
+            continue
+        out.append(c)
+    return out
+
+
+VARIANTS = [
+    {"sectors": "semiconductors"},
+    {"bloc": "US_ALLIES"},
+    {"sectors": ["batteries", "semiconductors"]},
+    {"source": "comtrade", "years": "2012-2016"},
+    {"source": "comtrade", "top": 5, "bloc": "CHIP_TOOLMAKERS"},
+]
+
+
+def _same(one: Store, served: Store, economy: str, **kw: object) -> None:
+    want = dependence(one, economy, **kw)  # type: ignore[arg-type]
+    got = dependence(served, economy, **kw)  # type: ignore[arg-type]
+    assert got.schema == want.schema, (economy, kw)
+    assert got.to_pylist() == want.to_pylist(), (economy, kw)
+
+
+def test_every_economys_cut_equals_its_own_query(stores: tuple[Store, Store], economies: list[str]) -> None:
+    one, served = stores
+    assert len(economies) > 100
+    rows = 0
+    for e in economies:
+        _same(one, served, e)
+        rows += dependence(served, e).num_rows
+    assert rows > len(economies)  # most economies trade in several sectors: the comparison is not of empties
+
+
+@pytest.mark.parametrize("kw", VARIANTS, ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()))
+def test_cuts_equal_the_query_with_options(stores: tuple[Store, Store], economies: list[str],
+                                           kw: dict[str, object]) -> None:
+    one, served = stores
+    for e in sorted({*economies[::9], "CHN", "USA", "JPN", "NLD", "KOR", "DEU"}):
+        _same(one, served, e, **kw)
+
+
+def test_the_every_economy_table_is_computed_once_per_options(stores: tuple[Store, Store],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _, served = stores
+    built: list[object] = []
+    real = every.dependence_of_every
+
+    def counting(*args: object, **kw: object) -> object:
+        built.append(args)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "dependence_of_every", counting)
+    for e in ["CHN", "USA", "JPN", "KOR"]:
+        assert dependence(served, e, top=6).num_rows > 0
+    assert len(built) == 1
+    dependence(served, "CHN", top=7)
+    assert len(built) == 2  # other options: another table
+
+
+def test_blocs_segments_and_one_shot_stores_take_the_one_economy_query(stores: tuple[Store, Store]) -> None:
+    one, served = stores
+    eng = DuckDBEngine(served)
+    conc = analysis.sector_concordance(served)
+    sector = conc["sector"][0].as_py()
+    segments = sorted({g for s, g in zip(conc["sector"].to_pylist(), conc["segment"].to_pylist(), strict=True)
+                       if s == sector})
+    assert len(segments) > 1
+    members = frozenset({"CHN"})
+    assert analysis._kept_sectors(served, eng, members, "sector", None, None) is None
+    assert analysis._kept_sectors(served, eng, members, "sector", None, sector) == {sector}
+    # one segment of a sector: its sector's figures sum only that segment's products
+    assert analysis._kept_sectors(served, eng, members, "sector", None, f"{sector}/{segments[0]}") is False
+    assert analysis._kept_sectors(served, eng, frozenset({"USA", "JPN"}), "sector", None, None) is False
+    assert analysis._kept_sectors(served, eng, members, "segment", None, None) is False
+    assert analysis._kept_sectors(one, DuckDBEngine(one), members, "sector", None, None) is False
+    _same(one, served, "EU27")
+    _same(one, served, "CHN", sectors=f"{sector}/{segments[0]}")
