@@ -17,6 +17,7 @@ from autarky.trade.codes import hs_code, revision
 from autarky.trade.hs import load_hs
 from autarky.trade.hs_convert import (
     conversion_table,
+    conversion_tables,
     convert_flows,
     links_memtable,
     revision_steps,
@@ -105,6 +106,14 @@ def test_convert_flows_splits_and_chains() -> None:
     assert composed == [{"from_code": "111111", "to_code": "333333", "weight": 1.0},
                         {"from_code": "222222", "to_code": "333333", "weight": 0.5},
                         {"from_code": "222222", "to_code": "444444", "weight": 0.5}]
+    # the steps chained once beforehand (what a flow selection keeps): the same flows
+    every = conversion_tables(links, ["HS12", "HS17", "HS22"], "HS22").to_pyarrow()
+    assert sorted(every["from_revision"].to_pylist()) == ["HS12"] * 3 + ["HS17"] * 3
+    kept = convert_flows(flows, None, "HS22", composed=ibis.memtable(every)).to_pyarrow()
+    assert kept.sort_by([("year", "ascending"), ("product", "ascending"), ("value_usd", "ascending")]) == \
+        out.sort_by([("year", "ascending"), ("product", "ascending"), ("value_usd", "ascending")])
+    with pytest.raises(UsageError, match="links or their composed table"):
+        convert_flows(flows, None, "HS22")
 
 
 def test_trade_weights_follow_reference_trade() -> None:
@@ -160,3 +169,33 @@ def test_hs_names_are_read_once_per_read_only_store(tmp_path: Path, monkeypatch:
             assert hs_names(st, [*codes[:25], "990000", ""]) == {c: truth[c] for c in codes[:25]}
             assert hs_names(st, codes) == truth
         assert asked == expected  # read-only: one query, with no parameters (every code)
+
+
+def test_a_comtrade_selection_converts_as_the_concordance_does(bundled_store_path: Path) -> None:
+    """The bundled Comtrade years are in several HS revisions: the selection joins the steps chained once
+    (kept per store content) and gets the flows that converting each row with the stored links gives."""
+    from autarky.store import open_store
+    from autarky.trade.analysis import select_flows
+    from autarky.trade.engine import DuckDBEngine
+
+    with open_store(bundled_store_path, read_only=True) as st:
+        eng = DuckDBEngine(st)
+        sel = select_flows(st, source="comtrade", engine=eng)
+        assert sel.revision is not None and any("converted" in n for n in sel.notes)
+        ids = [int(d["dataset_id"]) for d in sel.datasets]
+        revs = [r[0] for r in st.raw.execute(
+            f"SELECT DISTINCT hs_revision FROM trade_flow_parts WHERE dataset_id IN ({','.join(map(str, ids))})"
+        ).fetchall()]
+        assert len(revs) > 1
+        links = eng.memtable(st.query("SELECT from_revision, from_code, to_revision, to_code, weight "
+                                      "FROM hs_concordance"))
+        direct = convert_flows(eng.flows(ids), links, sel.revision, present=revs)
+
+        def totals(t: Any) -> dict[tuple[int, str, str, str], float]:
+            g = t.group_by("year", "exporter", "importer", "product").agg(v=t.value_usd.sum())
+            return {(r["year"], r["exporter"], r["importer"], r["product"]): r["v"]
+                    for r in eng.execute(g).to_pylist()}
+
+        want, got = totals(direct), totals(sel.flows)
+        assert len(want) > 1000 and want.keys() == got.keys()
+        assert all(got[k] == pytest.approx(want[k], rel=1e-12) for k in want)

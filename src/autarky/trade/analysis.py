@@ -33,7 +33,7 @@ from autarky.trade.bilateral import bilateral_shares
 from autarky.trade.codes import REVISIONS, revision
 from autarky.trade.engine import DuckDBEngine, Engine
 from autarky.trade.every import dependence_of_every, one_economy
-from autarky.trade.hs_convert import convert_flows
+from autarky.trade.hs_convert import conversion_tables, convert_flows
 from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary, world_export_hhi
 from autarky.trade.sectors import sector_concordance, select_sectors
 from autarky.trade.supplier_shifts import supplier_shift
@@ -162,14 +162,18 @@ def select_flows(store: Store, *, years: str | Sequence[int] | None = None, sour
         latest = max(chosen, key=lambda p: int(p["year"]))
         target = max((r for r in str(latest["hs_revision"]).split("+") if r in REVISIONS),
                      key=REVISIONS.index, default=revs[-1])
-    conversion: tuple[pa.Table, str] | None = None  # the HS links, and the revision to convert to
+    conversion: tuple[pa.Table, str] | None = None  # the composed HS links, and the revision to convert to
     if target is not None and any(r != target for r in revs):
         links = store.query("SELECT from_revision, from_code, to_revision, to_code, weight "
                             "FROM hs_concordance")
         if links.num_rows == 0:
             raise UsageError(f"the flows are in {', '.join(revs)}: load the HS concordances "
                              "(`autarky import hs …`) to compare them")
-        conversion = (links, target)
+        # the revision steps chained once per store content (every query converting these flows joins it)
+        to = target
+        composed = _COMPOSED.get((eng.name, store.content_key(), to, tuple(revs)), lambda: eng.execute(
+            conversion_tables(eng.memtable(links), revs, to)))
+        conversion = (composed, target)
         notes.append(f"converted {', '.join(r for r in revs if r != target)} to {target} "
                      "with the UN concordance (equal split of 1:n links)")
 
@@ -180,7 +184,7 @@ def select_flows(store: Store, *, years: str | Sequence[int] | None = None, sour
         if wanted is not None:
             flows = flows.filter(flows.year.isin(wanted))
         if conversion is not None:
-            flows = convert_flows(flows, eng.memtable(conversion[0]), conversion[1], present=revs)
+            flows = convert_flows(flows, None, conversion[1], present=revs, composed=eng.memtable(conversion[0]))
         return flows
 
     meta = {int(p["dataset_id"]): p for p in chosen}
@@ -238,6 +242,10 @@ def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | No
     whether any are chosen is (it adds a filter)."""
     return (*_selection_key(store, years, source), sectors is None)
 
+
+#: The HS revision steps chained (:func:`autarky.trade.hs_convert.conversion_tables`) by engine, store content,
+#: target revision and the revisions converted (see :func:`select_flows`).
+_COMPOSED: Memo[pa.Table] = Memo(16, weigh=lambda t: t.nbytes, budget=64 << 20)
 
 #: The products' sectors and segments by store content, flow selection and concordance (see
 #: :func:`_product_groups`).

@@ -23,7 +23,8 @@ from autarky.errors import UsageError
 from autarky.trade.codes import REVISIONS, revision
 
 __all__ = [
-    "conversion_table", "convert_flows", "links_memtable", "revision_steps", "trade_weights", "unlinked_codes",
+    "conversion_table", "conversion_tables", "convert_flows", "links_memtable", "revision_steps", "trade_weights",
+    "unlinked_codes",
 ]
 
 
@@ -59,7 +60,23 @@ def conversion_table(links: ir.Table, source: str, target: str) -> ir.Table:
     return table
 
 
-def convert_flows(flows: ir.Table, links: ir.Table, target: str, present: Collection[str] | None = None) -> ir.Table:
+def conversion_tables(links: ir.Table, sources: Collection[str], target: str) -> ir.Table:
+    """:func:`conversion_table` of each revision of ``sources`` (but ``target``) into ``target``, one below the
+    other, with the ``from_revision`` of each row: what :func:`convert_flows` joins, worked out once (with
+    ``composed=``) when many queries convert the same flows."""
+    target = revision(target)
+    parts = [conversion_table(links, rev, target).mutate(from_revision=ibis.literal(rev))
+             for rev in REVISIONS if rev != target and rev in {revision(r) for r in sources}]
+    if not parts:
+        raise UsageError(f"nothing to convert into {target}")
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p, distinct=False)
+    return out.select("from_revision", "from_code", "to_code", "weight")
+
+
+def convert_flows(flows: ir.Table, links: ir.Table | None, target: str, present: Collection[str] | None = None, *,
+                  composed: ir.Table | None = None) -> ir.Table:
     """Flows re-expressed in ``target``: each row's value and quantity split over the linked codes.
 
     ``flows`` needs ``hs_revision``, ``product``, ``value_usd`` (and may have ``quantity``); rows already
@@ -67,15 +84,23 @@ def convert_flows(flows: ir.Table, links: ir.Table, target: str, present: Collec
     caller can find with :func:`unlinked_codes`).  ``present``: the revisions the flows hold, when known
     (the store lists them per Parquet part): only those are converted, which keeps the query small (every
     revision costs a union branch with a join per revision step, and compiling them dominated the call).
+    ``composed``: the :func:`conversion_tables` of ``links`` for those revisions, already worked out (then
+    ``links`` is not read): the query joins it instead of chaining the revision steps again.
     """
     target = revision(target)
     wanted = None if present is None else {revision(r) for r in present}
     revs = [r for r in REVISIONS if r != target and (wanted is None or r in wanted)]
+    if composed is None and links is None:
+        raise UsageError("converting flows needs the concordance links or their composed table")
     same = flows.filter(flows.hs_revision == target)
     pieces = [same]
     for rev in revs:
         part = flows.filter(flows.hs_revision == rev)
-        conv = conversion_table(links, rev, target)
+        if composed is None:
+            assert links is not None
+            conv = conversion_table(links, rev, target)
+        else:
+            conv = composed.filter(composed.from_revision == rev).select("from_code", "to_code", "weight")
         j = part.left_join(conv, part.product == conv.from_code)
         w = j.weight.fill_null(1.0)
         cols: dict[str, Any] = {c: j[c] for c in flows.columns}
