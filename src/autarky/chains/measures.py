@@ -454,35 +454,26 @@ def chokepoints(
             raise UsageError(f"{stage!r} is not a stage of {cmap.dataset.name}; stages: {', '.join(cmap.stages)}")
     tset = frozenset(target)
     tlabel = target_label or ",".join(sorted(tset))
-    table = holder_table(cmap, view, year, assumptions)
-    with_data = set(table["node_id"].unique().to_list())
-    crit = criticality(cmap)
-    _, feeds = stage_contacts(cmap)
-    pos = {nid: i for i, nid in enumerate(cmap.node_ids)}
     groups = cmap.substitution_groups if substitution_groups is None else tuple(substitution_groups)
-    cache: dict[str, tuple[Figure, Figure, Figure, Figure, NodeShares]] = {}
+    facts = _node_facts(cmap, view, year, assumptions, groups)
+    if stage is not None:
+        _, feeds = stage_contacts(cmap)
+        pos = {nid: i for i, nid in enumerate(cmap.node_ids)}
+    cache: dict[str, tuple[Figure, Figure, Figure, Figure]] = {}
 
-    def factors(nid: str) -> tuple[Figure, Figure, Figure, Figure, NodeShares]:
-        if nid not in cache:
-            ns = node_shares(cmap, nid, view=view, year=year, assumptions=assumptions)
-            cache[nid] = (*_foreign(ns, tset, tlabel), ns)
-        return cache[nid]
+    def factors(nf: _NodeFacts) -> tuple[Figure, Figure, Figure, Figure]:
+        if nf.node_id not in cache:
+            cache[nf.node_id] = _foreign(nf.shares, tset, tlabel)
+        return cache[nf.node_id]
 
-    aggregates = _aggregates(cmap, view, year, assumptions, table)
-    rows: list[tuple[tuple[Any, ...], Chokepoint]] = []
-    for nid in cmap.node_ids:
-        if nid not in with_data:
-            continue
+    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for nf in facts.values():
+        nid, ns, k = nf.node_id, nf.shares, nf.criticality
         if stage is not None and stage not in feeds[pos[nid]]:
             continue
-        own, dep, conc, ctl, ns = factors(nid)
-        k = crit.get(nid) or Criticality(0.0, (), (), 0, ())
-        cls = cmap.class_of(nid)
-        subs = sorted(
-            {v for gr in groups if nid in gr for v in gr if v != nid and (cls is None or cmap.class_of(v) == cls)}
-        )
-        sub_deps = [float(factors(s)[1].low or 0.0) for s in subs if s in with_data]
-        absence = min([1.0, *sub_deps]) if subs else 1.0
+        own, dep, conc, ctl = factors(nf)
+        sub_deps = [float(factors(facts[s])[1].low or 0.0) for s in nf.substitutes if s in facts]
+        absence = min([1.0, *sub_deps]) if nf.substitutes else 1.0
         lo = float(dep.low or 0) * float(conc.low or 0) * k.share * absence
         hi = float(dep.high or 0) * float(conc.high or 0) * k.share * absence
         bases = [Basis.ASSUMED] if Basis.ASSUMED in (own.basis, dep.basis, conc.basis) else []
@@ -490,41 +481,33 @@ def chokepoints(
                          note="dependence × concentration × criticality × no substitute")
 
         base = any(h.kind == "economy" and h.holder in tset for h in ns.holders)
-        aggregate = nid in aggregates
-        flagged = not aggregate and _passes(th, dep, ctl, conc, own, k.share, lo, 0)
-        possible = not aggregate and not flagged and _passes(th, dep, ctl, conc, own, k.share, hi, 1)
+        flagged = not nf.aggregate and _passes(th, dep, ctl, conc, own, k.share, lo, 0)
+        possible = not nf.aggregate and not flagged and _passes(th, dep, ctl, conc, own, k.share, hi, 1)
         top = []
-        foreign = [h for h in ns.holders if not (h.kind == "economy" and h.holder in tset)]
-        for h in sorted(foreign, key=lambda h: (-(h.share.high or 0.0), -(h.share.low or 0.0), h.holder))[:3]:
-            if (h.share.high or 0.0) <= 0:
+        for h in nf.ranked_holders:
+            if h.kind == "economy" and h.holder in tset:
                 continue
+            if (h.share.high or 0.0) <= 0:
+                break  # ranked by the high end: the rest hold nothing either
             names = _firm_names(cmap, nid, h.holder, view, year) if h.kind == "economy" else ()
             top.append((h.label, h.share, names))
+            if len(top) == 3:
+                break
         supp = ", ".join(f"{_fig_pct(f)} {lab}" + (f" ({', '.join(n)})" if n else "") for lab, f, n in top)
-        need_names = [cmap.stages[x].name if x in cmap.stages else cmap.name_of(x) for x in k.needed_for]
-        bounds_text = (f"bounds {len(k.units)} of {k.total} capability units"
-                       + (f" ({'; '.join(k.labels)})" if 0 < len(k.units) < k.total else ""))
-        text = (
-            f"{ns.name}: {supp or 'no foreign supplier listed'}; {tlabel} {_fig_pct(own)}; "
-            + (f"substitutes {', '.join(cmap.name_of(s) for s in subs)}" if subs else "no substitute variant")
-            + f"; {bounds_text}"
-            + (f"; needed for {', '.join(need_names)}" if need_names else "; nothing downstream depends on it")
-        )
+        text = (f"{ns.name}: {supp or 'no foreign supplier listed'}; {tlabel} {_fig_pct(own)}; " + nf.tail)
         bl = ns.share_of(frozenset(bloc), bloc_label) if bloc else None
         if bl is not None:
             text += f"; {bloc_label or 'bloc'} holds {_fig_pct(bl)}"
         if not base:
             text += f"; {tlabel} is not among the listed providers (no base to ramp up)"
-        if aggregate:
+        if nf.aggregate:
             text += "; the aggregate of its variants, which carry their own shares: flagged through them, not itself"
         if abs(hi - lo) > 1e-12:
             text += "; its place rests on bounds (shares the map does not pin down)"
-        node = cmap.nodes[nid]
-        cp = Chokepoint(
-            rank=0,
+        fields = dict(
             node_id=nid,
             name=ns.name,
-            type=node.type,
+            type=nf.node_type,
             stage_id=ns.stage_id,
             description=ns.description,
             score=score,
@@ -534,21 +517,71 @@ def chokepoints(
             foreign_dependence=dep,
             foreign_concentration=conc,
             control=ctl,
-            criticality=k.figure,
+            criticality=nf.criticality_figure,
             substitute_absence=absence,
             self_share=own,
             bloc_share=bl,
             top_suppliers=tuple(top),
             bounds=k.labels,
             needed_for=k.needed_for,
-            substitutes=tuple(subs),
+            substitutes=nf.substitutes,
             year=ns.year,
             view=ns.view,
             explanation=text,
         )
-        rows.append(((-round(lo, 12), -round(hi, 12), _natural(nid)), cp))
+        rows.append(((-round(lo, 12), -round(hi, 12), nf.natural), fields))
     rows.sort(key=lambda r: r[0])
-    return [_with_rank(cp, i + 1) for i, (_, cp) in enumerate(rows)]
+    return [Chokepoint(rank=i + 1, **fields) for i, (_, fields) in enumerate(rows)]
+
+
+@dataclass(frozen=True)
+class _NodeFacts:
+    """What ranking a node reads that no target changes (kept per map, view, year, assumptions and
+    substitution groups by :func:`_node_facts`)."""
+
+    node_id: str
+    node_type: str
+    shares: NodeShares
+    criticality: Criticality
+    criticality_figure: Figure
+    substitutes: tuple[str, ...]
+    aggregate: bool  # a class whose variants carry their own shares
+    ranked_holders: tuple[Any, ...]  # largest first by the high end, then the low end, then the holder
+    tail: str  # the explanation after the target's share: substitutes, what it bounds and feeds
+    natural: tuple[Any, ...]  # the node id in natural order (ties of the ranking)
+
+
+def _node_facts(cmap: ChainMap, view: str, year: int | None, assumptions: Assumptions | None,
+                groups: tuple[frozenset[str], ...]) -> dict[str, _NodeFacts]:
+    """The nodes with share data, in map order, with what :func:`chokepoints` reads of them for any target."""
+    key = ("chokepoint facts", view, year, assumptions, groups)
+    kept = cmap.cache.get(key)
+    if isinstance(kept, dict):
+        return kept
+    table = holder_table(cmap, view, year, assumptions)
+    with_data = set(table["node_id"].unique().to_list())
+    crit = criticality(cmap)
+    aggregates = _aggregates(cmap, view, year, assumptions, table)
+    out: dict[str, _NodeFacts] = {}
+    for nid in cmap.node_ids:
+        if nid not in with_data:
+            continue
+        ns = node_shares(cmap, nid, view=view, year=year, assumptions=assumptions)
+        k = crit.get(nid) or Criticality(0.0, (), (), 0, ())
+        cls = cmap.class_of(nid)
+        subs = tuple(sorted(
+            {v for gr in groups if nid in gr for v in gr if v != nid and (cls is None or cmap.class_of(v) == cls)}))
+        need_names = [cmap.stages[x].name if x in cmap.stages else cmap.name_of(x) for x in k.needed_for]
+        bounds_text = (f"bounds {len(k.units)} of {k.total} capability units"
+                       + (f" ({'; '.join(k.labels)})" if 0 < len(k.units) < k.total else ""))
+        tail = ((f"substitutes {', '.join(cmap.name_of(s) for s in subs)}" if subs else "no substitute variant")
+                + f"; {bounds_text}"
+                + (f"; needed for {', '.join(need_names)}" if need_names else "; nothing downstream depends on it"))
+        ranked = tuple(sorted(ns.holders, key=lambda h: (-(h.share.high or 0.0), -(h.share.low or 0.0), h.holder)))
+        out[nid] = _NodeFacts(nid, cmap.nodes[nid].type, ns, k, k.figure, subs, nid in aggregates, ranked, tail,
+                              _natural(nid))
+    cmap.cache[key] = out
+    return out
 
 
 def _passes(
@@ -571,12 +604,6 @@ def _aggregates(cmap: ChainMap, view: str, year: int | None, assumptions: Assump
     from autarky.chains.scenario import aggregate_classes_cached
 
     return aggregate_classes_cached(cmap, view, year, assumptions, table)
-
-
-def _with_rank(cp: Chokepoint, rank: int) -> Chokepoint:
-    from dataclasses import replace
-
-    return replace(cp, rank=rank)
 
 
 def _firm_names(cmap: ChainMap, nid: str, iso3: str, view: str, year: int | None) -> tuple[str, ...]:
