@@ -202,5 +202,7 @@ def test_restricted_pieces_equal_the_pieces_of_the_nodes_rows(seed: int) -> None
         for A, T in [(SETS[2], SETS[1]), (SETS[3], SETS[6]), (frozenset(universe()) - SETS[1], SETS[1])]:
             got = exposure(holders, scope, A, T, pieces=whole.restrict(scope))
             want = exposure(sub, scope, A, T)
+            joined = exposure(sub, pl.Series(scope), A, T)  # ids as a series: placed by a join, not one by one
             for name in got.__dataclass_fields__:
                 assert np.array_equal(getattr(got, name), getattr(want, name)), (name, scope)
+                assert np.array_equal(getattr(joined, name), getattr(want, name)), (name, scope)

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -105,9 +106,15 @@ class Pieces:
         out: BoolArray = np.bincount(self.node[where], minlength=self.n_nodes) > 0
         return out
 
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Node id -> its position in :attr:`node_ids` (built on first use)."""
+        return {n: i for i, n in enumerate(self.node_ids.to_list())}
+
     def restrict(self, ids: Collection[str]) -> Pieces:
         """The pieces of the nodes ``ids`` only (as compiled from the holder table's rows of those nodes)."""
-        keep = _int(self.node_ids.to_frame().with_row_index("_n").filter(pl.col("node_id").is_in(list(ids)))["_n"])
+        where = self.position
+        keep = np.array(sorted({where[n] for n in ids if n in where}), dtype=np.int64)
         new_node = np.full(self.n_nodes, -1, dtype=np.int64)
         new_node[keep] = np.arange(len(keep))
         kept = new_node[self.node] >= 0
@@ -365,10 +372,15 @@ def exposure(
     if positions is not None:
         placed = node_ids.to_frame().with_row_index("_r").join(positions, on="node_id", how="inner")
         src, dst = _int(placed["_r"]), _int(placed["_i"])
-    else:
-        asked = pl.DataFrame({"node_id": ids}, schema={"node_id": pl.Utf8}).with_row_index("_i")
+    elif isinstance(ids, pl.Series):
+        asked = ids.rename("node_id").cast(pl.Utf8).to_frame().with_row_index("_i")
         placed = asked.join(node_ids.to_frame().with_row_index("_r"), on="node_id", how="inner")
         src, dst = _int(placed["_r"]), _int(placed["_i"])
+    else:  # a few ids (a restriction's scope): looked up one by one
+        row_of = p.position if node_ids is p.node_ids else {nid: r for r, nid in enumerate(node_ids.to_list())}
+        pairs = [(row_of[nid], i) for i, nid in enumerate(ids) if nid in row_of]
+        src = np.array([r for r, _ in pairs], dtype=np.int64)
+        dst = np.array([i for _, i in pairs], dtype=np.int64)
 
     def arr(values: FloatArray) -> FloatArray:
         full: FloatArray = np.zeros(n)
