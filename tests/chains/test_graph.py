@@ -180,3 +180,22 @@ def test_propagations_are_remembered_read_only_and_equal_fresh_ones(
     monkeypatch.setattr(graph, "_MEMO_NODES", g.n - 1)  # a bigger graph than that remembers nothing
     big = g.propagations(owns[3], ptr=True)
     assert big[0].flags.writeable and big[0] is not g.propagations(owns[3], ptr=True)[0]
+
+
+def test_a_small_maps_ids_are_a_list_a_large_maps_a_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scenario explanations look node ids up one by one: a list for maps up to LIST_IDS_UP_TO nodes; above,
+    the series stays (no Python string per node until asked); the same propagation either way."""
+    import polars as pl
+
+    from autarky.chains import graph
+
+    ids = pl.Series("node_id", ["a", "b", "c", "d"])
+    edges = (np.array([0, 1, 2]), np.array([1, 2, 3]), np.zeros(4, bool))
+    small = RequirementGraph(ids, *edges)
+    assert small.ids == ["a", "b", "c", "d"]
+    monkeypatch.setattr(graph, "LIST_IDS_UP_TO", 3)
+    large = RequirementGraph(ids, *edges)
+    assert isinstance(large.ids, pl.Series) and large.ids.to_list() == small.ids
+    own = np.array([1.0, 0.4, 1.0, 0.7])
+    assert np.array_equal(small.propagate(own), large.propagate(own))
+    assert small.index == large.index
