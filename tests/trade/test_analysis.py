@@ -340,3 +340,20 @@ def test_top_suppliers_come_ranked_by_value_then_code_and_cut_at_top(tmp_path: P
         share = {"TWN": 50 / 120, "JPN": 30 / 120, "KOR": 30 / 120, "MEX": 10 / 120}
         assert [x["share"] for x in chips] == pytest.approx([share[n] for n in names])
         assert rows["semiconductors"]["top_supplier"] == "TWN" and rows["batteries"]["top_suppliers"] == []
+
+
+def test_a_read_only_store_still_finds_its_parquet_gone_after_reading_which_parts_are_committed(
+        tmp_path: Path, store: Store) -> None:
+    """A read-only store reads which Parquet folders are committed once; that they are on disk is checked
+    on every query: a folder removed under a running server is one clear error, not an empty answer."""
+    from autarky.store import open_store
+
+    load_baci(store, write_baci(tmp_path, 2020, [("CHN", "USA", "854231", 1.0), ("USA", "CHN", "854232", 2.0)]))
+    path = store.path
+    store.close()
+    with open_store(path, read_only=True) as ro:
+        assert A.dependence(ro, "USA", sectors="semiconductors").column("imports").to_pylist() == [1000.0]
+        root = ro.parquet_root
+        root.rename(root.with_name(root.name + ".gone"))
+        with pytest.raises(StoreError, match=MISSING_MARK):
+            A.dependence(ro, "CHN", sectors="semiconductors")

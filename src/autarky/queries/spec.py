@@ -125,7 +125,8 @@ class Question:
     #: data into an empty store first
     needs_data: bool = True
     #: further requests a server's warm-up answers beside the example: each takes a path of the question the
-    #: example does not, whose first run compiles a query (assess of a US ally compares with no bloc)
+    #: example does not, whose first run compiles a query or builds a table (assess of a US ally compares with
+    #: no bloc: every economy's import dependence without a bloc share)
     warm: tuple[dict[str, Any], ...] = ()
     registry: ClassVar[dict[str, Question]] = {}
 

@@ -339,8 +339,9 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
     sets = {"m": members}
     if bloc is not None:
         sets["b"] = _members(store, bloc)[1]
+    kept = _kept_sectors(store, eng, members, by, production, sectors)
     groups = (_product_groups(store, eng, sel, years, source, sectors)
-              if by != "product" or sectors is not None else None)
+              if kept is False and (by != "product" or sectors is not None) else None)
 
     ranks = range(1, top + 1)
 
@@ -368,7 +369,6 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
             j = ind.self_sufficiency(j, eng.memtable(production))
         return j.order_by(["group", "year"])
 
-    kept = _kept_sectors(store, eng, members, by, production, sectors)
     if kept is not False:  # a server's store: cut from every economy's figures (autarky.trade.every)
         every_key = (eng.name, *_selection_key(store, years, source), sets.get("b"), top)
         every_table = _EVERY.get(every_key, lambda: eng.execute(dependence_of_every(ind.with_groups(

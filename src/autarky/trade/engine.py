@@ -107,8 +107,8 @@ class DuckDBEngine(Engine):
     def check(self, dataset_ids: list[int]) -> None:
         # the connection's ``trade_flows`` lists the committed parts: opening the store (and every API cursor)
         # points it at them, shadowing a stale stored view read-only, and each import rewrites it in its
-        # transaction; what can still change under an open store is its Parquet folder, checked here
-        # (the committed folders are kept while a read-only store is open; that they are on disk, checked each time)
+        # transaction; what can still change under an open store is its Parquet folder, checked here on every
+        # query (which folders are committed is read once while a read-only store is open)
         con = self.store.raw
         parts = self.store.remember(("trade flow parts",), lambda: relative_parts(con))
         check_folders(con, self.store.path, parts)  # a store copied without its Parquet: one clear error
