@@ -183,3 +183,36 @@ def test_a_read_only_store_keeps_bloc_values_equal_to_fresh_ones(tmp_path: Path)
         assert innovation(ro, "EU27", "CHN").row(RD).subject == fresh["CHN"].row(RD).peers[1]
     finally:
         ro.close()
+
+
+def test_a_servers_store_reads_every_economy_at_once_and_answers_as_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server's store reads every economy's values in one query (kept while open): each economy's data, and
+    every innovation answer, equal reading the economies one by one; above READ_ALL_UP_TO values it reads one
+    by one again."""
+    from autarky.indicators import store_io
+
+    path = tmp_path / "s.duckdb"
+    st = open_store(path)
+    load_wdi(st, bundled_path("wdi-science-technology"))
+    st.close()
+    one, served = open_store(path, read_only=True), open_store(path, read_only=True)
+    served.answers_many = True
+    try:
+        economies = [r[0] for r in one.raw.execute("SELECT DISTINCT economy FROM indicator_values "
+                                                   "ORDER BY 1").fetchall()]
+        assert len(economies) > 200
+        reads: list[object] = []
+        real = store_io._read
+        monkeypatch.setattr(store_io, "_read", lambda s, c, e: reads.append(e) or real(s, c, e))
+        for group in (economies[:1], economies[5:40], ["CHN", "USA", "DEU", "ZZZ"], economies):
+            a, b = store_io.indicator_data(one, None, group), store_io.indicator_data(served, None, group)
+            assert (a.names, a.series, a.aggregates) == (b.names, b.series, b.aggregates)
+        assert reads.count(None) == 1  # the server's store: one read of every economy
+        for e in ("CHN", "JPN", "BRA"):
+            assert innovation(served, e, "USA,EU27") == innovation(one, e, "USA,EU27")
+        monkeypatch.setattr(store_io, "READ_ALL_UP_TO", 1000)
+        assert store_io._every_economy(served) is None
+    finally:
+        one.close()
+        served.close()

@@ -86,15 +86,36 @@ def indicator_data(store: Store, codes: Iterable[str] | None = None,
 
     Named economies are read per economy and kept while a read-only store is open
     (:meth:`Store.remember_each`): the peers a dashboard compares with (USA, the EU's members) are read once,
-    not on every page.
+    not on every page.  A server's store (``Store.answers_many``) reads every economy at once when the store
+    holds up to :data:`READ_ALL_UP_TO` values (one query instead of one per economy asked; the bundled WDI
+    extract: ~53,000 values of 263 economies, read in ~0.2 s by the warm-up).
     """
     if economies is None:
         return _assemble(_read(store, codes, None), codes, None)
     wanted = sorted(set(economies))
     if not wanted:
         return IndicatorData()
+    every = _every_economy(store)
+    if every is not None:
+        return _assemble({e: every.get(e, ({}, False, {})) for e in wanted}, codes, wanted)
     pieces = store.remember_each("indicators.economy", wanted, lambda missing: _read(store, None, missing))
     return _assemble(pieces, codes, wanted)
+
+
+#: A server's store reads every economy's indicator values at once up to this many values (above: per economy).
+READ_ALL_UP_TO = 1_000_000
+
+
+def _every_economy(store: Store) -> dict[str, _Piece] | None:
+    """Every economy's values, kept while a server's read-only store is open; None for other stores and above
+    :data:`READ_ALL_UP_TO` values (a full WDI download: millions, too many to hold as Python objects)."""
+    if not (store.answers_many and store.read_only):
+        return None
+    count = store.query("SELECT count(*) AS n FROM indicator_values").column("n")[0].as_py()
+    if int(count or 0) > READ_ALL_UP_TO:
+        return None
+    every: dict[str, _Piece] = store.remember(("indicators.every economy",), lambda: _read(store, None, None))
+    return every
 
 
 #: What one economy holds: indicator names, whether it is an aggregate, and its values per indicator by year.
