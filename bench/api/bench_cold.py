@@ -4,7 +4,9 @@
                                              [--repeat N]
 
 Every URL of the mix is asked once, so no answer comes from the response cache or from the hub's cache of
-computed results: each request computes its answer from the store.  The mix is built from the question
+computed results: each request computes its answer from the store and from what the server derives from it
+once and keeps until the next import (maps and their tables, complexity, every economy's import dependence
+and indicator values: see docs/api.md), as a long-running server does.  The mix is built from the question
 registry (:data:`autarky.queries.QUESTIONS`): its example request plus variations over economies, map nodes,
 vintages, dates and options, the way dashboard users fan out over the data.  ``--mix reads`` leaves out the
 three questions that run many scenarios or a whole bill per request (assess, measures.timeline,
