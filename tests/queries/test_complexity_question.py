@@ -61,3 +61,19 @@ def test_rca_by_sector_and_rank_match_a_plain_reading(st: Store, economy: str, t
     ranked = sorted(ecis, key=lambda e: (-ecis[e], e))
     assert ans.ranked == len(ranked)
     assert ans.economy_rank == (ranked.index(economy) + 1 if economy in ranked else None)
+
+
+def test_the_top_economies_are_worked_out_once_and_equal_a_fresh_ranking(st: Store) -> None:
+    """The top economies are the same whichever economy is asked about: kept per result, year and length,
+    equal to ranking the result afresh, and a new length ranks again."""
+    from autarky.complexity import top_economies
+    from autarky.queries import complexity as cq
+
+    first = ask(st, "complexity", economy="ZAF")
+    again = ask(st, "complexity", economy="AFG")
+    assert again.table.rows == first.table.rows
+    key = next(k for k in list(cq._TOP._items) if k[1:] == (None, 20))
+    result, _ = cq._RESULTS.get(key[0], lambda: pytest.fail("the result is not kept"))
+    fresh = top_economies(result, top=20)
+    assert [r["economy"] for r in first.table.rows] == fresh["economy"].to_list()
+    assert len(ask(st, "complexity", economy="ZAF", top=5).table.rows) == min(5, fresh.height)

@@ -113,7 +113,7 @@ def complexity(store: Store, req: ComplexityRequest) -> ComplexityResult:
     key = (store.content_key(), tuple((d, tuple(ys)) for d, ys in sorted(chosen.items())), req.hs_revision,
            req.reported_by, req.threshold)
     result, used = _RESULTS.get(key, compute)
-    ranked = top_economies(result, year=req.year, top=req.top)
+    ranked = _TOP.get((key, req.year, req.top), lambda: top_economies(result, year=req.year, top=req.top))
     sources = [_source(store, d) for d in used]
     outs = [integer("rank", "Rank"), text("economy", "Economy"), integer("year", "Year", fmt="year"),
             fig("eci", "ECI", unit="index", fmt="number",
@@ -162,6 +162,10 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
     out.sectors = build_table(rows, outs, sources=sources, title=f"{economy}: revealed comparative advantage by "
                               f"strategic sector, {year}")
 
+
+#: Per complexity result (the key of :data:`_RESULTS`), year and length asked: the top economies (the same for
+#: every economy asked about).
+_TOP: Memo[pl.DataFrame] = Memo(64)
 
 #: Per complexity result (the key of :data:`_RESULTS`: store content and inputs) and year asked: what
 #: :func:`_every_economy` works out for every economy.
