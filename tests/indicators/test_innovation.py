@@ -187,9 +187,9 @@ def test_a_read_only_store_keeps_bloc_values_equal_to_fresh_ones(tmp_path: Path)
 
 def test_a_servers_store_reads_every_economy_at_once_and_answers_as_one_by_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A server's store reads every economy's values in one query (kept while open): each economy's data, and
-    every innovation answer, equal reading the economies one by one; above READ_ALL_UP_TO values it reads one
-    by one again."""
+    """A server's store reads every economy's values in one query (kept while open): each economy's data, the
+    pools ranks are computed over, and every innovation answer equal reading the economies one by one (and
+    querying the pools); above READ_ALL_UP_TO values it reads one by one again."""
     from autarky.indicators import store_io
 
     path = tmp_path / "s.duckdb"
@@ -209,6 +209,9 @@ def test_a_servers_store_reads_every_economy_at_once_and_answers_as_one_by_one(
             a, b = store_io.indicator_data(one, None, group), store_io.indicator_data(served, None, group)
             assert (a.names, a.series, a.aggregates) == (b.names, b.series, b.aggregates)
         assert reads.count(None) == 1  # the server's store: one read of every economy
+        pairs = [(c, int(y)) for c, y in one.raw.execute(
+            "SELECT DISTINCT indicator_code, year FROM indicator_values").fetchall()] + [("NO.SUCH.CODE", 2020)]
+        assert store_io.year_pools(served, pairs) == store_io.year_pools(one, pairs)  # ranks' pools, aggregates out
         for e in ("CHN", "JPN", "BRA"):
             assert innovation(served, e, "USA,EU27") == innovation(one, e, "USA,EU27")
         monkeypatch.setattr(store_io, "READ_ALL_UP_TO", 1000)

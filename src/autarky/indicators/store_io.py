@@ -175,6 +175,9 @@ def year_pools(store: Store, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str
     wanted = sorted(set(pairs))
     if not wanted:
         return {}
+    if _every_economy(store) is not None:  # a server's store: every (indicator, year) pool, worked out once
+        every = store.remember(("indicators.year pools",), lambda: _pools(_every_economy(store) or {}))
+        return {pair: every[pair] for pair in wanted if pair in every}
     where = "WHERE NOT v.is_aggregate AND (v.indicator_code, v.year) IN (" + ", ".join(
         "(?, ?)" for _ in wanted) + ")"
     cols = store.query(_CURRENT.format(where=where), [x for pair in wanted for x in pair]).to_pydict()
@@ -182,6 +185,18 @@ def year_pools(store: Store, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str
     for code, year, econ, value in zip(cols["indicator_code"], cols["year"], cols["economy"], cols["value"],
                                        strict=True):
         pools[(code, year)][econ] = value
+    return dict(pools)
+
+
+def _pools(pieces: dict[str, _Piece]) -> dict[tuple[str, int], dict[str, float]]:
+    """:func:`year_pools` of every (indicator, year), from every economy's values (aggregates left out)."""
+    pools: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    for econ, (_, aggregate, series) in pieces.items():
+        if aggregate:
+            continue
+        for code, values in series.items():
+            for v in values:
+                pools[(code, v.year)][econ] = v.value
     return dict(pools)
 
 
