@@ -130,6 +130,11 @@ class NodeShares:
     def holder(self, key: str) -> HolderShare | None:
         return next((h for h in self.holders if h.holder == key), None)
 
+    def largest_foreign(self, members: Collection[str]) -> HolderShare | None:
+        """The economy outside ``members`` with the largest share (by the high end, then the low end), if any."""
+        foreign = [h for h in self.holders if h.kind == "economy" and h.holder not in members]
+        return max(foreign, key=lambda h: (h.share.high or 0.0, h.share.low or 0.0), default=None)
+
     def share_of(self, members: Collection[str], label: str | None = None) -> Figure:
         """The share ``members`` (ISO3: one economy or a bloc) hold, as a figure (see the module doc)."""
         return _share_of(self, frozenset(members), label or ",".join(sorted(members)))
@@ -162,7 +167,7 @@ class NodeShares:
     @cached_property
     def _plan(self) -> _Plan:
         """What :func:`bounds_of` needs of this node whatever the economies asked about (worked out once)."""
-        return _plan(self._rows, self._R, self._unlisted, dict(self._eff))
+        return _make_plan(self._rows, self._R, self._unlisted, dict(self._eff))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -406,13 +411,13 @@ def holder_plan(cmap: ChainMap, node_id: str, view: str, year: int | None,
         parts, infos = holder_parts(cmap, view, year, assumptions)
         info = infos.get(node_id)
         R, unlisted = (float(info["R"]), bool(info["unlisted"])) if info else (0.0, False)
-        hit = _plan(parts.get(node_id, []), R, unlisted, None)
+        hit = _make_plan(parts.get(node_id, []), R, unlisted, None)
         cmap.cache[key] = hit
     return hit
 
 
-def _plan(rows: Sequence[Mapping[str, Any]], R: float, unlisted: bool,
-          eff: Mapping[str, tuple[str, ...]] | None) -> _Plan:
+def _make_plan(rows: Sequence[Mapping[str, Any]], R: float, unlisted: bool,
+               eff: Mapping[str, tuple[str, ...]] | None) -> _Plan:
     eff = _region_eff([dict(r) for r in rows]) if eff is None else eff
     listed = {r["holder"] for r in rows if r["kind"] == "economy"}
     covered = listed | {m for ms in eff.values() for m in ms}

@@ -296,8 +296,7 @@ def chains_sections(store: Store, req: AssessRequest, label: str, members: froze
         ns = node_shares(cmap, nid)  # the economy's own share only (not the chokepoint factors)
         if not ns.has_data:
             continue
-        foreign = [h for h in ns.holders if h.kind == "economy" and h.holder not in members]
-        top = max(foreign, key=lambda h: (h.share.high or 0.0, h.share.low or 0.0), default=None)
+        top = ns.largest_foreign(members)
         input_rows.append({"stage": cmap.name_of(ns.stage_id) if ns.stage_id else None, "node": nid,
                            "name": ns.name, "own": ns.share_of(members, label), "top": top.label if top else None,
                            "top_share": top.share if top else None, "hhi": ns.hhi,

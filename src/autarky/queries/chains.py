@@ -324,8 +324,7 @@ def graph(store: Store, req: GraphRequest) -> GraphResult:
     for n in cmap.nodes.values():
         ns = node_shares(cmap, n.node_id)  # the economy's own share only (not the chokepoint factors)
         own = ns.share_of(res.members, res.label) if ns.has_data else None
-        foreign = [h for h in ns.holders if h.kind == "economy" and h.holder not in res.members]
-        top = max(foreign, key=lambda h: (h.share.high or 0.0, h.share.low or 0.0), default=None)
+        top = ns.largest_foreign(res.members)
         rows.append({"id": n.node_id, "name": n.name, "type": n.type, "stages": list(cmap.stages_of(n.node_id)),
                      "own": own, "hhi": ns.hhi, "top": top.holder if top else None,
                      "top_share": top.share if top else None})

@@ -139,7 +139,7 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
     if len(members) != 1:
         raise UsageError("complexity is computed for single economies, not blocs")
     economy = next(iter(members))
-    year, latest, ranks, sectors = _PER_YEAR.get((key, req.year), lambda: _every_economy(store, result, req.year))
+    year, latest, ranks, sectors = _PER_YEAR.get((key, req.year), lambda: _year_tables(store, result, req.year))
     out.ranked = ranks.height
     mine = ranks.filter(pl.col("economy") == economy)
     if mine.height:
@@ -168,11 +168,11 @@ def _economy_part(store: Store, req: ComplexityRequest, result: Any, out: Comple
 _TOP: Memo[pl.DataFrame] = Memo(64)
 
 #: Per complexity result (the key of :data:`_RESULTS`: store content and inputs) and year asked: what
-#: :func:`_every_economy` works out for every economy.
+#: :func:`_year_tables` works out for every economy.
 _PER_YEAR: Memo[tuple[int, pl.DataFrame, pl.DataFrame, list[tuple[str, list[str]]]]] = Memo(16)
 
 
-def _every_economy(store: Store, result: Any, year_asked: int | None
+def _year_tables(store: Store, result: Any, year_asked: int | None
                    ) -> tuple[int, pl.DataFrame, pl.DataFrame, list[tuple[str, list[str]]]]:
     """(year, its rows of the result, the economies ranked by ECI, the products of each strategic sector):
     ``ranks`` has economy, eci, rank (1 = highest ECI; ties by code); a sector's products are those of the
