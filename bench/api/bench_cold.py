@@ -1,7 +1,7 @@
 """Cold HTTP API: ``autarky serve`` over a store, ~210 distinct uncached requests from 32 concurrent clients.
 
     .venv/bin/python bench/api/bench_cold.py [--clients 32] [--store PATH] [--mix all|reads] [--pool N] [--workers N]
-                                             [--repeat N]
+                                             [--repeat N] [--client lean|httpx]
 
 Every URL of the mix is asked once, so no answer comes from the response cache or from the hub's cache of
 computed results: each request computes its answer from the store and from what the server derives from it
@@ -12,13 +12,19 @@ vintages, dates and options, the way dashboard users fan out over the data.  ``-
 three questions that run many scenarios or a whole bill per request (assess, measures.timeline,
 company.exposure), to show what the rest costs.
 
-Clients are ``httpx.AsyncClient`` connections on loopback (at most ``--clients`` in flight, each request
-sent as soon as a slot frees).  The server starts once and first answers, one after the other, each question's
-registry example (URLs the mix does not ask), so that the process's start-up — importing each domain's
-modules on first use — is not timed; then it waits until ``GET /api/health`` says the server's own warm-up
-(``autarky serve --warm``, the default: every example answered once per process, in the background) is done.
-Prints per-question and overall
-p50/p95, errors and throughput, and whether the goal of issue 18 is met: p95 ≤ 250 ms, zero errors.
+Clients are keep-alive HTTP/1.1 connections on loopback (at most ``--clients`` in flight, each request sent as
+soon as a slot frees), each reading its whole answer.  The load generator runs on the server's machine, so
+what it spends is taken from the server: the default ``--client lean`` is a bare HTTP/1.1 client on asyncio
+streams (~0.1 s of CPU for the mix, like ``wrk`` or ``oha``, which the machine cannot install);
+``--client httpx`` uses ``httpx.AsyncClient``, which spends ~0.7–1.3 s of the two cores on the same
+requests.  The client's CPU time is printed.
+
+The server starts once and first answers, one after the other, each question's registry example (URLs the mix
+does not ask), so that the process's start-up — importing each domain's modules on first use — is not timed;
+then it waits until ``GET /api/health`` says the server's own warm-up (``autarky serve --warm``, the default:
+every example answered once per process, in the background) is done.  Prints per-question and overall
+p50/p95, errors and throughput, and whether the goal of issue 18 is met: p95 ≤ 250 ms at 32 clients, zero
+errors.
 
 ``--clients 1`` asks the same URLs one after the other: each request's own service time, and in ``wall`` the
 CPU the mix needs (on this 2-core machine no concurrency can bring the 32-client run's wall time much below half
@@ -45,6 +51,7 @@ from urllib.parse import urlencode
 import httpx
 
 GOAL_P95_S = 0.250
+GOAL_CLIENTS = 32  # the goal is for this many concurrent clients (or more)
 
 ECONOMIES = ["CHN", "USA", "JPN", "KOR", "DEU", "NLD", "TWN", "FRA", "GBR", "IND", "ITA", "SGP", "MYS", "VNM",
              "CAN", "BRA", "MEX", "ISR", "CHE", "SWE"]
@@ -190,11 +197,50 @@ def warm_up_urls(mix: list[tuple[str, str]]) -> list[str]:
     return [u for u in urls if u not in asked]
 
 
-async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: float, workers: int = 1) -> tuple[
-        list[tuple[str, float, int, str]], float]:
-    """Every URL once, at most ``clients`` in flight; (question, seconds, status, error) per request, and the
-    wall time.  The warm-up runs on ``4 × workers`` connections at once, so that every worker process (the
-    kernel hands each new connection to one) answers the registry examples before the timed mix."""
+class LeanConnection:
+    """One keep-alive HTTP/1.1 connection that sends GETs and reads each whole answer (``Content-Length`` or
+    chunked), with nothing else: a load generator that leaves the cores to the server."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, int]:
+        """(status, body bytes) of ``GET path``."""
+        if self._reader is None or self._writer is None:
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._reader, self._writer
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: application/json\r\n\r\n"
+                     .encode("ascii"))
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if line)}
+        if "content-length" in headers:
+            size = len(await reader.readexactly(int(headers["content-length"])))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            size = 0
+            while chunk := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                size += len(await reader.readexactly(chunk + 2)) - 2
+            await reader.readuntil(b"\r\n")  # the empty trailer
+        else:
+            raise httpx.RemoteProtocolError(f"an answer with no length to {path}")
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, size
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
+
+
+async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: float, workers: int = 1,
+               lean: bool = True) -> tuple[list[tuple[str, float, int, str]], float, float]:
+    """Every URL once, at most ``clients`` in flight; (question, seconds, status, error) per request, the wall
+    time and the CPU time the load generator spent.  The warm-up runs on ``4 × workers`` connections at once,
+    so that every worker process (the kernel hands each new connection to one) answers the registry examples
+    before the timed mix."""
     sem = asyncio.Semaphore(clients)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     results: list[tuple[str, float, int, str]] = []
@@ -214,9 +260,33 @@ async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: flo
         done_in_a_row = done_in_a_row + 1 if state in ("done", "off") else 0
         if not done_in_a_row:
             await asyncio.sleep(0.2)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout, trust_env=False) as client:
+    cpu0 = time.process_time()
+    if lean:
+        host, port = base.split("//", 1)[1].rsplit(":", 1)
+        idle = [LeanConnection(host, int(port)) for _ in range(clients)]
 
         async def one(q: str, url: str) -> None:
+            async with sem:
+                conn = idle.pop()
+                t = time.perf_counter()
+                error = ""
+                try:
+                    status, _ = await asyncio.wait_for(conn.get(url), timeout)
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, httpx.HTTPError) as exc:
+                    status, error = 0, type(exc).__name__
+                    conn.close()
+                results.append((q, time.perf_counter() - t, status, error))
+                idle.append(conn)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(q, u) for q, u in mix))
+        wall = time.perf_counter() - t0
+        for conn in idle:
+            conn.close()
+        return results, wall, time.process_time() - cpu0
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout, trust_env=False) as client:
+
+        async def one_httpx(q: str, url: str) -> None:
             async with sem:
                 t = time.perf_counter()
                 error = ""
@@ -227,9 +297,9 @@ async def fire(base: str, mix: list[tuple[str, str]], clients: int, timeout: flo
                 results.append((q, time.perf_counter() - t, status, error))
 
         t0 = time.perf_counter()
-        await asyncio.gather(*(one(q, u) for q, u in mix))
+        await asyncio.gather(*(one_httpx(q, u) for q, u in mix))
         wall = time.perf_counter() - t0
-    return results, wall
+    return results, wall, time.process_time() - cpu0
 
 
 def pct(values: list[float], p: float) -> float:
@@ -246,6 +316,8 @@ def main() -> None:
     ap.add_argument("--pool", type=int, help="the server's --pool (concurrent readers); default: its own")
     ap.add_argument("--workers", type=int, default=1, help="the server's --workers (processes); default 1")
     ap.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
+    ap.add_argument("--client", choices=["lean", "httpx"], default="lean",
+                    help="the load generator: a bare HTTP/1.1 client (default) or httpx.AsyncClient")
     ap.add_argument("--log", type=Path, help="keep the server's stderr in this file")
     ap.add_argument("--repeat", type=int, default=1,
                     help="runs, each on a fresh server; the goal is judged on the median run (a shared machine's "
@@ -256,23 +328,27 @@ def main() -> None:
         store = args.store or build_store(Path(tmp))
         mix = cold_mix(map_nodes(store), heavy=args.mix == "all")
         for _ in range(max(1, args.repeat)):
-            results, wall = _run(store, mix, args, args.log or Path(tmp) / "serve.log")
-            runs.append(_report(results, wall, args))
+            results, wall, client_cpu = _run(store, mix, args, args.log or Path(tmp) / "serve.log")
+            runs.append(_report(results, wall, client_cpu, args))
     if len(runs) > 1:
         p95s, rates = sorted(r[0] for r in runs), sorted(r[1] for r in runs)
         print(f"{len(runs)} runs: p95 {', '.join(f'{p * 1000:.0f}' for p in p95s)} ms (median "
               f"{statistics.median(p95s) * 1000:.0f}); throughput median {statistics.median(rates):.1f} req/s")
     p95, errors = statistics.median(r[0] for r in runs), sum(r[2] for r in runs)
+    if args.clients < GOAL_CLIENTS:
+        print(f"goal (p95 <= {GOAL_P95_S * 1000:.0f} ms at {GOAL_CLIENTS} clients): not judged with {args.clients}")
+        return
     met = p95 <= GOAL_P95_S and not errors
-    print(f"goal p95 <= {GOAL_P95_S * 1000:.0f} ms and zero errors: {'MET' if met else 'NOT MET'}")
+    print(f"goal p95 <= {GOAL_P95_S * 1000:.0f} ms and zero errors at {args.clients} clients: "
+          f"{'MET' if met else 'NOT MET'}")
 
 
 def _run(store: Path, mix: list[tuple[str, str]], args: argparse.Namespace, log: Path
-         ) -> tuple[list[tuple[str, float, int, str]], float]:
+         ) -> tuple[list[tuple[str, float, int, str]], float, float]:
     """One timed mix on a fresh server process."""
     proc, base = start_server(store, args.pool, log, args.workers)
     try:
-        return asyncio.run(fire(base, mix, args.clients, args.timeout, args.workers))
+        return asyncio.run(fire(base, mix, args.clients, args.timeout, args.workers, lean=args.client == "lean"))
     finally:
         proc.terminate()
         try:
@@ -281,8 +357,8 @@ def _run(store: Path, mix: list[tuple[str, str]], args: argparse.Namespace, log:
             proc.kill()
 
 
-def _report(results: list[tuple[str, float, int, str]], wall: float, args: argparse.Namespace
-            ) -> tuple[float, float, int]:
+def _report(results: list[tuple[str, float, int, str]], wall: float, client_cpu: float,
+            args: argparse.Namespace) -> tuple[float, float, int]:
     """Print one run's table; its (p95, throughput, errors)."""
     by_q: dict[str, list[float]] = defaultdict(list)
     for q, s, _, _ in results:
@@ -296,7 +372,8 @@ def _report(results: list[tuple[str, float, int, str]], wall: float, args: argpa
         print(f"{q:28} {len(ts):4d} {pct(ts, 50) * 1000:9.0f} {pct(ts, 95) * 1000:9.0f} {max(ts) * 1000:9.0f}")
     p95 = pct(times, 95)
     print(f"overall: p50 {pct(times, 50) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, "
-          f"errors {len(errors)}, throughput {len(results) / wall:.1f} req/s, wall {wall:.1f} s")
+          f"errors {len(errors)}, throughput {len(results) / wall:.1f} req/s, wall {wall:.1f} s; the {args.client} "
+          f"client's CPU {client_cpu:.2f} s")
     if errors:
         print("errors:", ", ".join(f"{q} {st or why}" for q, st, why in errors[:20]))
     if args.clients > 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from apitools import TOKEN, LiveServer, copy_store, fingerprint, start_server, stop_server
+
+from autarky.cli.workers import PORT_SHARING
 
 
 def fetch(server: LiveServer, path: str, method: str = "GET", body: bytes | None = None,
@@ -200,6 +203,81 @@ def test_several_worker_processes_answer_alike(sample_store: Path, tmp_path: Pat
         status, _, raw = fetch(server, "/api/imports/eto?filename=x.zip", method="POST", body=b"PK",
                                headers={"Authorization": f"Bearer {TOKEN}"})
         assert status == 403 and json.loads(raw)["error"]["code"] == "read_only"
+    finally:
+        assert stop_server(server) in (0, -15)
+    assert not _children(server.proc.pid)
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The server processes ``autarky serve --workers`` (``pid``) started (not multiprocessing's helpers)."""
+    return [c for c in _children(pid)
+            if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()
+            and b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def _connections_held(pid: int, port: int) -> int:
+    """Established TCP connections to ``port`` whose server end process ``pid`` holds (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    held = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            cols = line.split()
+            if cols[3] == "01" and int(cols[1].rsplit(":", 1)[1], 16) == port and cols[9] in inodes:
+                held += 1
+    return held
+
+
+@pytest.mark.skipif(not PORT_SHARING, reason="workers listen on sockets of their own only with Linux's SO_REUSEPORT")
+def test_workers_share_a_burst_of_connections(sample_store: Path, tmp_path: Path) -> None:
+    # 48 connections opened at once: with one socket shared by every worker, the first to wake accepted them
+    # all; with a socket each, the kernel spreads them (each of 3 gets 16 ± 3; fewer than 4 is 1 in 10^5)
+    path = tmp_path / "spread.duckdb"
+    copy_store(sample_store, path)
+    server = start_server(path, None, "--workers", "3", "--no-warm")
+    port = urlsplit(server.url).port or 0
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(48)]
+    try:
+        for conn in conns:
+            conn.connect()
+        for conn in conns:
+            conn.request("GET", "/api/health")
+        for conn in conns:
+            response = conn.getresponse()
+            assert response.status == 200 and json.loads(response.read())["status"] == "ok"
+        workers = _workers_of(server.proc.pid)
+        held = {pid: _connections_held(pid, port) for pid in workers}
+        assert len(workers) == 3 and sum(held.values()) == 48, held
+        assert min(held.values()) >= 4, held
+    finally:
+        for conn in conns:
+            conn.close()
+        assert stop_server(server) in (0, -15)
+    assert not _children(server.proc.pid)
+
+
+@pytest.mark.skipif(not PORT_SHARING, reason="autarky's own supervisor runs only with Linux's SO_REUSEPORT")
+def test_a_worker_that_dies_is_replaced(sample_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "replaced.duckdb"
+    copy_store(sample_store, path)
+    server = start_server(path, None, "--workers", "2", "--no-warm")
+    try:
+        first = _workers_of(server.proc.pid)
+        assert len(first) == 2
+        os.kill(first[0], signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        while len(now := _workers_of(server.proc.pid)) != 2 or first[0] in now:
+            assert time.monotonic() < deadline and server.proc.poll() is None, server.stderr()[-2000:]
+            time.sleep(0.2)
+        assert first[1] in now  # the other one served on
+        statuses = [fetch(server, "/api/economies?search=ger")[0] for _ in range(16)]
+        assert statuses == [200] * 16
     finally:
         assert stop_server(server) in (0, -15)
     assert not _children(server.proc.pid)

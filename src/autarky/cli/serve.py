@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
 from autarky.cli.app import StoreOption, app, err_console, get_store
+from autarky.cli.workers import PORT_SHARING, uvicorn_config
 
 #: The largest import upload accepted by default (the API's own default, repeated to keep start-up light).
 DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+def _bind(host: str, port: int, *, shared_port: bool = False) -> socket.socket:
+    """The server's socket: listening, or with ``shared_port`` holding the port for worker processes that each
+    listen on their own (:mod:`autarky.cli.workers`)."""
+    from autarky.cli.workers import listening_socket
+
     try:
-        sock.bind((host, port))
+        sock = listening_socket(host, port, shared_port=shared_port, listen=not shared_port)
     except OSError as exc:
-        sock.close()
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 
@@ -60,7 +61,8 @@ def serve(
     path = st.path
     st.close()
     upload = int(max_upload_mb * 1024 * 1024)
-    sock = _bind(host, port)
+    own_sockets = workers > 1 and PORT_SHARING
+    sock = _bind(host, port, shared_port=own_sockets)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     mode = "imports accepted with the token" if token else "read-only"
@@ -68,35 +70,44 @@ def serve(
         mode += f", {workers} processes"
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(f"[yellow]warning:[/yellow] listening on {host}: reachable from other machines")
-    with serving(path, f"http://{shown}:{bound}/"):  # a PID file other commands name when the store is busy
+
+    def announce() -> None:
         typer.echo(f"autarky serving {path} at http://{shown}:{bound}/ ({mode}); Ctrl+C stops")
+
+    with serving(path, f"http://{shown}:{bound}/"):  # a PID file other commands name when the store is busy
         if workers == 1:
             from autarky.api import create_app
 
+            announce()
             api = create_app(path, token=token, max_upload_bytes=upload, pool_size=pool, warm=warm,
                              own_process=True)
-            uvicorn.Server(_config(api)).run(sockets=[sock])
+            uvicorn.Server(uvicorn_config(api)).run(sockets=[sock])
             return
-        _run_workers(workers, sock, path, upload, pool, warm)
+        _run_workers(workers, sock, path, upload, pool, warm, announce, own_sockets)
 
 
-def _config(app: Any, workers: int = 1) -> Any:
-    """uvicorn's configuration for ``app`` (an app, or the import name of an app factory)."""
-    import uvicorn
-
-    return uvicorn.Config(app, factory=isinstance(app, str), workers=workers, log_level="warning",
-                          access_log=False, lifespan="on", timeout_graceful_shutdown=5)
-
-
-def _run_workers(workers: int, sock: socket.socket, path: object, upload: int, pool: int, warm: bool) -> None:
-    """uvicorn's supervisor over ``workers`` spawned processes sharing ``sock``; each builds its app with
-    :func:`autarky.api.app.worker_app` from the environment, which spawned processes inherit.  DuckDB's
+def _run_workers(workers: int, sock: socket.socket, path: object, upload: int, pool: int, warm: bool,
+                 announce: Callable[[], None], own_sockets: bool) -> None:
+    """``workers`` spawned processes, each building its app with :func:`autarky.api.app.worker_app` from the
+    environment, which spawned processes inherit; each listening on a socket of its own where the kernel
+    balances them (:mod:`autarky.cli.workers`), else uvicorn's supervisor over ``sock`` shared.  DuckDB's
     memory limit is shared out among them unless the user set one."""
-    from uvicorn.supervisors import Multiprocess
-
     from autarky.api.app import WORKER_ENV
+    from autarky.cli.workers import WorkerStartError, run_workers
 
     for key, value in zip(WORKER_ENV, (str(path), str(upload), str(pool), "1" if warm else "0"), strict=True):
         os.environ[key] = value
     os.environ.setdefault("AUTARKY_MEMORY_LIMIT", f"{max(1, 50 // workers)}%")
-    Multiprocess(_config("autarky.api.app:worker_app", workers), sockets=[sock]).run()
+    if own_sockets:
+        try:
+            run_workers(sock, workers, announce)
+        except WorkerStartError as exc:
+            err_console.print(f"[red]error:[/red] {exc}; see its messages above")
+            raise typer.Exit(1) from exc
+        finally:
+            sock.close()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    announce()
+    Multiprocess(uvicorn_config("autarky.api.app:worker_app", workers), sockets=[sock]).run()
