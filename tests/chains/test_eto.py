@@ -245,3 +245,17 @@ def test_vintage_option_and_folder_name(store: Store, eto_copy: Path) -> None:
     (eto_copy / "README.md").unlink()
     renamed = eto_copy.rename(eto_copy.parent / "eto-release-2025")
     assert load_eto(store, renamed).vintage == "2025"
+
+
+def test_countries_to_reach_is_kept_per_threshold(eto_map: ChainMap) -> None:
+    # the count is worked out once per node and threshold (every node page and assessment asks): the kept
+    # figure is the one a fresh computation gives, for every node of the release and two thresholds
+    differ = 0
+    for nid in eto_map.node_ids:
+        ns = node_shares(eto_map, nid)
+        for threshold in (0.5, 0.75):
+            kept = ns.countries_to_reach(threshold)
+            assert ns.countries_to_reach(threshold) is kept
+            assert kept == ns._countries_to_reach(threshold)
+        differ += ns.countries_to_reach(0.5) != ns.countries_to_reach(0.75)
+    assert differ > 0  # the thresholds are kept apart

@@ -150,9 +150,16 @@ class NodeShares:
                         note=None if abs(hi - lo) < 1e-12 else _UNKNOWN_NOTE)
 
     def countries_to_reach(self, threshold: float = 0.75) -> Figure:
-        """How many countries together reach ``threshold`` of the market, as an interval."""
+        """How many countries together reach ``threshold`` of the market, as an interval (worked out once per
+        threshold: the node's shares are kept per map, and every page of a node and every assessment asks)."""
         if not 0.0 < threshold <= 1.0:
             raise UsageError(f"threshold is a fraction in (0, 1] (got {threshold})")
+        kept: dict[float, Figure] = self.__dict__.setdefault("_reach", {})
+        if threshold not in kept:
+            kept[threshold] = self._countries_to_reach(threshold)
+        return kept[threshold]
+
+    def _countries_to_reach(self, threshold: float) -> Figure:
         b = countries_to_reach_bounds(self._pieces, threshold) if self.has_data else None
         if b is None:
             return Figure.qualitative("not reached", unit="count", sources=self.sources,
