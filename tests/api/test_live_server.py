@@ -283,6 +283,28 @@ def test_a_worker_that_dies_is_replaced(sample_store: Path, tmp_path: Path) -> N
     assert not _children(server.proc.pid)
 
 
+@pytest.mark.skipif(not PORT_SHARING, reason="workers listen on sockets of their own only with Linux's SO_REUSEPORT")
+def test_workers_do_not_join_another_servers_port(sample_store: Path, tmp_path: Path) -> None:
+    # a process of the same user may join a SO_REUSEPORT group: a second server asked for the first one's port
+    # must fail, not take a share of its connections
+    import subprocess
+    import sys
+
+    first_store, second_store = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
+    copy_store(sample_store, first_store)
+    copy_store(sample_store, second_store)
+    server = start_server(first_store, None, "--workers", "2", "--no-warm")
+    try:
+        port = str(urlsplit(server.url).port)
+        for workers in ("2", "1"):
+            second = subprocess.run([sys.executable, "-m", "autarky", "serve", "--port", port, "--workers", workers,
+                                     "--store", str(second_store)], capture_output=True, text=True, timeout=120)
+            assert second.returncode == 2 and "cannot listen on 127.0.0.1:" + port in second.stderr, second.stderr
+        assert fetch_json(server, "/api/health")[1]["status"] == "ok"
+    finally:
+        assert stop_server(server) in (0, -15)
+
+
 def test_workers_refuse_a_token(sample_store: Path, tmp_path: Path) -> None:
     import os
     import subprocess

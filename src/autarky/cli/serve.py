@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from autarky.cli.app import StoreOption, app, err_console, get_store
-from autarky.cli.workers import PORT_SHARING, uvicorn_config
+from autarky.cli.workers import PORT_SHARING, hold_port, listening_socket, uvicorn_config
 
 #: The largest import upload accepted by default (the API's own default, repeated to keep start-up light).
 DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -19,10 +19,8 @@ DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 def _bind(host: str, port: int, *, shared_port: bool = False) -> socket.socket:
     """The server's socket: listening, or with ``shared_port`` holding the port for worker processes that each
     listen on their own (:mod:`autarky.cli.workers`)."""
-    from autarky.cli.workers import listening_socket
-
     try:
-        sock = listening_socket(host, port, shared_port=shared_port, listen=not shared_port)
+        sock = hold_port(host, port) if shared_port else listening_socket(host, port)
     except OSError as exc:
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
     sock.set_inheritable(True)

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-__all__ = ["PORT_SHARING", "WorkerStartError", "listening_socket", "run_workers", "uvicorn_config"]
+__all__ = ["PORT_SHARING", "WorkerStartError", "hold_port", "listening_socket", "run_workers", "uvicorn_config"]
 
 #: Whether workers can listen on sockets of their own that the kernel balances (Linux's SO_REUSEPORT).
 PORT_SHARING = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
@@ -68,6 +68,21 @@ def listening_socket(host: str, port: int, *, shared_port: bool = False, listen:
         sock.close()
         raise
     return sock
+
+
+def hold_port(host: str, port: int) -> socket.socket:
+    """A socket holding ``host:port`` (0: a free port) for workers that listen on it with SO_REUSEPORT: bound
+    with it, not listening.
+
+    Any process of the same user may join a SO_REUSEPORT group and take a share of its connections, so the
+    address is first bound without it: if another server (or another ``autarky serve --workers``) listens
+    there, that fails.  Raises OSError if the address cannot be bound."""
+    probe = listening_socket(host, port, listen=False)
+    try:
+        port = probe.getsockname()[1]
+        return listening_socket(host, port, shared_port=True, listen=False)
+    finally:
+        probe.close()
 
 
 def _worker(host: str, port: int, ready: Connection) -> None:
@@ -122,8 +137,8 @@ class _Workers:
 
 
 def run_workers(holder: socket.socket, count: int, announce: Callable[[], None]) -> None:
-    """Serve with ``count`` worker processes on the address ``holder`` is bound to (by :func:`listening_socket`
-    with ``shared_port`` and not ``listen``) until SIGINT or SIGTERM; ``announce()`` once every worker listens.
+    """Serve with ``count`` worker processes on the address ``holder`` is bound to (by :func:`hold_port`) until
+    SIGINT or SIGTERM; ``announce()`` once every worker listens.
     A worker that dies once serving is replaced.  Raises WorkerStartError if a worker (first or replacement)
     fails to start: it would fail alike again."""
     host, port = holder.getsockname()[:2]
