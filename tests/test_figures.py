@@ -28,6 +28,24 @@ def test_each_basis_holds_what_it_claims() -> None:
         Figure.derived(float("inf"))
 
 
+def test_numbers_are_stored_as_finite_floats_whatever_they_came_as() -> None:
+    import math
+
+    import numpy as np
+
+    # ints, numpy floats and bools become Python floats; NaN is unknown (None); infinities are refused;
+    # a basis given by name becomes the enum; sources given as a list become a tuple
+    f = Figure("bounded", low=True, high=3, value=np.float64(1.5), sources=[ETO])
+    assert (f.basis, f.low, f.high, f.value, f.sources) == (Basis.BOUNDED, 1.0, 3.0, 1.5, (ETO,))
+    assert all(type(x) is float for x in (f.low, f.high, f.value))
+    assert Figure(Basis.ASSUMED, low=float("nan"), high=2.0, value=1.0).low is None
+    for bad in (math.inf, -math.inf, np.float64("-inf")):
+        with pytest.raises(ValueError, match="infinite"):
+            Figure(Basis.BOUNDED, low=0.0, high=bad)
+    with pytest.raises(ValueError, match="value must lie"):
+        Figure(Basis.BOUNDED, low=1.0, high=2.0, value=3)
+
+
 def test_an_interval_has_no_point_and_never_a_midpoint() -> None:
     f = Figure.bounded(0.0, 8.0, unit="%")
     assert f.point is None and f.value is None and not f.is_point

@@ -155,6 +155,9 @@ class Coverage:
         )
 
 
+_INF = math.inf
+
+
 def _finite(x: float | None, name: str) -> float | None:
     if x is None:
         return None
@@ -187,11 +190,18 @@ class Figure:
     note: str | None = None
 
     def __post_init__(self) -> None:
-        basis = Basis(self.basis)
-        object.__setattr__(self, "basis", basis)
-        value = _finite(self.value, "value")
-        low = _finite(self.low, "low")
-        high = _finite(self.high, "high")
+        basis = self.basis
+        if type(basis) is not Basis:
+            basis = Basis(basis)
+            object.__setattr__(self, "basis", basis)
+        value, low, high = self.value, self.low, self.high
+        # a finite float stays as it is (NaN fails the comparisons); anything else goes through _finite
+        if value is not None and not (type(value) is float and -_INF < value < _INF):
+            value = _finite(value, "value")
+        if low is not None and not (type(low) is float and -_INF < low < _INF):
+            low = _finite(low, "low")
+        if high is not None and not (type(high) is float and -_INF < high < _INF):
+            high = _finite(high, "high")
         if basis in (Basis.REPORTED, Basis.DERIVED):
             if value is None:
                 raise ValueError(f"a {basis.value} figure needs a value")
@@ -213,10 +223,12 @@ class Figure:
                 low = high = value
         if low is not None and high is not None and low > high + 1e-12:
             raise ValueError(f"figure interval is reversed: {low} > {high}")
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "low", low)
-        object.__setattr__(self, "high", high)
-        object.__setattr__(self, "sources", tuple(self.sources))
+        put = object.__setattr__
+        put(self, "value", value)
+        put(self, "low", low)
+        put(self, "high", high)
+        if type(self.sources) is not tuple:
+            put(self, "sources", tuple(self.sources))
 
     # -- constructors -----------------------------------------------------------------------------------
     @classmethod
