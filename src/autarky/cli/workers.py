@@ -4,16 +4,15 @@ With one listening socket shared by every process (uvicorn's supervisor), the pr
 every connection waiting, up to the backlog, in one go (asyncio's accept loop): in ``bench/api/bench_cold.py``
 the 32 keep-alive connections, opened together, went all to one of four workers (3.37 s of CPU for the mix
 against 0.01 s for each of the others) or ~70% to one of two, which answered them alone while the others
-idled.
-On Linux every worker listens on its own socket bound to the same address with ``SO_REUSEPORT``, and the
+idled.  On Linux every worker listens on its own socket bound to the same address with ``SO_REUSEPORT``, and the
 kernel spreads new connections over the sockets by a hash of their addresses: each worker gets its share,
 give or take the spread of a fair coin (32 connections over two workers: 16 ± 3).
 
 The parent holds the port (bound with ``SO_REUSEPORT`` but not listening, so the kernel gives it no
 connection: a port asked as 0 stays the same for every worker and any restarted one), starts the workers,
-returns once each listens and has built its app (the store open), replaces a worker that dies while serving,
-stops every worker when one fails to start, and stops them all on SIGINT or SIGTERM.  Elsewhere (no
-``SO_REUSEPORT`` that balances) uvicorn's supervisor shares one socket.
+announces the address once each listens and has built its app (the store open), replaces a worker that dies
+while serving, stops every worker when one fails to start, and stops them all on SIGINT or SIGTERM.
+Elsewhere (no ``SO_REUSEPORT`` that balances) uvicorn's supervisor shares one socket.
 """
 
 from __future__ import annotations
@@ -100,8 +99,8 @@ def _worker(host: str, port: int, ready: Connection) -> None:
 
 
 class _Workers:
-    def __init__(self, host: str, port: int, count: int) -> None:
-        self.host, self.port, self.count = host, port, count
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
         self.ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or store of ours
         self.procs: list[Any] = []
 
@@ -138,13 +137,13 @@ class _Workers:
 
 def run_workers(holder: socket.socket, count: int, announce: Callable[[], None]) -> None:
     """Serve with ``count`` worker processes on the address ``holder`` is bound to (by :func:`hold_port`) until
-    SIGINT or SIGTERM; ``announce()`` once every worker listens.
-    A worker that dies once serving is replaced.  Raises WorkerStartError if a worker (first or replacement)
+    SIGINT or SIGTERM; ``announce()`` once every worker listens and has built its app.  A worker that dies
+    once serving is replaced.  Raises WorkerStartError if a worker (first or replacement)
     fails to start: it would fail alike again."""
     host, port = holder.getsockname()[:2]
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-    workers = _Workers(host, port, count)
+    workers = _Workers(host, port)
     try:
         for _ in range(count):
             workers.start()
