@@ -13,6 +13,7 @@ import duckdb
 import pytest
 from apitools import copy_store
 
+from autarky.api import collector
 from autarky.api.hub import StoreHub
 from autarky.errors import StoreError
 
@@ -165,7 +166,7 @@ def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> Non
             order.append("write")
             assert not store.read_only
 
-    gc.freeze()  # as a server does after its warm-up
+    collector.settle()  # as a server does after its warm-up
     r = threading.Thread(target=read)
     r.start()
     reading.wait(10)
@@ -180,6 +181,25 @@ def test_writer_waits_for_readers_and_bumps_the_generation(hub: StoreHub) -> Non
     assert hub.generation == 1
     assert gc.get_freeze_count() == 0  # a server's frozen warm state is stale after a write
     assert _count(hub) > 2  # the readers are back
+
+
+def test_a_write_leaves_what_an_embedding_host_froze(hub: StoreHub) -> None:
+    # the writer unfreezes only what autarky's own settle() froze: a host's frozen objects stay frozen
+    held = [object() for _ in range(1000)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(held)
+        with hub.writer():
+            pass
+        # still frozen (unfrozen, the count is 0); the store objects the write closed left the count
+        assert gc.get_freeze_count() > frozen - len(held)
+        collector.settle()
+        with hub.writer():
+            pass
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
 
 
 def test_failed_write_leaves_the_store_and_the_readers(hub: StoreHub) -> None:

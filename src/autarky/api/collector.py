@@ -9,16 +9,18 @@ it one full collection of ~0.3 s that stops every request in flight; tuned as be
 :func:`tune` collects young objects every :data:`YOUNG_EVERY` allocations (most die by reference counting
 long before); :func:`settle`, once the warm-up is done, collects once and freezes what is left
 (``gc.freeze``): the warm state lives as long as the process, and later collections need not walk it.
-An import makes it stale: the hub's writer unfreezes it (:meth:`autarky.api.hub.StoreHub.writer`), so
-that what the new store generation no longer uses can be collected.  Only a process that serves nothing
-else calls these (they change the whole process's collector).
+An import makes it stale: the hub's writer calls :func:`thaw` (:meth:`autarky.api.hub.StoreHub.writer`), so
+that what the new store generation no longer uses can be collected; it unfreezes only what :func:`settle`
+froze, so an app embedded in a host that froze objects of its own leaves them frozen.  Only a process that
+serves nothing else calls :func:`tune` and :func:`settle` (they change the whole process's collector).
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 
-__all__ = ["YOUNG_EVERY", "settle", "tune"]
+__all__ = ["YOUNG_EVERY", "settle", "thaw", "tune"]
 
 #: Allocations between two collections of the youngest generation (Python's default: 700).
 YOUNG_EVERY = 20_000
@@ -30,7 +32,23 @@ def tune() -> None:
     gc.set_threshold(YOUNG_EVERY, middle, old)
 
 
+_lock = threading.Lock()
+_settled = False  # whether settle() froze this process's objects (and thaw() has not unfrozen them)
+
+
 def settle() -> None:
     """Collect once, then keep every object alive now out of later collections (after a warm-up)."""
-    gc.collect()
-    gc.freeze()
+    global _settled
+    with _lock:
+        gc.collect()
+        gc.freeze()
+        _settled = True
+
+
+def thaw() -> None:
+    """Make what :func:`settle` froze collectable again (after an import); nothing if it froze nothing."""
+    global _settled
+    with _lock:
+        if _settled:
+            gc.unfreeze()
+            _settled = False

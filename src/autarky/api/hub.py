@@ -14,7 +14,6 @@ read-write for the import alone, closes it and reopens the root.  Every complete
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections import OrderedDict
@@ -23,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from autarky.api import collector
 from autarky.queries.plumbing import open_store
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ class StoreHub:
                     with self._cache_lock:
                         self.generation += 1
                         self._cache.clear()
-                    gc.unfreeze()  # what a server froze after its warm-up is stale now: collectable again
+                    collector.thaw()  # what a server froze after its warm-up is stale now: collectable again
             finally:
                 self._open_root()
 
