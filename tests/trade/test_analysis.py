@@ -167,7 +167,7 @@ class _Unprepared(DuckDBEngine):
 
 
 def test_prepared_dependence_equals_a_fresh_compilation_for_every_economy(sample_store: Store) -> None:
-    """Compiled once per key and run with the economies registered as tables, dependence answers what the
+    """Compiled once per key and run with the economies as a list parameter, dependence answers what the
     expression built with literal members answers, for economies and blocs asked in any order (so that later
     ones reuse the SQL of earlier ones), with or without a bloc, a production table, per product."""
     prod = pa.table({"year": pa.array([2020], pa.int16()), "group": ["semiconductors"], "production": [1e9]})
@@ -193,6 +193,20 @@ def test_prepared_dependence_equals_a_fresh_compilation_for_every_economy(sample
         assert got.equals(want), ask
     chn = A.dependence(sample_store, "CHN", sectors="semiconductors")
     assert not chn.equals(A.dependence(sample_store, "USA", sectors="semiconductors"))
+
+
+def test_economy_sets_are_a_parameter_whatever_the_statement_starts_with(sample_store: Store) -> None:
+    from autarky.trade.engine import _with_sets
+
+    members = {"autarky_economies_m": ["CHN", "USA", "JPN"]}
+    for sql, want in [
+        ('SELECT count(*) FROM "autarky_economies_m"', 3),
+        ('WITH "t" AS (SELECT * FROM "autarky_economies_m") SELECT count(*) FROM "t"', 3),
+        ('WITH RECURSIVE "r"(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM "r" WHERE n < 2) '
+         'SELECT count(*) FROM "autarky_economies_m", "r"', 6),
+    ]:
+        assert sample_store.raw.execute(_with_sets(sql, ["m"]), members).fetchone() == (want,), sql
+    assert _with_sets("SELECT 1", []) == "SELECT 1"
 
 
 def test_prepared_screen_shift_and_decoupling_equal_a_fresh_compilation(tmp_path: Path) -> None:
