@@ -91,3 +91,13 @@ def test_an_embedded_app_leaves_the_collector_alone(sample_store: Path) -> None:
         assert client.get("/api/health").status_code == 200
         assert gc.get_threshold() == before
     app.state.settings.hub.close()
+
+
+def test_the_warm_up_opens_every_sector_page() -> None:
+    # a sector's first page loads its own evidence (its map, its tables): the warm-up asks one of each, so a
+    # sector added to the registry must be added to sectors.show's warm requests too
+    from autarky.queries.registry import get
+    from autarky.sectors.registry import load_registry
+
+    q = get("sectors.show")
+    assert {x["sector"] for x in (q.example, *q.warm)} == {s.sector_id for s in load_registry()}

@@ -150,7 +150,10 @@ QUESTIONS: tuple[Question, ...] = (
        "The strategic sectors: the evidence each has, what of it is loaded, coverage and sources"),
     _q("sectors.show", "sectors show", "/api/sectors/show", "sectors:SectorRequest", "sectors:show",
        "One sector's evidence for an economy: sourced facts, EV data, map shares, trade, measures (words where no "
-       "number)", example={"sector": "robotics", "economy": "CHN"}),
+       "number)", example={"sector": "robotics", "economy": "CHN"},
+       # each sector's first page loads its own evidence (the battery map, the robotics tables: 60-140 ms)
+       warm=tuple({"sector": s, "economy": "USA"} for s in ("semiconductors", "ai", "batteries", "pharma",
+                                                                "quantum"))),
 )
 
 _BY_NAME = {q.name: q for q in QUESTIONS}
