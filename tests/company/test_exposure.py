@@ -199,6 +199,23 @@ def test_exporter_shares_are_kept_by_a_read_only_store_and_equal_a_fresh_read(bu
     assert first[sets[0]].shares and first[sets[0]].shares[0][1] > 0  # the sample's flows hold the code
 
 
+def test_exporter_shares_run_prepared_equal_a_fresh_compilation(writable: Store,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled once and run with each bill's products as a parameter, the exporter shares equal those of the
+    expression built with the products as literals, for bills asked one after the other (later ones reuse
+    the SQL), a code the flows lack included."""
+    from autarky.company.alternatives import _exporter_shares
+    from autarky.trade.engine import DuckDBEngine, Engine
+
+    bills = [[("251512",), ("300431", "251512")], [("071120",), ("401031",), ("999999",)], [("854231", "848620")]]
+    prepared = [_exporter_shares(writable, bill) for bill in bills]
+    monkeypatch.setattr(DuckDBEngine, "value_set", Engine.value_set)
+    monkeypatch.setattr(DuckDBEngine, "execute_prepared", Engine.execute_prepared)
+    fresh = [_exporter_shares(writable, bill) for bill in bills]
+    assert prepared == fresh
+    assert prepared[0][("251512",)].shares and not prepared[1][("999999",)].shares
+
+
 def test_a_nodes_economies_and_firms_are_read_once_per_map_and_equal_a_fresh_read(bundled: Store) -> None:
     """The economies and firms at a node depend on the map alone: kept on it (every scenario of a bill asks the
     same nodes), equal to a fresh read of the map, each caller getting a list of its own."""

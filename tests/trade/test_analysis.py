@@ -161,7 +161,7 @@ def test_a_moved_store_still_reads_its_flows(tmp_path: Path) -> None:
 class _Unprepared(DuckDBEngine):
     """DuckDB with every query built with literal members and tables and compiled afresh (the reference)."""
 
-    economy_set = Engine.economy_set
+    value_set = Engine.value_set
     table_param = Engine.table_param
     execute_prepared = Engine.execute_prepared
 
@@ -195,15 +195,15 @@ def test_prepared_dependence_equals_a_fresh_compilation_for_every_economy(sample
     assert not chn.equals(A.dependence(sample_store, "USA", sectors="semiconductors"))
 
 
-def test_economy_sets_are_a_parameter_whatever_the_statement_starts_with(sample_store: Store) -> None:
+def test_value_sets_are_a_parameter_whatever_the_statement_starts_with(sample_store: Store) -> None:
     from autarky.trade.engine import _with_sets
 
-    members = {"autarky_economies_m": ["CHN", "USA", "JPN"]}
+    members = {"autarky_set_m": ["CHN", "USA", "JPN"]}
     for sql, want in [
-        ('SELECT count(*) FROM "autarky_economies_m"', 3),
-        ('WITH "t" AS (SELECT * FROM "autarky_economies_m") SELECT count(*) FROM "t"', 3),
+        ('SELECT count(*) FROM "autarky_set_m"', 3),
+        ('WITH "t" AS (SELECT * FROM "autarky_set_m") SELECT count(*) FROM "t"', 3),
         ('WITH RECURSIVE "r"(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM "r" WHERE n < 2) '
-         'SELECT count(*) FROM "autarky_economies_m", "r"', 6),
+         'SELECT count(*) FROM "autarky_set_m", "r"', 6),
     ]:
         assert sample_store.raw.execute(_with_sets(sql, ["m"]), members).fetchone() == (want,), sql
     assert _with_sets("SELECT 1", []) == "SELECT 1"

@@ -347,7 +347,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
 
     def build() -> ir.Table:
         flows = _grouped(eng, sel, by, groups)
-        m = eng.economy_set("m", members)
+        m = eng.value_set("m", members)
         shares = ind.supplier_shares(flows, m)
         totals = ind.growth(ind.trade_totals(flows, m), "imports")
         conc = ind.concentration(shares).rename(supplier_hhi="hhi")
@@ -362,7 +362,7 @@ def dependence(store: Store, economy: str | Collection[str], *, sectors: str | S
             **{f"_tv{r}": tops.share.max(where=tops["rank"] == r) for r in ranks})
         j = j.left_join(wide, [j.year == wide._t_year, j.group == wide._t_group]).drop("_t_year", "_t_group")
         if "b" in sets:
-            bs = ind.bloc_share(flows, m, eng.economy_set("b", sets["b"])).select(
+            bs = ind.bloc_share(flows, m, eng.value_set("b", sets["b"])).select(
                 _b_year="year", _b_group="group", bloc_share="bloc_share")
             j = j.left_join(bs, [j.year == bs._b_year, j.group == bs._b_group]).drop("_b_year", "_b_group")
         if production is not None:
@@ -452,7 +452,7 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
 
     def build() -> ir.Table:
         flows = _grouped(eng, sel, "product", groups)
-        sc = dependency_screen(flows, eng.economy_set("m", members), key="group", thresholds=th,
+        sc = dependency_screen(flows, eng.value_set("m", members), key="group", thresholds=th,
                                world=eng.table_param("world", world))
         if detail:
             return sc.order_by(["group", "year"])
@@ -507,7 +507,7 @@ def shift(store: Store, importer: str | Collection[str], loser: str | Collection
                 cond = e if cond is None else cond | e
             assert cond is not None
             flows = flows.filter(cond)
-        return supplier_shift(flows, eng.economy_set("i", imembers), eng.economy_set("l", lmembers),
+        return supplier_shift(flows, eng.value_set("i", imembers), eng.value_set("l", lmembers),
                               base=b, compare=c)
 
     key = ("shift", *_flows_key(store, None, source, sectors), tuple(str(p) for p in products or ()),
@@ -539,7 +539,7 @@ def decoupling(store: Store, bloc_a: str | Collection[str], bloc_b: str | Collec
 
     def build() -> ir.Table:
         flows = ind.in_groups(sel.flows, groups=eng.table_param("groups", groups))
-        return bilateral_shares(flows, eng.economy_set("a", a), eng.economy_set("b", b))
+        return bilateral_shares(flows, eng.value_set("a", a), eng.value_set("b", b))
 
     out = eng.execute_prepared(("decoupling", *_flows_key(store, years, source, sectors)), build, {"a": a, "b": b},
                                _tables(groups))

@@ -61,9 +61,10 @@ class Engine:
     def memtable(self, data: pa.Table) -> ir.Table:
         return ibis.memtable(data)
 
-    def economy_set(self, name: str, members: Collection[str]) -> Collection[str] | ir.Column:
-        """What an indicator matches economies against (``isin``): here the members themselves; an engine
-        that prepares queries (:meth:`execute_prepared`) gives a column of a table named after ``name``."""
+    def value_set(self, name: str, members: Collection[str]) -> Collection[str] | ir.Column:
+        """What an expression matches texts against (``isin``: economies' ISO3 codes, HS products): here the
+        members themselves; an engine that prepares queries (:meth:`execute_prepared`) gives a column of a
+        table named after ``name``, whose members each run passes."""
         return sorted(members)
 
     def table_param(self, name: str, data: pa.Table) -> ir.Table:
@@ -74,7 +75,7 @@ class Engine:
     def execute_prepared(self, key: Hashable, build: Callable[[], ir.Table],
                          sets: Mapping[str, Collection[str]],
                          tables: Mapping[str, pa.Table] | None = None) -> pa.Table:
-        """The result of ``build()`` (an expression whose economy sets come from :meth:`economy_set` and
+        """The result of ``build()`` (an expression whose sets of texts come from :meth:`value_set` and
         whose table parameters from :meth:`table_param`, filled from ``sets`` and ``tables``).  ``key`` names
         everything else the expression depends on: an engine that prepares queries compiles it once per
         key."""
@@ -91,12 +92,12 @@ class _Prepared:
 #: Compiled trade queries by their key (see :meth:`Engine.execute_prepared`): compiling an indicator's Ibis
 #: expression costs 20–60 ms, more than running it on a year of flows.
 _PREPARED: Memo[_Prepared] = Memo(256)
-_SET_PREFIX = "autarky_economies_"
+_SET_PREFIX = "autarky_set_"
 _TABLE_PREFIX = "autarky_table_"
 
 
 def _with_sets(sql: str, names: Sequence[str]) -> str:
-    """``sql`` (compiled by Ibis) with each economy set it reads (:meth:`DuckDBEngine.economy_set`) defined
+    """``sql`` (compiled by Ibis) with each set of texts it reads (:meth:`DuckDBEngine.value_set`) defined
     first, as a common table expression of its members, which the run passes as a list parameter.
 
     Registering a one-column Arrow table for a set and unregistering it after the run took ~2 ms on this
@@ -104,7 +105,7 @@ def _with_sets(sql: str, names: Sequence[str]) -> str:
     is named as the table the expression reads, so the expression's own references resolve to it."""
     if not names:
         return sql
-    ctes = ", ".join(f'"{_SET_PREFIX}{n}" AS (SELECT unnest(${_SET_PREFIX}{n}::VARCHAR[]) AS "iso3")'
+    ctes = ", ".join(f'"{_SET_PREFIX}{n}" AS (SELECT unnest(${_SET_PREFIX}{n}::VARCHAR[]) AS "value")'
                      for n in names)
     body = sql.lstrip()
     head = re.match(r"WITH(\s+RECURSIVE)?\s", body, re.IGNORECASE)
@@ -118,9 +119,9 @@ class DuckDBEngine(Engine):
     """The store's own DuckDB connection (the default).
 
     Queries run through :meth:`execute_prepared` are compiled once per key and run as prepared SQL: the
-    economies they match are a list parameter of the run (``economy_set``), the sector concordance they group
-    by a table registered on the connection for the run (``table_param``), so asking about another economy
-    or sector reuses the SQL instead of compiling a new expression.
+    economies or products they match are a list parameter of the run (``value_set``), the sector
+    concordance they group by a table registered on the connection for the run (``table_param``), so asking
+    about another economy or sector reuses the SQL instead of compiling a new expression.
     """
 
     def check(self, dataset_ids: list[int]) -> None:
@@ -137,8 +138,8 @@ class DuckDBEngine(Engine):
         t = self.store.table(FLOW_TABLE)
         return t.filter(t.dataset_id.isin(dataset_ids)) if dataset_ids else t.limit(0)
 
-    def economy_set(self, name: str, members: Collection[str]) -> Collection[str] | ir.Column:
-        column: ir.Column = ibis.table({"iso3": "string"}, name=_SET_PREFIX + name).iso3
+    def value_set(self, name: str, members: Collection[str]) -> Collection[str] | ir.Column:
+        column: ir.Column = ibis.table({"value": "string"}, name=_SET_PREFIX + name)["value"]
         return column
 
     def table_param(self, name: str, data: pa.Table) -> ir.Table:

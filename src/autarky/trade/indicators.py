@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 Keys = Sequence[str]
-#: Economies to match: ISO3 codes, or a column of an engine's economy set (:meth:`Engine.economy_set`).
+#: Economies to match: ISO3 codes, or a column of an engine's economy set (:meth:`Engine.value_set`).
 Economies: TypeAlias = "Collection[str] | ir.Column"
 DEFAULT_KEYS: tuple[str, ...] = ("year", "group")
 
