@@ -305,6 +305,30 @@ def test_workers_do_not_join_another_servers_port(sample_store: Path, tmp_path: 
         assert stop_server(server) in (0, -15)
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited (its new parent reaps it)
+
+
+@pytest.mark.skipif(not PORT_SHARING, reason="autarky's own supervisor runs only with Linux's SO_REUSEPORT")
+def test_workers_stop_when_their_supervisor_is_killed(sample_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "orphans.duckdb"
+    copy_store(sample_store, path)
+    server = start_server(path, None, "--workers", "2", "--no-warm")
+    workers = _workers_of(server.proc.pid)
+    assert len(workers) == 2
+    server.proc.kill()  # SIGKILL: no handler runs, nothing stops the workers but the kernel
+    server.proc.wait(15)
+    deadline = time.monotonic() + 60
+    while any(_running(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived its supervisor"
+        time.sleep(0.2)
+    stop_server(server)
+
+
 def test_workers_refuse_a_token(sample_store: Path, tmp_path: Path) -> None:
     import os
     import subprocess

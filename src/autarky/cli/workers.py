@@ -11,14 +11,17 @@ give or take the spread of a fair coin (32 connections over two workers: 16 ± 3
 The parent holds the port (bound with ``SO_REUSEPORT`` but not listening, so the kernel gives it no
 connection: a port asked as 0 stays the same for every worker and any restarted one), starts the workers,
 announces the address once each listens and has built its app (the store open), replaces a worker that dies
-while serving, stops every worker when one fails to start, and stops them all on SIGINT or SIGTERM.
+while serving, stops every worker when one fails to start, and stops them all on SIGINT or SIGTERM; a worker
+whose supervisor dies otherwise (SIGKILL) gets SIGTERM from the kernel and stops too.
 Elsewhere (no ``SO_REUSEPORT`` that balances) uvicorn's supervisor shares one socket.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -32,6 +35,7 @@ __all__ = ["PORT_SHARING", "WorkerStartError", "hold_port", "listening_socket", 
 
 #: Whether workers can listen on sockets of their own that the kernel balances (Linux's SO_REUSEPORT).
 PORT_SHARING = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 #: The longest a worker may take to listen and build its app (open the store, import the routes).
 STARTUP_SECONDS = 120.0
 #: How long a worker has to stop after SIGTERM (uvicorn's graceful shutdown takes at most 5 s) before SIGKILL.
@@ -84,13 +88,23 @@ def hold_port(host: str, port: int) -> socket.socket:
         probe.close()
 
 
-def _worker(host: str, port: int, ready: Connection) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """Have the kernel send this process SIGTERM when the supervisor dies, even by SIGKILL (Linux's
+    PR_SET_PDEATHSIG), so that no worker outlives it holding the port; exit now if it is already gone."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request took effect
+        sys.exit(0)
+
+
+def _worker(host: str, port: int, ready: Connection, parent: int) -> None:
     """One worker process: listen on a socket of its own, build the app (connections wait in the backlog),
-    say it is ready, and serve until SIGTERM."""
+    say it is ready, and serve until SIGTERM (or its supervisor's end)."""
     import uvicorn
 
     from autarky.api.app import worker_app
 
+    _exit_with_parent(parent)
     sock = listening_socket(host, port, shared_port=True)
     api = worker_app()
     ready.send(True)
@@ -107,8 +121,8 @@ class _Workers:
     def start(self, slot: int | None = None) -> None:
         """Start a worker (into ``slot``, replacing a dead one) and wait until it is ready to serve."""
         theirs, ours = self.ctx.Pipe(duplex=False)
-        proc = self.ctx.Process(target=_worker, args=(self.host, self.port, ours), name="autarky-serve-worker",
-                                daemon=False)
+        proc = self.ctx.Process(target=_worker, args=(self.host, self.port, ours, os.getpid()),
+                                name="autarky-serve-worker", daemon=False)
         proc.start()
         ours.close()
         ready = False
