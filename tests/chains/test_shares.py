@@ -256,3 +256,19 @@ def test_kept_concentration_bounds_equal_each_bound_on_its_own(eto_map: ChainMap
             assert concentration_bounds(tuple(without(ns._pieces, target))) == want
             asked += 1
     assert asked > 200
+
+
+def test_node_rows_split_once_equal_each_nodes_own_selection(eto_map: ChainMap) -> None:
+    # every node's rows are selected at once and split by node: for each node, view and year (the latest, each
+    # year of the map, one it lacks) they are the rows selecting the node's own provision gives
+    from autarky.chains.shares import node_rows
+    from autarky.chains.supply import select_rows
+
+    selected = 0
+    for view in ("hq", "site", "auto"):
+        for year in (None, *eto_map.years, 1990):
+            for nid in eto_map.node_ids:
+                got = node_rows(eto_map, nid, year, view)
+                assert got.equals(select_rows(eto_map.provision_of(nid), view, year)), (nid, view, year)
+                selected += got.height
+    assert selected > 1000
