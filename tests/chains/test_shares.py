@@ -272,3 +272,20 @@ def test_node_rows_split_once_equal_each_nodes_own_selection(eto_map: ChainMap) 
                 assert got.equals(select_rows(eto_map.provision_of(nid), view, year)), (nid, view, year)
                 selected += got.height
     assert selected > 1000
+
+
+def test_a_nodes_rows_found_by_bisect_equal_polars_search(eto_map: ChainMap) -> None:
+    # a small map's ids are searched as a Python list: the same rows as Polars' search on the sorted series,
+    # non-ASCII ids included (Polars sorts text by its UTF-8 bytes, Python by code points: the same order)
+    import polars as pl
+
+    from autarky.chains.nodeshares import _Rows, holder_parts
+
+    ids = ["N10", "N2", "Z", "a", "Ä", "é", "日本", "N2", "", "ñ", "N10", "𝔘"]
+    frames = [pl.DataFrame({"node_id": ids, "v": range(len(ids))}), holder_parts(eto_map, "auto", None, None)[0].frame]
+    for frame in frames:
+        listed, searched = _Rows(frame), _Rows(frame)
+        searched.id_list = None
+        assert listed.id_list is not None
+        for nid in [*frame["node_id"].unique().to_list(), "missing", "Ö", "N"]:
+            assert listed.get(nid, []) == searched.get(nid, []), nid
