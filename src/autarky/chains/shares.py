@@ -78,14 +78,16 @@ def node_rows(cmap: ChainMap, node_id: str, year: int | None = None, view: str =
     """Provision rows of one node, view and year (the latest if ``year`` is None); ``view='auto'`` picks
     the view that has numbers (:func:`autarky.chains.supply.select_rows`).
 
-    The rows of every node are selected at once and split by node, kept per map, view and year (a year the
-    map has, or the latest): :func:`~autarky.chains.supply.select_rows` decides per node (its windows are
-    over ``node_id``), so a node's rows are the same, and a page visiting node after node does not run its
-    filters again for each (~0.6 ms a node)."""
+    For maps of up to :data:`~autarky.chains.graph.LIST_IDS_UP_TO` provision rows, the rows of every node
+    are selected at once and split by node, kept per map, view and year (a year the map has, or the latest):
+    :func:`~autarky.chains.supply.select_rows` decides per node (its windows are over ``node_id``), so a
+    node's rows are the same, and a page visiting node after node does not run its filters again for each
+    (~0.6 ms a node).  A larger map selects the node's own rows (no frame per node of a huge map)."""
+    from autarky.chains.graph import LIST_IDS_UP_TO
     from autarky.chains.supply import select_rows
 
     _check_view(view)
-    if year is not None and year not in cmap.years:
+    if cmap.provision.height > LIST_IDS_UP_TO or (year is not None and year not in cmap.years):
         return select_rows(cmap.provision_of(node_id), view, year)
     key = ("node rows", view, year)
     split = cmap.cache.get(key)
