@@ -115,3 +115,27 @@ def test_a_national_series_reads_the_same_tables_as_one_at_a_time(store: Store) 
     assert [t.year for t in series] == [rows[3]["year"], rows[0]["year"], rows[2]["year"]]
     with pytest.raises(UnknownItemError, match="no IO table called"):
         read_national_series(store, [{**rows[0], "table_name": "no-such-table"}])
+
+
+def test_self_sufficiency_series_kept_by_a_read_only_store_equal_a_fresh_read(
+        bundled_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a read-only store keeps each economy's self-sufficiency series (an assessment asks twice): the answers
+    # from the kept series equal those computed afresh, whole and cut to some industries
+    from autarky.io import national_tables
+    from autarky.queries import ask
+    from autarky.queries.io import SelfSufficiencyRequest
+    from autarky.store import open_store
+
+    ro = open_store(bundled_store_path, read_only=True)
+    try:
+        economies = sorted({r["regions"][0] for r in national_tables(ro)})
+        requests = [SelfSufficiencyRequest(), *(SelfSufficiencyRequest(economy=e) for e in economies),
+                    SelfSufficiencyRequest(economy=economies[0], sector="26,20")]
+        kept = [ask(ro, "io.self-sufficiency", r).to_dict() for r in requests * 2]
+        assert any(k[0] == "io self-sufficiency" for k in ro._frozen._items)  # type: ignore[union-attr]
+        monkeypatch.setattr(Store, "remember", lambda self, key, compute: compute())
+        fresh = [ask(ro, "io.self-sufficiency", r).to_dict() for r in requests]
+    finally:
+        ro.close()
+    assert kept == fresh * 2
+    assert economies and all(d["table"]["rows"] for d in fresh)

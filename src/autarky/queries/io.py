@@ -233,7 +233,10 @@ def self_sufficiency(store: Store, req: SelfSufficiencyRequest) -> SelfSufficien
             key = ",".join(r["regions"] or [])
             newest[key] = max(newest.get(key, 0), int(r["dataset_id"]))
         rows = [r for r in rows if int(r["dataset_id"]) == newest[",".join(r["regions"] or [])]]
-    series = self_sufficiency_series(read_national_series(store, rows))
+    # the tables' series, kept while a read-only store is open (an assessment asks twice; ~65 ms for China's)
+    kept_as = ("io self-sufficiency",
+               tuple(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(r.items())) for r in rows))
+    series = store.remember(kept_as, lambda: self_sufficiency_series(read_national_series(store, rows)))
     if req.sector is not None:
         series = series.filter(series["sector"].is_in(req.sector.split(",")))
     srcs = {int(r["dataset_id"]): SourceRef(dataset=str(r["dataset"]), dataset_id=int(r["dataset_id"]),
