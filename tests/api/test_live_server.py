@@ -237,7 +237,7 @@ def _connections_held(pid: int, port: int) -> int:
 @pytest.mark.skipif(not PORT_SHARING, reason="workers listen on sockets of their own only with Linux's SO_REUSEPORT")
 def test_workers_share_a_burst_of_connections(sample_store: Path, tmp_path: Path) -> None:
     # 48 connections opened at once: with one socket shared by every worker, the first to wake accepted them
-    # all; with a socket each, the kernel spreads them (each of 3 gets 16 ± 3; fewer than 4 is 1 in 10^5)
+    # all; with a socket each, the kernel spreads them (each of 3 gets 16 ± 3; fewer than 4: ~1 run in 40,000)
     path = tmp_path / "spread.duckdb"
     copy_store(sample_store, path)
     server = start_server(path, None, "--workers", "3", "--no-warm")

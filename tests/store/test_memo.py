@@ -89,6 +89,8 @@ def test_a_read_only_store_answers_a_repeated_lookup_once_and_its_cursors_share_
     assert latest is not None
     latest["name"] = "changed by a caller"  # a copy: the kept row is not touched
     assert st.latest_dataset("measures")["name"] != "changed by a caller"  # type: ignore[index]
+    assert reader.latest_dataset("measures") == st.latest_dataset("measures") is not latest  # kept, copied
+    assert st.latest_dataset("no such kind") is None and reader.latest_dataset("no such kind") is None
     # what makes keeping answers safe: while it is open read-only, nothing may write the file, in this
     # process or another
     with pytest.raises(StoreError):

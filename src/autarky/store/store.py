@@ -352,8 +352,14 @@ class Store:
             sql += " AND name = ?"
             params.append(name)
         sql += " ORDER BY vintage DESC, loaded_at DESC, dataset_id DESC LIMIT 1"
-        rows = self.query(sql, params).to_pylist()  # a fresh row: the kept answer is the Arrow table
-        return rows[0] if rows else None
+
+        def read() -> dict[str, Any] | None:
+            rows = self.query(sql, params).to_pylist()
+            return rows[0] if rows else None
+
+        # kept while a read-only store is open (most questions ask, ~0.2 ms each); a copy, callers may change it
+        row = self.remember(("latest_dataset", kind, name), read)
+        return None if row is None else dict(row)
 
     def content_key(self) -> tuple[Any, ...]:
         """What the store's datasets hold, as a hashable key: the file and every dataset's id, content hash,
