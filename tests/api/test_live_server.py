@@ -210,9 +210,15 @@ def test_several_worker_processes_answer_alike(sample_store: Path, tmp_path: Pat
 
 def _workers_of(pid: int) -> list[int]:
     """The server processes ``autarky serve --workers`` (``pid``) started (not multiprocessing's helpers)."""
-    return [c for c in _children(pid)
-            if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()
-            and b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+    workers = []
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:  # it ended meanwhile
+            continue
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            workers.append(child)
+    return workers
 
 
 def _connections_held(pid: int, port: int) -> int:
