@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -119,6 +119,42 @@ def test_size_caps_the_readers_in_flight(hub: StoreHub) -> None:
     assert len(third) == 1 and third[0] > 2
     for t in threads:
         t.join(10)
+
+
+def _wait_for(check: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def test_turns_are_given_in_the_order_they_were_asked(sample_store: Path, tmp_path: Path) -> None:
+    """Requests beyond the hub's size wait, and come in first come, first served (a freed turn goes to the
+    longest waiter); a request's reads and computations take no second turn."""
+    path = tmp_path / "one.duckdb"
+    copy_store(sample_store, path)
+    hub = StoreHub(path, size=1)
+    order: list[int] = []
+
+    def request(i: int) -> None:
+        with hub.turn():
+            order.append(i)
+            # with the only turn taken, a read or a computation that asked for another would wait for ever
+            assert hub.cached(("count", i), lambda: _count(hub)) > 2
+
+    try:
+        threads = []
+        with hub.turn():
+            for i in range(6):
+                threads.append(threading.Thread(target=request, args=(i,), daemon=True))
+                threads[-1].start()
+                _wait_for(lambda n=i + 1: hub.waiting == n)  # queued before the next one asks
+            assert order == []
+        for t in threads:
+            t.join(10)
+        assert order == list(range(6)) and hub.waiting == 0
+    finally:
+        hub.close()
 
 
 def test_a_cursor_serves_the_next_request_unless_its_request_failed(hub: StoreHub) -> None:

@@ -127,7 +127,7 @@ def create_app(
     *,
     token: str | None = None,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-    pool_size: int = 8,
+    pool_size: int = 2,
     response_cache: bool = True,
     warm: bool = False,
     own_process: bool = False,
@@ -136,7 +136,8 @@ def create_app(
 
     ``token`` (usually ``$AUTARKY_TOKEN``) enables imports for requests that present it; without one the
     server never writes.  ``max_upload_bytes`` caps an import's body; ``pool_size`` is the number of
-    requests reading the store at once (each on its own cursor of one read-only connection; others wait);
+    requests computed at once (each on its own cursor of one read-only connection; the others wait their
+    turn, first come, first served);
     ``response_cache`` keeps the answers of the read
     endpoints until the next import (:mod:`autarky.api.cache`); ``warm`` answers every question's example once
     in the background at start-up, so that what answers rest on (maps, complexity, ledgers) is computed before

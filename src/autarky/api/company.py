@@ -106,4 +106,5 @@ def company_exposure(body: ExposureBody, hub: HubDep) -> JSON:
         with hub.reader() as store:
             return exposure_of_records(store, req, doc, name=str(doc["name"])).to_dict()
 
-    return JSON(hub.cached(key, compute))
+    with hub.turn():
+        return JSON(hub.cached(key, compute))

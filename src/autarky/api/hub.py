@@ -1,24 +1,34 @@
-"""Store access for the HTTP API: concurrent readers on one read-only connection, one writer at a time, a cache.
+"""Store access for the HTTP API: turns for requests, concurrent readers on one read-only connection, one writer
+at a time, a cache.
 
 The hub keeps the store open read-only once (its *root* connection) and gives every request its own
 cursor of it: a DuckDB cursor is a connection of its own to the same database instance, so requests read
 concurrently (DuckDB runs their queries in parallel and releases the GIL while it does), and nothing is
-serialised on a shared connection.  ``size`` caps the readers in flight (the others wait for a slot).  A
-cursor set up for reading (session settings, the trade flows' view: ~1 ms) goes back to the hub when its
-request ends and serves a later one; one whose request failed is closed.  An import takes the hub
-exclusively: it waits for the readers in flight, closes the kept cursors and the root, opens the store
-read-write for the import alone, closes it and reopens the root.  Every completed write bumps
-:attr:`StoreHub.generation`, which keys the cache of computed results, so nothing stale is served.
-``close()`` releases the connection (an ASGI lifespan's end); the next reader opens it again.
+serialised on a shared connection.  A cursor set up for reading (session settings, the trade flows' view:
+~1 ms) goes back to the hub when its request ends and serves a later one; one whose request failed is
+closed.
+
+``size`` requests are computed at once (:meth:`StoreHub.turn`: the whole request, its answer and its JSON);
+the others wait their turn, first come, first served.  Answers are Python work under one interpreter lock,
+so a process that computed every request in flight at once would share its core among them all: each
+would take about as many times its own time as there are requests in flight, and the heaviest would finish
+last of all.  Taken in turns, a request waits for those that came before it and then runs at full speed
+(measured: ``bench/api/bench_cold.py``).  A reader outside any turn (the start-up warm-up) takes one for
+its read.
+
+An import takes the hub exclusively: it waits for the readers in flight, closes the kept cursors and the
+root, opens the store read-write for the import alone, closes it and reopens the root.  Every completed
+write bumps :attr:`StoreHub.generation`, which keys the cache of computed results, so nothing stale is
+served.  ``close()`` releases the connection (an ASGI lifespan's end); the next reader opens it again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -77,17 +87,64 @@ class _ReadWriteLock:
                 self._cond.notify_all()
 
 
-class StoreHub:
-    """A cursor per reader on one read-only connection, an exclusive writer, and a generation-keyed cache."""
+class _Turns:
+    """At most ``size`` holders at once; the others come in one at a time in the order they asked (a freed turn
+    is handed to the longest waiter, so no newcomer takes it first).  A thread holding a turn that asks again
+    is in already."""
 
-    def __init__(self, path: Path, *, size: int = 8, cache_size: int = 512) -> None:
+    def __init__(self, size: int) -> None:
+        self._lock = threading.Lock()
+        self._free = size
+        self._waiting: deque[threading.Lock] = deque()  # one locked lock per waiter, released to let it in
+        self._mine = threading.local()
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        if getattr(self._mine, "held", False):
+            yield
+            return
+        self._enter()
+        self._mine.held = True
+        try:
+            yield
+        finally:
+            self._mine.held = False
+            self._leave()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
+
+    def _enter(self) -> None:
+        with self._lock:
+            if self._free:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        turn.acquire()  # until _leave hands this waiter the turn
+
+    def _leave(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()
+            else:
+                self._free += 1
+
+
+class StoreHub:
+    """Turns for requests, a cursor per reader on one read-only connection, an exclusive writer, and a
+    generation-keyed cache."""
+
+    def __init__(self, path: Path, *, size: int = 2, cache_size: int = 512) -> None:
         if size < 1:
-            raise ValueError("the hub needs at least one reader")
+            raise ValueError("the hub needs at least one turn")
         self.path = Path(path)
         self.size = size
         self.generation = 0
         self._lock = _ReadWriteLock()
-        self._slots = threading.BoundedSemaphore(size)
+        self._turns = _Turns(size)
         self._root: Store | None = None
         self._cache: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
         self._cache_size = cache_size
@@ -121,11 +178,21 @@ class StoreHub:
         with self._lock.write():
             self._close_root()
 
+    def turn(self) -> AbstractContextManager[None]:
+        """One of the ``size`` turns, for a whole request (its readers take no other), after the requests that
+        asked before it."""
+        return self._turns.hold()
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a turn now."""
+        return self._turns.waiting
+
     @contextmanager
     def reader(self) -> Iterator[Store]:
         """A read-only store of one's own for the duration of one request (a cursor of the root connection,
-        kept for a later request if this one ends without an error)."""
-        with self._slots, self._lock.read():
+        kept for a later request if this one ends without an error), in the request's turn (or one of its own)."""
+        with self._turns.hold(), self._lock.read():
             root = self._root or self._open_root()
             with self._idle_lock:
                 store = self._idle.pop() if self._idle else None
@@ -159,7 +226,8 @@ class StoreHub:
 
     # -- cache --------------------------------------------------------------------------------------------
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per store generation and ``key`` (computed results are treated as immutable).
+        """``compute()`` once per store generation and ``key`` (computed results are treated as immutable), in a
+        turn.
 
         Requests for a key being computed wait for that computation; requests for other keys never do."""
         with self._cache_lock:
@@ -169,7 +237,9 @@ class StoreHub:
                 hit: T = self._cache[full]
                 return hit
             gate = self._computing.setdefault(full, threading.Lock())
-        with gate:  # one computation per key at a time: the others wait for its result
+        # a computation runs in a turn, and its key is waited for only in one (always a turn first, then a
+        # key: no thread holds a key while it waits for a turn held by a thread waiting for that key)
+        with self._turns.hold(), gate:  # one computation per key at a time: the others wait for its result
             with self._cache_lock:
                 if full in self._cache:
                     again: T = self._cache[full]

@@ -136,7 +136,8 @@ def route_for(q: Question) -> Callable[..., JSON]:
         for n, p, _ in declared:
             if p.repeatable and isinstance(kw.get(n), list):
                 kw[n] = ",".join(kw[n]) if kw[n] else None
-        return JSON(answer(hub, q, q.request(**kw), limit, offset))
+        with hub.turn():  # the whole request, its JSON included, in its turn
+            return JSON(answer(hub, q, q.request(**kw), limit, offset))
 
     params = [inspect.Parameter("hub", inspect.Parameter.KEYWORD_ONLY, annotation=HubDep)]
     params += [_query(n, p, d) for n, p, d in declared]

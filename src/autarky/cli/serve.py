@@ -35,9 +35,9 @@ def serve(
     store: StoreOption = None,
     max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest import upload accepted, in MiB.")]
     = DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024,
-    pool: Annotated[int, typer.Option(min=1, max=64,
-                                      help="Requests that read the store at once (each on its own cursor).")]
-    = 8,
+    pool: Annotated[int, typer.Option(min=1, max=64, help=(
+        "Requests computed at once per process (each on its own store cursor); the others wait their turn, "
+        "first come, first served."))] = 2,
     workers: Annotated[int, typer.Option(min=1, max=64, help=(
         "Server processes (each with its own read-only connection): more than one answers on every core at "
         "once, read-only (imports need one process)."))] = 1,
