@@ -1,6 +1,6 @@
-"""Every economy's import dependence at once (a server's store), cut per economy, against the one-economy
-query: equal to the last bit for every economy of the bundled flows, BACI and Comtrade, with and without a
-bloc, sectors, years and a longer supplier list."""
+"""Every economy's import dependence and dependency screen at once (a server's store), cut per economy, against
+the one-economy query: equal to the last bit for every economy of the bundled flows, BACI and Comtrade, with
+and without a bloc, sectors, years, a longer supplier list and other screen thresholds."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from autarky.errors import UnknownEconomyError
 from autarky.store import Store, open_store
 from autarky.trade import analysis, every
-from autarky.trade.analysis import dependence
+from autarky.trade.analysis import dependence, screen
 from autarky.trade.engine import DuckDBEngine
+from autarky.trade.screening import ScreenThresholds
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,60 @@ def test_blocs_segments_and_one_shot_stores_take_the_one_economy_query(stores: t
     assert analysis._kept_sectors(one, DuckDBEngine(one), members, "sector", None, None) is False
     _same(one, served, "EU27")
     _same(one, served, "CHN", sectors=f"{sector}/{segments[0]}")
+
+
+def _same_screen(one: Store, served: Store, economy: str, **kw: object) -> int:
+    want = screen(one, economy, **kw)  # type: ignore[arg-type]
+    got = screen(served, economy, **kw)  # type: ignore[arg-type]
+    assert got.schema == want.schema, (economy, kw)
+    assert got.to_pylist() == want.to_pylist(), (economy, kw)
+    return got.num_rows
+
+
+def test_every_economys_screen_equals_its_own_query(stores: tuple[Store, Store], economies: list[str]) -> None:
+    one, served = stores
+    rows = flagged = 0
+    loose = ScreenThresholds(import_hhi=0.2, world_hhi=0.1, window=4, min_years=1)  # the defaults flag none here
+    for e in economies:
+        rows += _same_screen(one, served, e, flagged_only=False)
+        _same_screen(one, served, e)
+        flagged += _same_screen(one, served, e, thresholds=loose)
+    assert rows > 10 * len(economies) and 100 < flagged < rows  # compared on many products, some flagged
+
+
+@pytest.mark.parametrize("kw", [
+    {"thresholds": ScreenThresholds(import_hhi=0.2, world_hhi=0.1, window=4, min_years=1)},
+    {"thresholds": ScreenThresholds(import_export_ratio=3.0, window=2, min_years=2), "flagged_only": False},
+    {"source": "comtrade", "years": "2012-2016"},
+    {"years": "2019-2022", "flagged_only": False},
+], ids=["loose", "strict-all", "comtrade", "years"])
+def test_screen_cuts_equal_the_query_with_options(stores: tuple[Store, Store], economies: list[str],
+                                                  kw: dict[str, object]) -> None:
+    one, served = stores
+    for e in sorted({*economies[::7], "CHN", "USA", "JPN", "NLD", "KOR", "DEU"}):
+        _same_screen(one, served, e, **kw)
+
+
+def test_the_every_economy_screen_is_computed_once_per_options(stores: tuple[Store, Store],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    one, served = stores
+    built: list[object] = []
+    real = every.screen_of_every
+
+    def counting(*args: object, **kw: object) -> object:
+        built.append(args)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "screen_of_every", counting)
+    th = ScreenThresholds(import_hhi=0.25, world_hhi=0.1, window=4, min_years=1)  # asked in no other test
+    for e, flagged_only in [("CHN", True), ("USA", False), ("JPN", True), ("KOR", False)]:
+        assert screen(served, e, thresholds=th, flagged_only=flagged_only).num_rows > 0
+    assert len(built) == 1
+    screen(served, "CHN", thresholds=ScreenThresholds(import_hhi=0.26, world_hhi=0.1, window=4, min_years=1))
+    assert len(built) == 2  # other thresholds: another table
+    # blocs, sectors, the detail and a one-shot command's store take the one-economy query
+    _same_screen(one, served, "EU27")
+    _same_screen(one, served, "CHN", sectors="semiconductors", flagged_only=False)
+    _same_screen(one, served, "USA", detail=True)
+    screen(one, "NLD")
+    assert len(built) == 2

@@ -32,7 +32,7 @@ from autarky.trade import indicators as ind
 from autarky.trade.bilateral import bilateral_shares
 from autarky.trade.codes import REVISIONS, revision
 from autarky.trade.engine import DuckDBEngine, Engine
-from autarky.trade.every import dependence_of_every, one_economy
+from autarky.trade.every import dependence_of_every, one_economy, one_economys_screen, screen_of_every
 from autarky.trade.hs_convert import conversion_tables, convert_flows
 from autarky.trade.screening import ScreenThresholds, dependency_screen, screen_summary, world_export_hhi
 from autarky.trade.sectors import sector_concordance, select_sectors
@@ -260,6 +260,10 @@ _WORLD: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
 #: selection, bloc and list length (a server's questions: see :func:`_kept_sectors`).
 _EVERY: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=256 << 20)
 
+#: Every economy's dependency screen (:func:`autarky.trade.every.screen_of_every`) by engine, store content,
+#: flow selection and thresholds (a server's questions: see :func:`screen`).
+_EVERY_SCREEN: Memo[pa.Table] = Memo(16, weigh=lambda t: t.nbytes, budget=256 << 20)
+
 
 def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | Sequence[int] | None,
                     source: str | None, sectors: str | Sequence[str] | None) -> pa.Table:
@@ -449,6 +453,15 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
     # (choosing sectors keeps or drops whole products, so their world HHI stays as it is)
     world = _WORLD.get((eng.name, *_selection_key(store, years, source)), lambda: eng.execute(
         world_export_hhi(ind.with_groups(sel.flows, "product"), key="group")))
+
+    if (store.answers_many and store.read_only and isinstance(eng, DuckDBEngine) and len(members) == 1
+            and sectors is None and not detail):
+        # a server's store: cut from every economy's screen (autarky.trade.every), as dependence() does
+        every = _EVERY_SCREEN.get((eng.name, *_selection_key(store, years, source), th), lambda: eng.execute(
+            screen_of_every(ind.with_groups(sel.flows, "product"), eng.memtable(world), th)))
+        out = one_economys_screen(every, next(iter(members)), flagged_only)
+        out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
+        return _finish(out, sel, economy=label, thresholds=th.__dict__)
 
     def build() -> ir.Table:
         flows = _grouped(eng, sel, "product", groups)
