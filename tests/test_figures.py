@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,10 +33,6 @@ def test_each_basis_holds_what_it_claims() -> None:
 
 
 def test_numbers_are_stored_as_finite_floats_whatever_they_came_as() -> None:
-    import math
-
-    import numpy as np
-
     # ints, numpy floats and bools become Python floats; NaN is unknown (None); infinities are refused;
     # a basis given by name becomes the enum; sources given as a list become a tuple
     f = Figure("bounded", low=True, high=3, value=np.float64(1.5), sources=[ETO])
@@ -96,3 +96,30 @@ def test_a_figure_of_a_checked_number_equals_the_checked_constructor(basis: Basi
         checked = Figure(basis, value=value, unit="%", sources=src, coverage=cov)
         assert fast == checked and hash(fast) == hash(checked) and fast.point == checked.point
         assert (fast.low, fast.high, fast.label, fast.note) == (checked.low, checked.high, None, None)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True),
+       st.sampled_from([float, int, np.float64]))
+def test_derived_and_bounded_equal_the_checked_constructor(a: float, b: float, kind: type) -> None:
+    """derived() and bounded() build a figure of checked finite floats directly: the same figure as the
+    dataclass's own checks give, and the same error where those refuse it (infinite, reversed, NaN)."""
+    src, cov = (SourceRef("BACI", dataset_id=3, lines=(2,)),), Coverage(False, "two economies")
+    x, y = (kind(v) if kind is not int or math.isfinite(v) else v for v in (a, b))
+
+    def outcome(build: Callable[[], Figure]) -> Figure | str:
+        try:
+            return build()
+        except ValueError as exc:
+            return str(exc)
+
+    for fast, checked in [
+        (lambda: Figure.derived(x, unit="%", sources=src, coverage=cov, note="n"),
+         lambda: Figure(Basis.DERIVED, value=x, unit="%", sources=src, coverage=cov, note="n")),
+        (lambda: Figure.bounded(x, y, unit="%", sources=list(src), coverage=cov, note="n"),
+         lambda: Figure(Basis.BOUNDED, low=x, high=y, unit="%", sources=src, coverage=cov, note="n")),
+    ]:
+        got, want = outcome(fast), outcome(checked)
+        assert got == want
+        if isinstance(got, Figure):
+            assert isinstance(want, Figure) and hash(got) == hash(want) and got.to_dict() == want.to_dict()
+            assert all(v is None or type(v) is float for v in (got.value, got.low, got.high))
