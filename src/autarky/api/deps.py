@@ -32,7 +32,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def _hub(request: Request) -> StoreHub:
+async def _hub(request: Request) -> StoreHub:
+    # async: FastAPI calls it on the event loop; a plain function would be sent to a worker thread and back
+    # for every request (measured: ~0.2 ms of CPU a request, a fifth of a small answer's)
     return get_settings(request).hub
 
 

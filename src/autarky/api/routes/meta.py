@@ -12,7 +12,7 @@ router = APIRouter(tags=["meta"])
 
 
 @router.get("/api", response_model=ApiIndex, summary="What this server serves")
-def index(request: Request) -> ApiIndex:
+async def index(request: Request) -> ApiIndex:  # async: answered on the event loop, no thread
     s = get_settings(request)
     return ApiIndex(name="autarky", version=autarky.__version__, store=s.hub.path.name,
                     generation=s.hub.generation, read_only=s.token is None, capabilities=s.capabilities,
@@ -20,6 +20,6 @@ def index(request: Request) -> ApiIndex:
 
 
 @router.get("/api/health", summary="Liveness: the server answers (and whether its start-up warm-up is done)")
-def health(request: Request) -> dict[str, str]:
+async def health(request: Request) -> dict[str, str]:
     """``warm``: ``off`` (not asked for), ``warming`` (answering the questions' examples) or ``done``."""
     return {"status": "ok", "warm": getattr(request.app.state, "warm", "off")}
