@@ -11,6 +11,7 @@ import pytest
 
 from autarky.errors import UnknownEconomyError
 from autarky.store import Store, open_store
+from autarky.store.memo import Memo
 from autarky.trade import analysis, every
 from autarky.trade.analysis import dependence, screen
 from autarky.trade.engine import DuckDBEngine
@@ -171,3 +172,23 @@ def test_the_every_economy_screen_is_computed_once_per_options(stores: tuple[Sto
     _same_screen(one, served, "USA", detail=True)
     screen(one, "NLD")
     assert len(built) == 2
+
+
+def test_a_screen_of_every_economy_too_large_to_keep_is_computed_once(
+        stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where every economy's screen is too large for the memo (full BACI, a small budget), the question that
+    computed it is cut from it, and later ones take the one-economy query instead of computing it again."""
+    one, served = stores
+    built: list[object] = []
+    real = every.screen_of_every
+
+    def counting(*args: object, **kw: object) -> object:
+        built.append(args)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "screen_of_every", counting)
+    monkeypatch.setattr(analysis, "_EVERY_SCREEN", Memo(16, weigh=lambda t: t.nbytes, budget=1024))
+    monkeypatch.setattr(analysis, "_SCREEN_TOO_LARGE", Memo(64))
+    for e in ["CHN", "USA", "JPN"]:
+        _same_screen(one, served, e, flagged_only=False)
+    assert len(built) == 1

@@ -263,6 +263,9 @@ _EVERY: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=256 << 20)
 #: Every economy's dependency screen (:func:`autarky.trade.every.screen_of_every`) by engine, store content,
 #: flow selection and thresholds (a server's questions: see :func:`screen`).
 _EVERY_SCREEN: Memo[pa.Table] = Memo(16, weigh=lambda t: t.nbytes, budget=256 << 20)
+#: The keys of :data:`_EVERY_SCREEN` whose table was too large to keep: their questions take the one-economy
+#: query (computing every economy for each would cost far more than one).
+_SCREEN_TOO_LARGE: Memo[bool] = Memo(64)
 
 
 def _product_groups(store: Store, eng: Engine, sel: FlowSelection, years: str | Sequence[int] | None,
@@ -454,11 +457,14 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
     world = _WORLD.get((eng.name, *_selection_key(store, years, source)), lambda: eng.execute(
         world_export_hhi(ind.with_groups(sel.flows, "product"), key="group")))
 
+    every_key = (eng.name, *_selection_key(store, years, source), th)
     if (store.answers_many and store.read_only and isinstance(eng, DuckDBEngine) and len(members) == 1
-            and sectors is None and not detail):
+            and sectors is None and not detail and not _SCREEN_TOO_LARGE.held([every_key])):
         # a server's store: cut from every economy's screen (autarky.trade.every), as dependence() does
-        every = _EVERY_SCREEN.get((eng.name, *_selection_key(store, years, source), th), lambda: eng.execute(
+        every = _EVERY_SCREEN.get(every_key, lambda: eng.execute(
             screen_of_every(ind.with_groups(sel.flows, "product"), eng.memtable(world), th)))
+        if not _EVERY_SCREEN.held([every_key]):  # too large to keep: later questions ask for their economy alone
+            _SCREEN_TOO_LARGE.get(every_key, lambda: True)
         out = one_economys_screen(every, next(iter(members)), flagged_only)
         out = out.rename_columns(["product" if c == "group" else c for c in out.column_names])
         return _finish(out, sel, economy=label, thresholds=th.__dict__)
