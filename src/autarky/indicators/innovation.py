@@ -218,7 +218,8 @@ class _Calc:
         if not vals:
             return EconomyValue(label, (econ,), None, None, None, None, None)
         last = vals[-1]
-        value = Figure.reported(last.value, unit=unit, sources=(last.ref,))
+        lref = last.ref  # built on each access: once here
+        value = Figure.reported(last.value, unit=unit, sources=(lref,))
         trend, growth = self._trend([(v.year, v.value) for v in vals[-self.trend_years:]],
                                     [v.ref for v in vals[-self.trend_years:]])
         pool = self.pool(code, last.year) if self.pool is not None else {
@@ -226,8 +227,8 @@ class _Calc:
         rank = None
         if econ in pool:
             r, n = rank_of(last.value, list(pool.values()))
-            ref = SourceRef(dataset=last.ref.dataset, dataset_id=last.ref.dataset_id, vintage=last.ref.vintage,
-                            licence=last.ref.licence, url=last.ref.url,
+            ref = SourceRef(dataset=lref.dataset, dataset_id=lref.dataset_id, vintage=lref.vintage,
+                            licence=lref.licence, url=lref.url,
                             locator=f"{code}, all {n} economies reporting {last.year}", year=last.year)
             rank = Figure.derived(r, unit="rank", sources=(ref,),
                                   note=f"rank {r} of {n} economies with a value in {last.year} (1 = highest; "
