@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from autarky.chains import ChainMap
-from autarky.chains.scenario import ExportControl, as_range, export_control, export_control_timeline, resolve_against
+from autarky.chains.scenario import (
+    ExportControl,
+    Outcome,
+    as_range,
+    export_control,
+    export_control_timeline,
+    resolve_against,
+)
 from autarky.errors import UnknownEconomyError, UsageError
 from autarky.store import Store
 from conftest import make_map
@@ -232,3 +241,31 @@ def test_worst_statuses_are_the_nodes_worst_case_statuses(eto_map: ChainMap) -> 
         worst = res.worst_statuses()
         assert worst == [o.status[0] for o in res.nodes]
         assert {"lost", "ok"} <= set(worst)
+
+
+def test_an_unexplained_run_has_the_explained_runs_statuses(eto_map: ChainMap) -> None:
+    """explain=False (the measures timeline) leaves out figures, paths, causes and text; every status,
+    interval and binding node of the stages, outputs, tiers, capability and profiles is the explained run's."""
+    from dataclasses import asdict
+
+    kept = ("id", "name", "kind", "stage_id", "available", "status", "binding", "own_available", "bounded",
+            "assumed", "tier", "tier_rank", "class_id", "variant_id", "consumer_id")
+
+    def core(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
+        return [tuple(asdict(o)[k] for k in kept) for o in outcomes]
+
+    for sc in (eto_scenario(domestic_substitution="0-0.3"),
+               ExportControl(against=frozenset({"USA"}), target=CHN, profiles=(("no EUV", frozenset({"N20"})),)),
+               ExportControl(against=frozenset({"JPN"}), target=frozenset({"RUS"}))):
+        full, light = export_control(eto_map, sc), export_control(eto_map, sc, explain=False)
+        for part in ("stages", "outputs", "tiers"):
+            assert core(getattr(light, part)) == core(getattr(full, part)), part
+        assert [(c.class_id, c.runs_at, core(c.tiers), core(c.outputs), core(c.stages)) for c in light.capability] \
+            == [(c.class_id, c.runs_at, core(c.tiers), core(c.outputs), core(c.stages)) for c in full.capability]
+        assert [(p.name, core(p.stages), core(p.outputs)) for p in light.profiles] \
+            == [(p.name, core(p.stages), core(p.outputs)) for p in full.profiles]
+        assert light.origin_ids() == full.origin_ids() and light.worst_statuses() == full.worst_statuses()
+        shown = [*light.stages, *light.outputs, *light.tiers]
+        assert shown and all(o.availability is None and not o.explanation and not o.causes for o in shown)
+        assert any(o.explanation for o in full.stages)
+        assert light.node("N20") == full.node("N20")  # nodes are whole either way

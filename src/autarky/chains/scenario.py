@@ -550,6 +550,8 @@ class _Run:
         self.against_at = against_at
         #: nodes whose own supply binds nothing (a class whose variants carry their shares; a tiered class)
         self.inert: np.ndarray[Any, Any] = np.zeros(g.n_real, dtype=np.bool_)
+        #: False: stage, output and tier outcomes carry statuses and intervals only (see export_control)
+        self.explain = True
         self._cache: dict[int, Outcome] = {}
         # names by map position, as Python lists (explanations ask them thousands of times a timeline)
         names = cmap.cache.get(("names",))
@@ -765,6 +767,11 @@ class _Run:
         path = g.path(i, low.ptr)
         status = self.statuses(lo, hi)
         name = label or self.name(i)
+        if not self.explain:
+            return Outcome(id=id_ or g.ids[i], name=name, kind=kind, stage_id=stage_id, available=(lo, hi),
+                           status=status, binding=g.ids[path[0]] if path[0] < g.n_real else None,
+                           bounded=abs(hi - lo) > 1e-12, assumed=bool(self.assumed_up[i]),
+                           tier=tier[0] if tier else None, tier_rank=tier[1] if tier else None, class_id=class_id)
         via = f" via {self.path_text(path)}" if len(path) > 1 else ""
         origin = path[0]
         binding = g.ids[origin] if origin < g.n_real else None
@@ -813,6 +820,14 @@ class _Run:
             status = self.statuses(lo, hi)
             own_status = self.statuses(own_lo, own_hi)[0]
             name = stage.name if tier is None else f"{stage.name} — {tier[0]} tier of {c.name_of(class_id or '')}"
+            if not self.explain:
+                out.append(Outcome(
+                    id=sid if tier is None else f"{sid}@{class_id}#{tier[1] + 1}", name=name, kind="stage",
+                    stage_id=sid, available=(lo, hi), status=status,
+                    binding=g.ids[path[0]] if path[0] < g.n_real else None, own_available=(own_lo, own_hi),
+                    bounded=abs(hi - lo) > 1e-12, assumed=bool(self.assumed_up[idx].any()),
+                    tier=tier[0] if tier else None, tier_rank=tier[1] if tier else None, class_id=class_id))
+                continue
             text = f"{name}: {status[0]} ({_range_text(lo, hi)})"
             if len(path) > 1 or status[0] != "ok":
                 text += f" via {self.path_text(path)}"
@@ -1006,8 +1021,13 @@ def _pad(own_real: FloatArray, g: RequirementGraph, overrides: Mapping[int, floa
     return own
 
 
-def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
-    """Run an export-control scenario on a map; deterministic; results are intervals (module docstring)."""
+def export_control(cmap: ChainMap, scenario: ExportControl, *, explain: bool = True) -> ScenarioResult:
+    """Run an export-control scenario on a map; deterministic; results are intervals (module docstring).
+
+    ``explain=False`` is for a caller that reads statuses only (the measures timeline): the stages, outputs,
+    tiers and capability then carry their availability intervals, statuses and binding nodes, but no
+    figures, paths, causes, descriptions or explanations (building those is most of a scenario's time);
+    nodes (:meth:`ScenarioResult.node`) are whole either way."""
     sc = scenario
     rs = _resolve_restrictions(cmap, sc)
     tiers = tiers_for(cmap, sc.tiers)
@@ -1040,6 +1060,7 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
     assumed_up = g.any_upstream(np.concatenate([exp.assumed, np.zeros(g.n - g.n_real, dtype=np.bool_)]))
     run = _Run(cmap, sc, rs, tiers, g, exp, low, high, assumed_up, holders, against_at)
     run.inert = inert
+    run.explain = explain
     stages = run.stage_outcomes(low, high)
     outputs = [run.propagated(i, low, high, "output", None) for i in _outputs(cmap)]
     tier_out, capability = _tier_runs(run, case, own_lo, own_hi)
@@ -1055,6 +1076,7 @@ def export_control(cmap: ChainMap, scenario: ExportControl) -> ScenarioResult:
         pl_hi.avail, pl_hi.ptr = gp.propagate_ptr(pl_hi.own)
         prun = _Run(cmap, sc, rs, tiers, gp, exp, pl_lo, pl_hi, gp.any_upstream(
             np.concatenate([exp.assumed, np.zeros(gp.n - gp.n_real, dtype=np.bool_)])), holders, against_at)
+        prun.explain = explain
         profiles.append(
             ProfileOutcome(
                 name=pname,
@@ -1117,7 +1139,7 @@ def _tier_runs(
                 variant_id=t.variants[0],
                 consumer_id=consumers[0] if consumers else None,
                 explanation=(f"{t.label} tier ({', '.join(cmap.name_of(v) for v in t.variants)}: "
-                             f"{_range_text(tlo, thi)} available): {head.explanation}"),
+                             f"{_range_text(tlo, thi)} available): {head.explanation}") if run.explain else "",
             )
             tier_rows.append(head)
             per_out += heads

@@ -549,21 +549,22 @@ def scenario_params(req: ScenarioRequest, target: frozenset[str], target_label: 
         ok_from=as_interval(req.ok_from, "ok_from"), require_domestic_base=not req.no_domestic_base)
 
 
-def measures_case(cmap: ChainMap, rules: list[tuple[Any, bool]], day: date, params: dict[str, Any]) -> tuple[
-        ExportControl, ScenarioResult, Callable[[Outcome], Outcome]]:
+def measures_case(cmap: ChainMap, rules: list[tuple[Any, bool]], day: date, params: dict[str, Any], *,
+                  explain: bool = True) -> tuple[ExportControl, ScenarioResult, Callable[[Outcome], Outcome]]:
     """The export control of ``rules`` (from :func:`measure_restrictions`) on ``cmap``, its result (the worst
     case), and how to widen outcomes to the best case: rules that may not stop supply (licences that may be
-    granted, technical thresholds) are applied in the worst case and left out in the best."""
+    granted, technical thresholds) are applied in the worst case and left out in the best.  ``explain``: as
+    :func:`~autarky.chains.export_control`'s."""
     from autarky.chains import ExportControl, export_control
 
     label = "measures in force on " + day.isoformat()
     sc = ExportControl(restrictions=tuple(r for r, _ in rules), against_label=label, **params)
-    worst = export_control(cmap, sc)
+    worst = export_control(cmap, sc, explain=explain)
     certain = tuple(r for r, denial in rules if denial)
     if len(certain) == len(rules):
         return sc, worst, _same
-    best = export_control(cmap, ExportControl(restrictions=certain, against_label=label, **params)) \
-        if certain else None
+    best = export_control(cmap, ExportControl(restrictions=certain, against_label=label, **params),
+                          explain=explain) if certain else None
     return sc, worst, widen(worst, best)
 
 

@@ -178,13 +178,13 @@ class _Outcome:
 def _measures_outcome(cmap: ChainMap, rules: list[tuple[Any, bool]], day: date,
                       params: dict[str, Any]) -> _Outcome | None:
     """The scenario ``scenario.export-control --measures-in-force day`` runs on ``cmap`` (``params``: its
-    options), read without building its tables and explanations: the same figures as the answer's summary,
-    capability and origins."""
+    options), read without building its tables, figures and explanations (``explain=False``): the same figures as
+    the answer's summary, capability and origins."""
     from autarky.queries.chains import measures_case, status_text
 
     if not rules:
         return None
-    res, merge = measures_case(cmap, rules, day, params)[1:]
+    res, merge = measures_case(cmap, rules, day, params, explain=False)[1:]
     tiers = [(t.tier, status_text(merge(t).status)) for c in res.capability for t in c.tiers]
     return _Outcome(stages_lost=sum(o.status[0] == "lost" for o in res.stages),
                     tiers_lost=[t for t, st in tiers if st == "lost"],
