@@ -61,6 +61,19 @@ def _same(one: Store, served: Store, economy: str, **kw: object) -> None:
     assert got.to_pylist() == want.to_pylist(), (economy, kw)
 
 
+def _count_builds(monkeypatch: pytest.MonkeyPatch, builder: str) -> list[object]:
+    """The calls :mod:`autarky.trade.analysis` makes to ``builder`` of :mod:`autarky.trade.every` from now on."""
+    built: list[object] = []
+    real = getattr(every, builder)
+
+    def counting(*args: object, **kw: object) -> object:
+        built.append(args)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(analysis, builder, counting)
+    return built
+
+
 def test_every_economys_cut_equals_its_own_query(stores: tuple[Store, Store], economies: list[str]) -> None:
     one, served = stores
     assert len(economies) > 100
@@ -82,14 +95,7 @@ def test_cuts_equal_the_query_with_options(stores: tuple[Store, Store], economie
 def test_the_every_economy_table_is_computed_once_per_options(stores: tuple[Store, Store],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     _, served = stores
-    built: list[object] = []
-    real = every.dependence_of_every
-
-    def counting(*args: object, **kw: object) -> object:
-        built.append(args)
-        return real(*args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(analysis, "dependence_of_every", counting)
+    built = _count_builds(monkeypatch, "dependence_of_every")
     for e in ["CHN", "USA", "JPN", "KOR"]:
         assert dependence(served, e, top=6).num_rows > 0
     assert len(built) == 1
@@ -122,7 +128,7 @@ def _same_screen(one: Store, served: Store, economy: str, **kw: object) -> int:
     got = screen(served, economy, **kw)  # type: ignore[arg-type]
     assert got.schema == want.schema, (economy, kw)
     assert got.to_pylist() == want.to_pylist(), (economy, kw)
-    return got.num_rows
+    return int(got.num_rows)
 
 
 def test_every_economys_screen_equals_its_own_query(stores: tuple[Store, Store], economies: list[str]) -> None:
@@ -152,14 +158,7 @@ def test_screen_cuts_equal_the_query_with_options(stores: tuple[Store, Store], e
 def test_the_every_economy_screen_is_computed_once_per_options(stores: tuple[Store, Store],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     one, served = stores
-    built: list[object] = []
-    real = every.screen_of_every
-
-    def counting(*args: object, **kw: object) -> object:
-        built.append(args)
-        return real(*args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(analysis, "screen_of_every", counting)
+    built = _count_builds(monkeypatch, "screen_of_every")
     th = ScreenThresholds(import_hhi=0.25, world_hhi=0.1, window=4, min_years=1)  # asked in no other test
     for e, flagged_only in [("CHN", True), ("USA", False), ("JPN", True), ("KOR", False)]:
         assert screen(served, e, thresholds=th, flagged_only=flagged_only).num_rows > 0
@@ -179,14 +178,7 @@ def test_a_screen_of_every_economy_too_large_to_keep_is_computed_once(
     """Where every economy's screen is too large for the memo (full BACI, a small budget), the question that
     computed it is cut from it, and later ones take the one-economy query instead of computing it again."""
     one, served = stores
-    built: list[object] = []
-    real = every.screen_of_every
-
-    def counting(*args: object, **kw: object) -> object:
-        built.append(args)
-        return real(*args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(analysis, "screen_of_every", counting)
+    built = _count_builds(monkeypatch, "screen_of_every")
     monkeypatch.setattr(analysis, "_EVERY_SCREEN", Memo(16, weigh=lambda t: t.nbytes, budget=1024))
     monkeypatch.setattr(analysis, "_SCREEN_TOO_LARGE", Memo(64))
     for e in ["CHN", "USA", "JPN"]:
