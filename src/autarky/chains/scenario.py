@@ -767,16 +767,19 @@ class _Run:
         path = g.path(i, low.ptr)
         status = self.statuses(lo, hi)
         name = label or self.name(i)
-        if not self.explain:
-            return Outcome(id=id_ or g.ids[i], name=name, kind=kind, stage_id=stage_id, available=(lo, hi),
-                           status=status, binding=g.ids[path[0]] if path[0] < g.n_real else None,
-                           bounded=abs(hi - lo) > 1e-12, assumed=bool(self.assumed_up[i]),
-                           tier=tier[0] if tier else None, tier_rank=tier[1] if tier else None, class_id=class_id)
-        via = f" via {self.path_text(path)}" if len(path) > 1 else ""
         origin = path[0]
-        binding = g.ids[origin] if origin < g.n_real else None
-        text = f"{name}: {status[0]} ({_range_text(lo, hi)}){via}"
-        note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+        assumed = bool(self.assumed_up[i])
+        explained: dict[str, Any] = {}
+        if self.explain:
+            via = f" via {self.path_text(path)}" if len(path) > 1 else ""
+            note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+            explained = dict(
+                availability=self.figure(lo, hi, assumed, self.path_sources(path), note),
+                path=self.real_path(path),
+                causes=self.causes(origin) if status[0] != "ok" else (),
+                explanation=f"{name}: {status[0]} ({_range_text(lo, hi)}){via}",
+                description=self.description(i) if i < g.n_real else None,
+            )
         return Outcome(
             id=id_ or g.ids[i],
             name=name,
@@ -784,17 +787,13 @@ class _Run:
             stage_id=stage_id,
             available=(lo, hi),
             status=status,
-            availability=self.figure(lo, hi, bool(self.assumed_up[i]), self.path_sources(path), note),
-            path=self.real_path(path),
-            binding=binding,
-            causes=self.causes(origin) if status[0] != "ok" else (),
-            explanation=text,
-            description=self.description(i) if i < g.n_real else None,
+            binding=g.ids[origin] if origin < g.n_real else None,
             bounded=abs(hi - lo) > 1e-12,
-            assumed=bool(self.assumed_up[i]),
+            assumed=assumed,
             tier=tier[0] if tier else None,
             tier_rank=tier[1] if tier else None,
             class_id=class_id,
+            **explained,
         )
 
     def stage_outcomes(self, low: _Case, high: _Case, tier: tuple[str, int] | None = None,
@@ -820,21 +819,23 @@ class _Run:
             status = self.statuses(lo, hi)
             own_status = self.statuses(own_lo, own_hi)[0]
             name = stage.name if tier is None else f"{stage.name} — {tier[0]} tier of {c.name_of(class_id or '')}"
-            if not self.explain:
-                out.append(Outcome(
-                    id=sid if tier is None else f"{sid}@{class_id}#{tier[1] + 1}", name=name, kind="stage",
-                    stage_id=sid, available=(lo, hi), status=status,
-                    binding=g.ids[path[0]] if path[0] < g.n_real else None, own_available=(own_lo, own_hi),
-                    bounded=abs(hi - lo) > 1e-12, assumed=bool(self.assumed_up[idx].any()),
-                    tier=tier[0] if tier else None, tier_rank=tier[1] if tier else None, class_id=class_id))
-                continue
-            text = f"{name}: {status[0]} ({_range_text(lo, hi)})"
-            if len(path) > 1 or status[0] != "ok":
-                text += f" via {self.path_text(path)}"
-            if own_status != status[0]:
-                text += f" (its own inputs alone: {own_status})"
             origin = path[0]
-            note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+            assumed = bool(self.assumed_up[idx].any())
+            explained: dict[str, Any] = {}
+            if self.explain:
+                text = f"{name}: {status[0]} ({_range_text(lo, hi)})"
+                if len(path) > 1 or status[0] != "ok":
+                    text += f" via {self.path_text(path)}"
+                if own_status != status[0]:
+                    text += f" (its own inputs alone: {own_status})"
+                note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
+                explained = dict(
+                    availability=self.figure(lo, hi, assumed, self.path_sources(path), note),
+                    path=self.real_path(path),
+                    causes=self.causes(origin) if status[0] != "ok" else (),
+                    explanation=text,
+                    description=stage.description,
+                )
             out.append(
                 Outcome(
                     id=sid if tier is None else f"{sid}@{class_id}#{tier[1] + 1}",
@@ -843,18 +844,14 @@ class _Run:
                     stage_id=sid,
                     available=(lo, hi),
                     status=status,
-                    availability=self.figure(lo, hi, bool(self.assumed_up[idx].any()), self.path_sources(path), note),
-                    path=self.real_path(path),
                     binding=g.ids[origin] if origin < g.n_real else None,
-                    causes=self.causes(origin) if status[0] != "ok" else (),
-                    explanation=text,
-                    description=stage.description,
                     own_available=(own_lo, own_hi),
                     bounded=abs(hi - lo) > 1e-12,
-                    assumed=bool(self.assumed_up[idx].any()),
+                    assumed=assumed,
                     tier=tier[0] if tier else None,
                     tier_rank=tier[1] if tier else None,
                     class_id=class_id,
+                    **explained,
                 )
             )
         return out
