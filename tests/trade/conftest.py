@@ -1,8 +1,10 @@
-"""Trade fixtures: a store with the real BACI extract loaded."""
+"""Trade fixtures: a store with the real BACI extract loaded; the bundled store as a command and as a server
+open it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from trade_helpers import BACI_SAMPLE
@@ -18,6 +20,16 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     load_baci(st, BACI_SAMPLE)
     yield st
     st.close()
+
+
+@pytest.fixture(scope="module")
+def stores(bundled_store_path: Path) -> Iterator[tuple[Store, Store]]:
+    """The bundled store opened twice read-only: as a one-shot command opens it, and as a server does."""
+    one, served = open_store(bundled_store_path, read_only=True), open_store(bundled_store_path, read_only=True)
+    served.answers_many = True
+    yield one, served
+    one.close()
+    served.close()
 
 
 @pytest.fixture(scope="session")

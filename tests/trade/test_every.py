@@ -4,28 +4,15 @@ and without a bloc, sectors, years, a longer supplier list and other screen thre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from autarky.errors import UnknownEconomyError
-from autarky.store import Store, open_store
+from autarky.store import Store
 from autarky.store.memo import Memo
 from autarky.trade import analysis, every
 from autarky.trade.analysis import dependence, screen
 from autarky.trade.engine import DuckDBEngine
 from autarky.trade.screening import ScreenThresholds
-
-
-@pytest.fixture(scope="module")
-def stores(bundled_store_path: Path) -> Iterator[tuple[Store, Store]]:
-    """The bundled store opened twice read-only: as a one-shot command opens it, and as a server does."""
-    one, served = open_store(bundled_store_path, read_only=True), open_store(bundled_store_path, read_only=True)
-    served.answers_many = True
-    yield one, served
-    one.close()
-    served.close()
 
 
 @pytest.fixture(scope="module")
