@@ -355,12 +355,23 @@ class ChainMap:
     def stage_of(self, node_id: str) -> str | None:
         """The stage a node belongs to: its own ``stage_id`` (process nodes), else that of the nearest
         staged node reached through ``is_type_of`` (a variant's class) and ``goes_into`` edges; on a tie,
-        the earliest stage.  None for a node that reaches no staged node (e.g. the final output)."""
+        the earliest stage.  None for a node that reaches no staged node (e.g. the final output).  Found once
+        per node and map (a scenario asks it of every node it explains)."""
+        known = self._stage_found
+        if node_id in known:
+            return known[node_id]
         contacts = self._stage_contacts(node_id)
-        if not contacts:
-            return None
-        best = min(d for d, _ in contacts)
-        return min((s for d, s in contacts if d == best), key=lambda s: (self._stage_order.get(s, 1 << 30), s))
+        found = None
+        if contacts:
+            best = min(d for d, _ in contacts)
+            found = min((s for d, s in contacts if d == best),
+                        key=lambda s: (self._stage_order.get(s, 1 << 30), s))
+        known[node_id] = found
+        return found
+
+    @cached_property
+    def _stage_found(self) -> dict[str, str | None]:
+        return {}
 
     def stages_of(self, node_id: str) -> tuple[str, ...]:
         """Every stage a node feeds directly (the first staged node on each path), in stage order."""

@@ -553,6 +553,9 @@ class _Run:
         #: False: stage, output and tier outcomes carry statuses and intervals only (see export_control)
         self.explain = True
         self._cache: dict[int, Outcome] = {}
+        # a node's sources and causes, asked again by every outcome its binding path starts at
+        self._sources: dict[int, tuple[SourceRef, ...]] = {}
+        self._causes: dict[int, tuple[str, ...]] = {}
         # names by map position, as Python lists (explanations ask them thousands of times a timeline)
         names = cmap.cache.get(("names",))
         if not isinstance(names, tuple):
@@ -613,6 +616,12 @@ class _Run:
 
     def causes(self, i: int) -> tuple[str, ...]:
         """The restrictions that take a share of node ``i``'s supply (their cause or label)."""
+        hit = self._causes.get(i)
+        if hit is None:
+            hit = self._causes[i] = self._causes_of(i)
+        return hit
+
+    def _causes_of(self, i: int) -> tuple[str, ...]:
         if i >= self.g.n_real or not self.exp.has_data[i] or self.exp.lost_w[i] <= 0:
             return ()
         nid = self.g.ids[i]
@@ -640,6 +649,12 @@ class _Run:
                           locator="no restricted supplier on the binding path"),)
 
     def sources(self, i: int) -> tuple[SourceRef, ...]:
+        hit = self._sources.get(i)
+        if hit is None:
+            hit = self._sources[i] = self._sources_of(i)
+        return hit
+
+    def _sources_of(self, i: int) -> tuple[SourceRef, ...]:
         if i >= self.g.n_real or not self.exp.has_data[i]:
             return ()
         parts, infos = holder_parts(self.cmap, self.sc.view, self.sc.year, self.sc.assumptions)
