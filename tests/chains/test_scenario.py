@@ -269,3 +269,44 @@ def test_an_unexplained_run_has_the_explained_runs_statuses(eto_map: ChainMap) -
         assert shown and all(o.availability is None and not o.explanation and not o.causes for o in shown)
         assert any(o.explanation for o in full.stages)
         assert light.node("N20") == full.node("N20")  # nodes are whole either way
+
+
+def test_a_stage_is_bound_by_its_weakest_process(eto_map: ChainMap) -> None:
+    """A stage's availability is the least of its processes' at each end, and its binding node that of its
+    weakest process: least available at the low end, then at the high end, then earliest, then first in the
+    map (stated here node by node, as the engine computes it for every stage at once)."""
+    scenarios = [eto_scenario(domestic_substitution="0-0.3"), *(
+        ExportControl(against=frozenset(a.split(",")), target=frozenset({t}))
+        for a in ("USA", "JPN", "NLD", "KOR", "TWN", "BRA", "USA,JPN,NLD") for t in ("CHN", "RUS", "IND"))]
+    for sc in scenarios:
+        res = export_control(eto_map, sc)
+        g = res._ctx.g
+        assert len(res.stages) == len(eto_map.stages)
+        for stage in res.stages:
+            procs = [nid for nid, n in eto_map.nodes.items() if n.stage_id == stage.id]
+            nodes = [res.node(nid) for nid in procs]
+            assert stage.available == (min(o.available[0] for o in nodes), min(o.available[1] for o in nodes))
+            weakest = min(nodes, key=lambda o: (o.available[0], o.available[1], int(g.level[g.index[o.id]]),
+                                                g.index[o.id]))
+            assert stage.binding == weakest.binding, (stage.id, sc.against)
+
+
+def test_ties_between_processes_go_to_the_lower_end_then_the_first() -> None:
+    """S1: P1 and P3 both lost (tools T1, T3 all USA): the first in map order binds.  S2: P4 at 30% (T4: CHN
+    holds 30) and P5 at 20–100% (T5: CHN 20, USA and DEU listed without shares): the lower low end binds,
+    though P4's high end is lower."""
+    cmap = make_map(
+        [("T1", "tool_resource", None), ("T3", "tool_resource", None), ("T4", "tool_resource", None),
+         ("T5", "tool_resource", None), ("P1", "process", "S1"), ("P3", "process", "S1"),
+         ("P4", "process", "S2"), ("P5", "process", "S2"), ("O", "ultimate_output", None)],
+        [("T1", "P1", "goes_into"), ("T3", "P3", "goes_into"), ("T4", "P4", "goes_into"), ("T5", "P5", "goes_into"),
+         *((p, "O", "goes_into") for p in ("P1", "P3", "P4", "P5"))],
+        [("USA", "T1", 100.0), ("USA", "T3", 100.0), ("USA", "T4", 70.0), ("CHN", "T4", 30.0),
+         ("USA", "T5", None), ("CHN", "T5", 20.0), ("DEU", "T5", None)],
+        stages=("S1", "S2"),
+    )
+    res = export_control(cmap, ExportControl(against=frozenset({"USA"}), target=CHN))
+    s1, s2 = res.stages
+    assert res.node("P1").available == res.node("P3").available == (0.0, 0.0)
+    assert s1.binding == "T1" and s1.path == ("T1", "P1")
+    assert s2.available == pytest.approx((0.2, 0.3)) and s2.binding == "T5"

@@ -815,27 +815,31 @@ class _Run:
                        class_id: str | None = None, only: Collection[str] | None = None) -> list[Outcome]:
         c, g = self.cmap, self.g
         out: list[Outcome] = []
-        procs = _processes(c)
-        for sid, stage in c.stages.items():
-            idx = procs.get(sid)
-            if idx is None or idx.size == 0 or (only is not None and sid not in only):
+        sids, cat, starts, seg = _stage_segments(c)
+        if not sids:
+            return out
+        # every stage at once (its processes are a segment of ``cat``): the least availability of its processes
+        # at each end, and the weakest process — least at the low end, then at the high end, then earliest,
+        # then first in map order (the first of its segment sorted by those keys)
+        la, ha = low.avail[cat], high.avail[cat]
+        los = np.minimum.reduceat(la, starts).tolist()
+        his = np.minimum.reduceat(ha, starts).tolist()
+        own_los = np.minimum.reduceat(low.local[cat], starts).tolist()
+        own_his = np.minimum.reduceat(high.local[cat], starts).tolist()
+        worsts = cat[np.lexsort((cat, g.level[cat], ha, la, seg))[starts]].tolist()
+        assumeds = np.logical_or.reduceat(self.assumed_up[cat], starts).tolist()
+        for k, sid in enumerate(sids):
+            if only is not None and sid not in only:
                 continue
-            lo = float(low.avail[idx].min())
-            hi = float(high.avail[idx].min())
-            # the weakest process: least at the low end, then at the high end, then earliest, then first
-            cand = idx[low.avail[idx] == lo]
-            cand = cand[high.avail[cand] == high.avail[cand].min()]
-            cand = cand[g.level[cand] == g.level[cand].min()]
-            worst = int(cand.min())
-            own_lo = float(low.local[idx].min())
-            own_hi = float(high.local[idx].min())
+            stage = c.stages[sid]
+            lo, hi, own_lo, own_hi, worst = los[k], his[k], own_los[k], own_his[k], worsts[k]
             assert low.ptr is not None
             path = g.path(worst, low.ptr)
             status = self.statuses(lo, hi)
             own_status = self.statuses(own_lo, own_hi)[0]
             name = stage.name if tier is None else f"{stage.name} — {tier[0]} tier of {c.name_of(class_id or '')}"
             origin = path[0]
-            assumed = bool(self.assumed_up[idx].any())
+            assumed = bool(assumeds[k])
             explained: dict[str, Any] = {}
             if self.explain:
                 text = f"{name}: {status[0]} ({_range_text(lo, hi)})"
@@ -882,6 +886,24 @@ def _processes(cmap: ChainMap) -> dict[str, np.ndarray[Any, Any]]:
     out: dict[str, np.ndarray[Any, Any]] = {}
     for sid, grp in frame.group_by("stage_id", maintain_order=True):
         out[str(sid[0])] = grp["_i"].to_numpy().astype(np.int64)
+    cmap.cache[key] = out
+    return out
+
+
+def _stage_segments(cmap: ChainMap) -> tuple[list[str], IntArray, IntArray, IntArray]:
+    """The stages with processes, in the map's stage order; their processes' indices (:func:`_processes`) one
+    stage after another; where each stage's run starts; and each index's stage number (cached)."""
+    key = ("stage_segments",)
+    cached = cmap.cache.get(key)
+    if isinstance(cached, tuple):
+        return cached
+    procs = _processes(cmap)
+    sids = [sid for sid in cmap.stages if sid in procs and procs[sid].size]
+    sizes = [procs[sid].size for sid in sids]
+    cat = np.concatenate([procs[sid] for sid in sids]) if sids else np.empty(0, dtype=np.int64)
+    starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64) if sids else np.empty(0, dtype=np.int64)
+    seg = np.repeat(np.arange(len(sids), dtype=np.int64), sizes)
+    out = (sids, cat, starts, seg)
     cmap.cache[key] = out
     return out
 
