@@ -3,7 +3,7 @@ scenarios — blanket, or the measures in force on a date, in both directions.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -454,8 +454,8 @@ def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioRe
 DENIAL = frozenset({"presumption_of_denial", "prohibited", "denied", "ban"})
 
 
-def measure_restrictions(store: Store, cmap: ChainMap, target: frozenset[str], on: date) -> tuple[
-        list[tuple[Any, bool]], list[str], list[str]]:
+def measure_restrictions(store: Store, cmap: ChainMap, target: frozenset[str], on: date, *,
+                         found: Sequence[Any] | None = None) -> tuple[list[tuple[Any, bool]], list[str], list[str]]:
     """The chains restrictions the measures in force on ``on`` put on ``target`` for this map's nodes.
 
     A measure applies to the map when it scopes some of the map's nodes (then at those nodes only) or scopes no
@@ -465,7 +465,9 @@ def measure_restrictions(store: Store, cmap: ChainMap, target: frozenset[str], o
     node's supply: a ban, or a policy of denial with no technical threshold.  A licence that may be granted,
     or a rule that covers only the part of a node above a threshold ("≤16/14 nm logic tools", "TPP ≥ 4800"),
     may stop anything from none to all of the node's supply: the scenario's worst case applies it, its best
-    case leaves it out.  Returns (restrictions with that flag, measures applied, not applied with why)."""
+    case leaves it out.  Returns (restrictions with that flag, measures applied, not applied with why).
+    ``found``: what :func:`autarky.measures.restrictions_for` gives for ``target`` on ``on``, if the caller has
+    it."""
     from autarky.chains.scenario import Restriction
     from autarky.measures import read_measures, restrictions_for
 
@@ -474,7 +476,7 @@ def measure_restrictions(store: Store, cmap: ChainMap, target: frozenset[str], o
     rules: list[tuple[Any, bool]] = []
     applied: list[str] = []
     skipped: list[str] = []
-    for r in restrictions_for(store, target, on):
+    for r in restrictions_for(store, target, on) if found is None else found:
         against = frozenset(r.imposing) - target
         if not against:
             continue

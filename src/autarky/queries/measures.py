@@ -234,7 +234,7 @@ def timeline(store: Store, req: TimelineRequest) -> TimelineResult:
                                if str(r["status"]).startswith("lost") and r["status"] != "lost"],
                 worst=frozenset(r["id"] for r in ans.maps[0].origins.rows))
         else:
-            rules = measure_restrictions(store, cmap, members, day)[0]
+            rules = measure_restrictions(store, cmap, members, day, found=now)[0]
             key = tuple(rules)
             if key not in outcomes:
                 outcomes[key] = _measures_outcome(cmap, rules, day, params)
