@@ -310,3 +310,28 @@ def test_ties_between_processes_go_to_the_lower_end_then_the_first() -> None:
     assert res.node("P1").available == res.node("P3").available == (0.0, 0.0)
     assert s1.binding == "T1" and s1.path == ("T1", "P1")
     assert s2.available == pytest.approx((0.2, 0.3)) and s2.binding == "T5"
+
+
+def test_an_outcome_built_fast_is_the_dataclasss(eto_map: ChainMap) -> None:
+    """Outcome.of and Outcome.but (the engine's constructors) give what Outcome(...) and dataclasses.replace
+    give, and refuse an unknown or a missing field."""
+    from dataclasses import asdict, fields, replace
+
+    names = {f.name for f in fields(Outcome)}
+    res = export_control(eto_map, ExportControl(against=frozenset({"USA"}), target=CHN))
+    built = [*res.stages, *res.outputs, *res.tiers, res.node("N20"), *res.origins()[:5]]
+    for o in built:
+        assert set(vars(o)) == names
+        assert Outcome(**asdict(o) | {"availability": o.availability}) == o
+    plain = {"id": "X", "name": "x", "kind": "node", "stage_id": None, "available": (0.5, 1.0),
+             "status": ("degraded", "ok")}
+    assert Outcome.of(**plain) == Outcome(**plain) and asdict(Outcome.of(**plain)) == asdict(Outcome(**plain))
+    changed = {"binding": "N1", "causes": ("USA",), "tier_rank": 2}
+    assert built[0].but(**changed) == replace(built[0], **changed)
+    assert built[0].but() == built[0] and built[0].but() is not built[0]
+    with pytest.raises(TypeError):
+        Outcome.of(**plain, bindings="N1")
+    with pytest.raises(TypeError):
+        Outcome.of(**{k: v for k, v in plain.items() if k != "status"})
+    with pytest.raises(TypeError):
+        built[0].but(bindings="N1")

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, overload
 
@@ -322,6 +322,30 @@ class Outcome:
         d["availability"] = None if self.availability is None else self.availability.to_dict()
         d["status_label"] = self.status_label
         return d
+
+    @classmethod
+    def of(cls, **values: Any) -> Outcome:
+        """``Outcome(**values)``, built without the frozen dataclass's ``__init__``, which sets each of the 26
+        fields through ``object.__setattr__``: ~1.9 against ~2.9 µs (a scenario builds hundreds; ``but`` against
+        ``dataclasses.replace``: ~1.1 against ~6.8 µs)."""
+        return cls._built(_OUTCOME_DEFAULTS | values)
+
+    def but(self, **changes: Any) -> Outcome:
+        """``dataclasses.replace(self, **changes)``, built as :meth:`of` builds."""
+        return self._built(self.__dict__ | changes)
+
+    @classmethod
+    def _built(cls, values: dict[str, Any]) -> Outcome:
+        if values.keys() != _OUTCOME_FIELDS:
+            raise TypeError(f"Outcome fields: unknown {sorted(values.keys() - _OUTCOME_FIELDS)}, "
+                            f"missing {sorted(_OUTCOME_FIELDS - values.keys())}")
+        out = object.__new__(cls)
+        object.__setattr__(out, "__dict__", values)
+        return out
+
+
+_OUTCOME_FIELDS = frozenset(f.name for f in fields(Outcome))
+_OUTCOME_DEFAULTS = {f.name: f.default for f in fields(Outcome) if f.default is not MISSING}
 
 
 @dataclass(frozen=True)
@@ -727,7 +751,7 @@ class _Run:
         bounded = bool(exp.bounded[i]) or (abs(hi - lo) > 1e-12)
         note = _INTERVAL_NOTE if abs(hi - lo) > 1e-12 else None
         srcs = self.path_sources(path) + (self.sources(i) if origin != i else ())
-        out = Outcome(
+        out = Outcome.of(
             id=nid,
             name=self.node_name(i),
             kind="node",
@@ -795,7 +819,7 @@ class _Run:
                 explanation=f"{name}: {status[0]} ({_range_text(lo, hi)}){via}",
                 description=self.description(i) if i < g.n_real else None,
             )
-        return Outcome(
+        return Outcome.of(
             id=id_ or g.ids[i],
             name=name,
             kind=kind,
@@ -856,7 +880,7 @@ class _Run:
                     description=stage.description,
                 )
             out.append(
-                Outcome(
+                Outcome.of(
                     id=sid if tier is None else f"{sid}@{class_id}#{tier[1] + 1}",
                     name=name,
                     kind="stage",
@@ -1166,8 +1190,7 @@ def _tier_runs(
                        key=lambda o: (o.available[0], o.available[1], _natural(o.id)))
             tv = g.index[tier_node(cls, t.rank)]
             tlo, thi = float(lo.avail[tv]), float(hi.avail[tv])
-            head = replace(
-                head,
+            head = head.but(
                 id=f"{cls}#{t.rank + 1}",
                 name=f"{cmap.name_of(cls)}: {t.label} tier",
                 variant_id=t.variants[0],

@@ -508,8 +508,6 @@ def _key(o: Outcome) -> tuple[Any, ...]:
 
 def widen(worst: ScenarioResult, best: ScenarioResult | None) -> Callable[[Outcome], Outcome]:
     """Outcomes of the worst case widened to the best case's upper end (licences that may be granted)."""
-    import dataclasses
-
     from autarky.figures import interval
 
     index: dict[tuple[Any, ...], Outcome] = {}
@@ -532,7 +530,7 @@ def widen(worst: ScenarioResult, best: ScenarioResult | None) -> Callable[[Outco
             lo, hi, unit=o.availability.unit, sources=o.availability.sources,
             note="low end: every measure applied in full; high end: licences that may be granted are granted and "
                  "rules with a technical threshold cover none of the node")
-        return dataclasses.replace(o, available=(lo, hi), status=(o.status[0], best_status), availability=fig_)
+        return o.but(available=(lo, hi), status=(o.status[0], best_status), availability=fig_)
 
     return merge
 
