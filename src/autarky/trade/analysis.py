@@ -273,6 +273,7 @@ def _converted_in_memory(eng: DuckDBEngine, key: tuple[Any, ...], make_flows: Ca
 
     return _CONVERTED.get(key, convert)[1]
 
+
 #: The products' sectors and segments by store content, flow selection and concordance (see
 #: :func:`_product_groups`).
 _GROUPS: Memo[pa.Table] = Memo(64, weigh=lambda t: t.nbytes, budget=64 << 20)
