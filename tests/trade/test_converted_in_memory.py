@@ -1,9 +1,15 @@
 """A server's flows in several HS revisions (the bundled Comtrade extracts: HS07, HS12, HS17 and HS22) are
-converted to one revision once and then read from memory: the same answers, to the last bit, as a one-shot
-command's, which converts them from the Parquet files at each question."""
+converted to one revision once and then read from memory: the same answers as a one-shot command's, which
+converts them from the Parquet files at each question.  Texts and counts are equal; amounts agree to 1e-12
+relative (DuckDB adds a bloc's flows in parallel, in an order that differs between any two runs of the same
+query on either path: two one-shot runs of the US_ALLIES dependence below can differ in the last bits)."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import pyarrow as pa
 import pytest
 from ibis.expr import operations as ops
 
@@ -19,6 +25,22 @@ def converted(monkeypatch: pytest.MonkeyPatch) -> Memo[object]:
     memo: Memo[object] = Memo(8, weigh=lambda held: held[0].nbytes, budget=512 << 20)  # type: ignore[index]
     monkeypatch.setattr(analysis, "_CONVERTED", memo)
     return memo
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-9)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _same(got: pa.Table, want: pa.Table, label: str) -> None:
+    assert got.schema == want.schema, label
+    rows = want.to_pylist()
+    assert rows and _close(got.to_pylist(), rows), label
 
 
 def _in_memory(sel: analysis.FlowSelection) -> bool:
@@ -40,16 +62,16 @@ def test_served_answers_equal_a_commands(stores: tuple[Store, Store], converted:
     for importer in ["USA", "KOR", "JPN", "EU27"]:
         kw = {"source": "comtrade", "base": "2012", "compare": "2022"}
         want, got = shift(one, importer, "CHN", **kw), shift(served, importer, "CHN", **kw)  # type: ignore[arg-type]
-        assert got.schema == want.schema and got.to_pylist() == want.to_pylist(), importer
+        assert got.schema == want.schema and _close(got.to_pylist(), want.to_pylist()), importer
         rows += want.num_rows
     assert rows > 5
     for e in ["USA", "AUS", "US_ALLIES"]:
         want, got = (dependence(s, e, by="product", source="comtrade") for s in (one, served))
-        assert want.num_rows > 0 and got.to_pylist() == want.to_pylist(), e
+        _same(got, want, e)
     for e in ["CHN", "USA"]:
         kw2 = {"source": "comtrade", "flagged_only": False}
         want, got = screen(one, e, **kw2), screen(served, e, **kw2)  # type: ignore[arg-type]
-        assert want.num_rows > 0 and got.to_pylist() == want.to_pylist(), e
+        _same(got, want, e)
     assert len(converted._items) == 1  # one conversion served every question
 
 
