@@ -187,7 +187,7 @@ def select_flows(store: Store, *, years: str | Sequence[int] | None = None, sour
             flows = convert_flows(flows, None, conversion[1], present=revs, composed=eng.memtable(conversion[0]))
         return flows
 
-    if (conversion is not None and store.answers_many and store.read_only and isinstance(eng, DuckDBEngine)
+    if (conversion is not None and _serves_many(store, eng)
             and sum(int(p["rows"]) for p in chosen) <= CONVERTED_IN_MEMORY_ROWS):
         key = (store.content_key(), tuple(ids), reported_by, tuple(wanted or ()), target, tuple(revs))
         make_flows = functools.partial(_converted_in_memory, eng, key, make_flows)
@@ -247,6 +247,12 @@ def _flows_key(store: Store, years: str | Sequence[int] | None, source: str | No
     return (*_selection_key(store, years, source), sectors is None)
 
 
+def _serves_many(store: Store, eng: Engine) -> bool:
+    """Whether tables derived from the flows are worth keeping between questions: a server's read-only store
+    (``Store.answers_many``) on DuckDB.  A one-shot command asks one question and would pay for all."""
+    return store.answers_many and store.read_only and isinstance(eng, DuckDBEngine)
+
+
 #: The HS revision steps chained (:func:`autarky.trade.hs_convert.conversion_tables`) by engine, store content,
 #: target revision and the revisions converted (see :func:`select_flows`).
 _COMPOSED: Memo[pa.Table] = Memo(16, weigh=lambda t: t.nbytes, budget=64 << 20)
@@ -258,7 +264,7 @@ CONVERTED_IN_MEMORY_ROWS = 1_000_000
 _CONVERTED: Memo[tuple[pa.Table, ir.Table]] = Memo(8, weigh=lambda held: held[0].nbytes, budget=512 << 20)
 
 
-def _converted_in_memory(eng: DuckDBEngine, key: tuple[Any, ...], make_flows: Callable[[], ir.Table]) -> ir.Table:
+def _converted_in_memory(eng: Engine, key: tuple[Any, ...], make_flows: Callable[[], ir.Table]) -> ir.Table:
     """The flows ``make_flows`` builds (a selection converted to one HS revision), computed once per store
     content and selection and then read from memory.
 
@@ -428,8 +434,7 @@ def _kept_sectors(store: Store, eng: Engine, members: frozenset[str], by: str, p
     if not; else the sector names to keep (None: all).  Only for a server's store (one that answers many
     questions: a one-shot command would compute every economy to show one), one economy, by sector, no
     production table, and whole sectors (a sector cut to some of its segments sums only their products)."""
-    if not (store.answers_many and store.read_only and isinstance(eng, DuckDBEngine) and len(members) == 1
-            and by == "sector" and production is None):
+    if not (_serves_many(store, eng) and len(members) == 1 and by == "sector" and production is None):
         return False
     if sectors is None:
         return None
@@ -485,8 +490,8 @@ def screen(store: Store, economy: str | Collection[str], *, sectors: str | Seque
         world_export_hhi(ind.with_groups(sel.flows, "product"), key="group")))
 
     every_key = (eng.name, *_selection_key(store, years, source), th)
-    if (store.answers_many and store.read_only and isinstance(eng, DuckDBEngine) and len(members) == 1
-            and sectors is None and not detail and not _SCREEN_TOO_LARGE.held([every_key])):
+    if (_serves_many(store, eng) and len(members) == 1 and sectors is None and not detail
+            and not _SCREEN_TOO_LARGE.held([every_key])):
         # a server's store: cut from every economy's screen (autarky.trade.every), as dependence() does
         every = _EVERY_SCREEN.get(every_key, lambda: eng.execute(
             screen_of_every(ind.with_groups(sel.flows, "product"), eng.memtable(world), th)))
