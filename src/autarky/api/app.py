@@ -23,6 +23,7 @@ import autarky
 from autarky.api import collector, company
 from autarky.api.cache import ResponseCache
 from autarky.api.deps import Settings
+from autarky.api.direct import DirectQuestions
 from autarky.api.errors import error_response, install_error_handlers
 from autarky.api.hub import StoreHub
 from autarky.api.questions import question_router, warm_answers
@@ -191,6 +192,7 @@ def create_app(
     for _, router in ROUTERS:
         app.include_router(router)
     install_dashboard(app, pages=_pages(capabilities))
+    app.add_middleware(DirectQuestions, hub=hub)
     if response_cache:
         app.add_middleware(ResponseCache, hub=hub)
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)

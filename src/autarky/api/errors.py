@@ -28,7 +28,7 @@ from autarky.errors import AutarkyError, AuthError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ErrorBody", "ErrorEnvelope", "error_response", "install_error_handlers"]
+__all__ = ["ErrorBody", "ErrorEnvelope", "envelope_for", "error_response", "install_error_handlers"]
 
 
 class ErrorBody(BaseModel):
@@ -75,10 +75,20 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "request"
 
 
+def envelope_for(exc: Exception, method: str, path: str) -> JSONResponse:
+    """The answer to a request (``method`` ``path``) whose handling raised ``exc``: an
+    :class:`~autarky.errors.AutarkyError` with its own status and code, anything else a 500 that reveals
+    nothing (the traceback goes to the log)."""
+    if isinstance(exc, AutarkyError):
+        headers = {"WWW-Authenticate": 'Bearer realm="autarky"'} if isinstance(exc, AuthError) else None
+        return error_response(exc.status_code, exc.code, exc.message, headers)
+    log.exception("internal error on %s %s", method, path, exc_info=exc)
+    return error_response(500, "internal_error", "internal server error; the server log has the details")
+
+
 async def _autarky_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AutarkyError)
-    headers = {"WWW-Authenticate": 'Bearer realm="autarky"'} if isinstance(exc, AuthError) else None
-    return error_response(exc.status_code, exc.code, exc.message, headers)
+    return envelope_for(exc, request.method, request.url.path)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -97,8 +107,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unhandled(request: Request, exc: Exception) -> Response:
-    log.exception("internal error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "internal server error; the server log has the details")
+    return envelope_for(exc, request.method, request.url.path)
 
 
 def install_error_handlers(app: FastAPI) -> None:

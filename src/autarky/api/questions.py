@@ -28,7 +28,7 @@ from autarky.queries.spec import Param, Question, params_of
 
 log = logging.getLogger(__name__)
 
-__all__ = ["answer", "page", "question_router", "route_for"]
+__all__ = ["MAX_REPEATS", "answer", "page", "question_router", "route_for"]
 
 _TAGS = {
     "trade": "trade", "chains": "supply chains", "scenario": "scenarios", "io": "input-output",
@@ -40,7 +40,7 @@ _TAGS = {
 #: Text parameters hold no control characters (a NUL or a line break is never part of a name, code or date).
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 #: The most values a repeatable parameter takes.
-_MAX_REPEATS = 50
+MAX_REPEATS = 50
 
 
 def _query(name: str, p: Param, default: Any) -> inspect.Parameter:
@@ -54,7 +54,7 @@ def _query(name: str, p: Param, default: Any) -> inspect.Parameter:
             opts["le"] = p.maximum
     if p.repeatable:  # each value a text (joined with commas, as the CLI joins a repeated flag)
         item: Any = Annotated[str, Field(max_length=p.api_max_length, pattern=_PRINTABLE)]
-        ann: Any = Annotated[list[item] | None, Query(max_length=_MAX_REPEATS, **opts)]
+        ann: Any = Annotated[list[item] | None, Query(max_length=MAX_REPEATS, **opts)]
         return inspect.Parameter(name, kind, annotation=ann, default=None)
     if p.wire is str:
         opts["max_length"] = p.api_max_length
