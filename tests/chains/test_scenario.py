@@ -15,7 +15,7 @@ from autarky.chains.scenario import (
     export_control_timeline,
     resolve_against,
 )
-from autarky.errors import UnknownEconomyError, UsageError
+from autarky.errors import UnknownEconomyError, UnknownItemError, UsageError
 from autarky.store import Store
 from conftest import make_map
 
@@ -269,6 +269,22 @@ def test_an_unexplained_run_has_the_explained_runs_statuses(eto_map: ChainMap) -
         assert shown and all(o.availability is None and not o.explanation and not o.causes for o in shown)
         assert any(o.explanation for o in full.stages)
         assert light.node("N20") == full.node("N20")  # nodes are whole either way
+
+
+def test_a_nodes_state_is_its_outcomes(eto_map: ChainMap) -> None:
+    """node_state (what a bill of materials reads of every node) is the node's outcome's availability, status,
+    path and share data, in an explained run and an unexplained one."""
+    for sc in (eto_scenario(domestic_substitution="0-0.3"),
+               ExportControl(against=frozenset({"USA", "JPN"}), target=frozenset({"RUS"}))):
+        full, light = export_control(eto_map, sc), export_control(eto_map, sc, explain=False)
+        states = {nid: light.node_state(nid) for nid in eto_map.nodes}
+        assert states == {nid: full.node_state(nid) for nid in eto_map.nodes}
+        assert states == {nid: (o.available, o.status, o.path, o.has_data)
+                          for nid, o in ((nid, full.node(nid)) for nid in eto_map.nodes)}
+        assert {s[1][0] for s in states.values()} >= {"lost", "ok"}
+        assert any(len(s[2]) > 1 for s in states.values()) and any(not s[3] for s in states.values())
+    with pytest.raises(UnknownItemError):
+        light.node_state("no such node")
 
 
 def test_a_stage_is_bound_by_its_weakest_process(eto_map: ChainMap) -> None:

@@ -440,6 +440,17 @@ class ScenarioResult:
             raise UnknownItemError(f"no node {node_id!r} in this scenario's map")
         return self._ctx.node_outcome(i)
 
+    def node_state(self, node_id: str) -> tuple[Range, tuple[str, str], tuple[str, ...], bool]:
+        """(availability, status, path, has share data) of a node: the same as :meth:`node`'s ``available``,
+        ``status``, ``path`` and ``has_data``, without building its figures, sources and explanation."""
+        c = self._ctx
+        i = c.g.index.get(node_id)
+        if i is None or i >= c.g.n_real:
+            raise UnknownItemError(f"no node {node_id!r} in this scenario's map")
+        lo, hi = float(c.low.avail[i]), float(c.high.avail[i])
+        assert c.low.ptr is not None
+        return (lo, hi), c.statuses(lo, hi), c.real_path(c.g.path(i, c.low.ptr)), bool(c.exp.has_data[i])
+
     def worst_statuses(self) -> list[str]:
         """Every node's status at the worst case (``nodes[i].status[0]``), without building its outcome."""
         c = self._ctx

@@ -275,14 +275,13 @@ def scenario_for_nodes(cmap: ChainMap, restrictions: Mapping[str | None, frozens
     against = frozenset().union(*(r.against for r in rules)) - buyer
     sc = ExportControl(against=against, target=buyer, restrictions=tuple(rules),
                        lost_below=(lost_below, lost_below), ok_from=(ok_from, ok_from))
-    result = export_control(cmap, sc)
+    result = export_control(cmap, sc, explain=False)  # read node by node: no stage's or tier's explanation
     out: dict[str, NodeImpact] = {}
     for nid in cmap.nodes:
-        o = result.node(nid)
-        path = tuple(o.path) or (nid,)
+        available, status, path, has_data = result.node_state(nid)
+        path = path or (nid,)
         losses = tuple(sorted(_origin_losses(cmap, path[0], restrictions).items()))
-        out[nid] = NodeImpact(nid, (float(o.available[0]), float(o.available[1])), o.status, path, losses,
-                              o.has_data)
+        out[nid] = NodeImpact(nid, available, status, path, losses, has_data)
     return out
 
 
