@@ -70,6 +70,17 @@ def bites(measure: Measure, members: frozenset[str], blocs: dict[str, tuple[str,
     return economies, entities
 
 
+def _ever_biting(store: Store, members: frozenset[str]) -> tuple[Measure, ...]:
+    """The measures of the ledger that bite ``members`` on some date (:func:`bites` without a date: every listed
+    entity counted), in ledger order; the others bite on no date.  Kept while a read-only store is open: a
+    timeline asks on every date it finds."""
+    def compute() -> tuple[Measure, ...]:
+        blocs = store.blocs()
+        return tuple(m for m in read_measures(store) if any(bites(m, members, blocs)))
+
+    return store.remember(("measures.ever_biting", ledger_key(store), members), compute)
+
+
 def _restriction(measure: Measure, imposing: frozenset[str], entities: frozenset[str]) -> MeasureRestriction:
     return MeasureRestriction(
         measure_id=measure.measure_id, imposing=imposing, entities=entities, map_nodes=measure.map_nodes,
@@ -88,7 +99,7 @@ def restrictions_for(store: Store, target_members: frozenset[str], on: date) -> 
     blocs = store.blocs()
     members = frozenset(target_members)
     out: list[MeasureRestriction] = []
-    for m in read_measures(store):
+    for m in _ever_biting(store, members):
         if not in_force(m, on):
             continue
         economies, entities = bites(m, members, blocs, on)
@@ -222,11 +233,9 @@ def timeline(store: Store, target: str | Iterable[str]) -> list[date]:
     """
     members = _members(store, target)
     blocs = store.blocs()
-    measures = read_measures(store)
+    measures = _ever_biting(store, members)
     candidates: set[date] = set()
     for m in measures:
-        if not any(bites(m, members, blocs)):
-            continue
         candidates.update(change_dates(m))
         candidates.update(t.removed for t in m.entities if t.removed is not None)
 
