@@ -414,12 +414,13 @@ def _summary(stages: Any, outputs: Any, node_statuses: list[str]) -> dict[str, d
             "nodes": count(node_statuses)}
 
 
-def _needed_for(cmap: ChainMap, node_id: str, downstream: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+def _needed_for(cmap: ChainMap, downstream: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
     """``downstream`` (what a lost node is needed for, by path) in words: ``"Stage: A > B > C"`` each.  A node's
     paths depend on the map alone: the words are kept on it (every scenario that loses the node shows them)."""
-    key = ("scenario.needed_for", node_id, downstream)
-    return cmap.kept_list(key, lambda: [f"{cmap.name_of(t)}: {' > '.join(cmap.name_of(x) for x in p)}"
-                                        for t, p in downstream])
+    def words() -> list[str]:
+        return [f"{cmap.name_of(t)}: {' > '.join(cmap.name_of(x) for x in p)}" for t, p in downstream]
+
+    return cmap.kept_list(("scenario.needed_for", downstream), words)
 
 
 def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioResult] | None,
@@ -432,7 +433,7 @@ def _map_scenario(cmap: ChainMap, res: ScenarioResult, timeline: list[ScenarioRe
     origins = [merge(o) for o in res.origins()]
     origin_rows = [{"id": o.id, "name": o.name, "status": status_text(o.status), "availability": o.availability,
                     "causes": list(o.causes),
-                    "needed_for": _needed_for(cmap, o.id, o.downstream),
+                    "needed_for": _needed_for(cmap, o.downstream),
                     "explanation": o.explanation} for o in origins]
     origin_table = build_table(origin_rows, [
         text("id", "Node"), text("name", "Name"), text("status", "Status"), fraction("availability", "Available"),
